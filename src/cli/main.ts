@@ -1,0 +1,142 @@
+// Entry point of the `loopcheck` command. Declares the commands with
+// commander, turns every outcome into an exit code, and is the only module
+// that calls process.exit.
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UsageError } from './errors.js';
+import { fmtInt } from './format.js';
+import { listJson, renderList } from './list.js';
+import { collect, positiveInt, positiveNumber } from './options.js';
+import { resultsJson } from './output-json.js';
+import { renderVerify } from './output-text.js';
+import { plan } from './plan.js';
+import { executeRun, exitCodeFor, type CompletedRun } from './run.js';
+import { VERSION } from './version.js';
+
+export const EXIT_CODE_HELP = `
+Exit codes:
+  0  every checked invariant holds and every search was exhaustive
+  1  a violation (or deadlock) was found
+  2  usage or input error
+  3  incomplete: a limit stopped a search before it was exhaustive`;
+
+function colours(noColor: boolean): ChalkInstance {
+  const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+function progressPrinter(): ((p: import('../engine/result.js').Progress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (p) => {
+    process.stderr.write(
+      `\r\x1b[K  depth ${p.depth}  states ${fmtInt(p.states)}  queue ${fmtInt(p.queue)}  ` +
+        `${fmtInt(p.statesPerSecond)} states/s  ${(p.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  };
+}
+
+interface VerifyFlags {
+  model?: string;
+  param?: string[];
+  strategy?: string[];
+  scenario?: string[];
+  invariant?: string[];
+  maxStates?: number;
+  maxDepth?: number;
+  timeLimit?: number;
+  json?: boolean;
+  color: boolean;
+  fullStates?: boolean;
+}
+
+function verify(flags: VerifyFlags): number {
+  const runs = plan({
+    model: flags.model,
+    params: flags.param,
+    strategies: flags.strategy,
+    scenarios: flags.scenario,
+    invariants: flags.invariant,
+  });
+  const progress = flags.json ? undefined : progressPrinter();
+  const done: CompletedRun[] = [];
+  for (const run of runs) {
+    done.push(executeRun(run, flags, progress));
+    if (progress) process.stderr.write('\r\x1b[K');
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(resultsJson(done), null, 2) + '\n');
+  } else {
+    process.stdout.write(renderVerify(done, colours(!flags.color), flags.fullStates) + '\n');
+  }
+  return exitCodeFor(done);
+}
+
+function program(setCode: (c: number) => void): Command {
+  const prog = new Command('loopcheck')
+    .description('Explicit-state model checker for the Linux loop block driver\'s locking')
+    .version(VERSION)
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(`loopcheck: ${str}`) })
+    .addHelpText('after', EXIT_CODE_HELP);
+
+  prog
+    .command('verify')
+    .description('explore every interleaving of the selected runs and check their invariants')
+    .option('--model <name>', 'model to check (see `loopcheck list`)')
+    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
+    .option('--strategy <names...>', 'strategies to check (default: all)')
+    .option('--scenario <names...>', 'scenarios to check (default: the scripted ones)')
+    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
+    .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states').argParser(positiveInt('--max-states')))
+    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .option('--full-states', 'print every state of a trace in full, not only the changes')
+    .option('--json', 'print one JSON document on stdout instead of text')
+    .option('--no-color', 'disable colour')
+    .addHelpText('after', EXIT_CODE_HELP)
+    .action((flags: VerifyFlags) => setCode(verify(flags)));
+
+  prog
+    .command('list')
+    .description('list models with their parameters, strategies, scenarios and invariants')
+    .option('--json', 'print as JSON')
+    .option('--no-color', 'disable colour')
+    .action((flags: { json?: boolean; color: boolean }) => {
+      process.stdout.write(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
+      setCode(EXIT.ok);
+    });
+
+  prog.exitOverride();
+  prog.commands.forEach((c) => c.exitOverride());
+  return prog;
+}
+
+/** Runs the CLI and exits the process with the outcome's code. */
+export function main(argv: readonly string[]): void {
+  let code: number = EXIT.ok;
+  try {
+    program((c) => (code = c)).parse([...argv]);
+  } catch (e) {
+    code = exitCodeForError(e);
+  }
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
+}
+
+function exitCodeForError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander already printed its message (or the help text).
+    // Explicit --help / --version succeed; help shown for a missing command is a usage error.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`loopcheck: error: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  const err = e as Error;
+  process.stderr.write(`loopcheck: internal error: ${err?.message ?? String(e)}\n`);
+  if (process.env.LOOPCHECK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return EXIT.usage;
+}

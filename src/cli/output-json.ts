@@ -1,0 +1,52 @@
+// The `--json` document: one result per model run and invariant, each with
+// its statistics and (when violated) the counterexample as labelled steps
+// with full states. Nothing else is written to stdout in JSON mode.
+
+import type { Model } from '../engine/model.js';
+import type { Trace } from '../engine/result.js';
+import type { CompletedRun } from './run.js';
+import { VERSION } from './version.js';
+
+export function stateObject(model: Model, vec: Uint8Array): Record<string, number> {
+  const o: Record<string, number> = {};
+  model.layout.fields.forEach((f, i) => {
+    o[f.name] = vec[i];
+  });
+  return o;
+}
+
+export function traceJson(model: Model, trace: Trace) {
+  return trace.steps.map((s, i) => ({
+    step: i,
+    label: s.label,
+    state: stateObject(model, s.state),
+  }));
+}
+
+export function resultsJson(runs: readonly CompletedRun[]) {
+  return {
+    tool: 'loopcheck',
+    version: VERSION,
+    results: runs.flatMap(({ run, model, result }) =>
+      result.outcomes.map((o) => ({
+        model: run.family.name,
+        instance: model.name,
+        strategy: run.strategy,
+        scenario: run.scenario,
+        params: run.params,
+        invariant: o.invariant,
+        description: o.description,
+        status: o.verdict,
+        complete: result.complete,
+        stopReason: result.stopReason,
+        stats: {
+          states: result.stats.states,
+          transitions: result.stats.transitions,
+          depth: result.stats.depth,
+          seconds: Number(result.stats.seconds.toFixed(3)),
+        },
+        trace: o.trace ? traceJson(model, o.trace) : null,
+      })),
+    ),
+  };
+}

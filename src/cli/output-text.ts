@@ -1,0 +1,57 @@
+// Human output of `verify`: a result table (one row per run and invariant),
+// the statistics of each run, then every counterexample, diff-only.
+
+import type { ChalkInstance } from 'chalk';
+import type { Verdict } from '../engine/result.js';
+import { renderTraceText } from '../report/trace-text.js';
+import { viewTrace } from '../report/trace-view.js';
+import { fmtBytes, fmtInt, fmtSeconds, table } from './format.js';
+import type { CompletedRun } from './run.js';
+
+export function verdictText(v: Verdict, c: ChalkInstance, steps?: number): string {
+  if (v === 'holds') return c.green('holds');
+  if (v === 'violated') return c.red.bold(`VIOLATED${steps !== undefined ? ` (${steps} steps)` : ''}`);
+  return c.yellow('incomplete');
+}
+
+function runName(r: CompletedRun): string {
+  return [r.run.strategy, r.run.scenario].filter((x) => x !== null).join(' / ') || r.model.name;
+}
+
+export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fullStates = false): string {
+  const out: string[] = [];
+  const rows = runs.flatMap((r) =>
+    r.result.outcomes.map((o) => [
+      runName(r),
+      o.invariant,
+      verdictText(o.verdict, c, o.trace ? o.trace.steps.length - 1 : undefined),
+    ]),
+  );
+  out.push(table(['run', 'invariant', 'verdict'], rows));
+  out.push('');
+  const statRows = runs.map((r) => {
+    const s = r.result.stats;
+    return [
+      runName(r),
+      fmtInt(s.states),
+      fmtInt(s.transitions),
+      String(s.depth),
+      fmtSeconds(s.seconds),
+      fmtInt(s.statesPerSecond),
+      fmtBytes(s.peakRssBytes),
+      r.result.complete ? r.result.stopReason : c.yellow(`incomplete: ${r.result.stopReason}`),
+    ];
+  });
+  out.push(table(['run', 'states', 'transitions', 'depth', 'seconds', 'states/s', 'peak RSS', 'search'], statRows));
+  const maxP = Math.max(...runs.map((r) => r.result.stats.collisionProbability));
+  out.push(c.dim(`fingerprint collision probability (birthday bound, worst run): ${maxP.toExponential(1)}`));
+  for (const r of runs) {
+    for (const o of r.result.outcomes) {
+      if (!o.trace) continue;
+      out.push('');
+      out.push(c.bold(`== ${runName(r)} ==`));
+      out.push(renderTraceText(viewTrace(r.model, o.trace, o.invariant, o.description), c, fullStates));
+    }
+  }
+  return out.join('\n');
+}

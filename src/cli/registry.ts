@@ -1,0 +1,10 @@
+// The model families the CLI knows. Adding a model is one import and one
+// entry here; the engine never imports models.
+
+import type { ModelFamily } from '../engine/catalog.js';
+import { philosophersFamily } from '../../models/philosophers/index.js';
+
+export const FAMILIES: readonly ModelFamily[] = [philosophersFamily];
+
+/** The family `verify` runs when no --model is given. */
+export const DEFAULT_FAMILY = FAMILIES.find((f) => f.name === 'loop') ?? FAMILIES[0];

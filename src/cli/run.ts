@@ -1,0 +1,66 @@
+// Executes planned runs: builds each model through its family, runs the
+// engine, and collects the outcome rows the reporters print. Also owns the
+// mapping from outcomes to the process exit code.
+
+import type { Model } from '../engine/model.js';
+import { explore } from '../engine/bfs.js';
+import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
+import { EXIT, UsageError } from './errors.js';
+import type { PlannedRun } from './plan.js';
+
+export interface Limits {
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly timeLimit?: number;
+}
+
+export interface CompletedRun {
+  readonly run: PlannedRun;
+  readonly model: Model;
+  readonly result: ExploreResult;
+}
+
+export function buildModel(run: PlannedRun): Model {
+  try {
+    return run.family.build({
+      params: run.params,
+      ...(run.strategy !== null ? { strategy: run.strategy } : {}),
+      ...(run.scenario !== null ? { scenario: run.scenario } : {}),
+    });
+  } catch (e) {
+    throw new UsageError(`cannot build ${run.family.name}${run.strategy ? ` ${run.strategy}` : ''}${run.scenario ? ` ${run.scenario}` : ''}: ${(e as Error).message}`);
+  }
+}
+
+export function executeRun(
+  run: PlannedRun,
+  limits: Limits,
+  onProgress?: (p: Progress) => void,
+): CompletedRun {
+  const model = buildModel(run);
+  let invariants: string[] | undefined;
+  let checkDeadlock = true;
+  if (run.invariants) {
+    const offered = new Set(model.invariants.map((i) => i.name));
+    invariants = run.invariants.filter((i) => offered.has(i));
+    checkDeadlock = run.invariants.includes(DEADLOCK);
+  }
+  const result = explore(model, {
+    invariants,
+    checkDeadlock,
+    maxStates: limits.maxStates,
+    maxDepth: limits.maxDepth,
+    timeLimit: limits.timeLimit,
+    onProgress,
+    progressEvery: 1,
+  });
+  return { run, model, result };
+}
+
+/** 1 if anything is violated, else 3 if anything is incomplete, else 0. */
+export function exitCodeFor(runs: readonly CompletedRun[]): number {
+  const verdicts = runs.flatMap((r) => r.result.outcomes.map((o) => o.verdict));
+  if (verdicts.includes('violated')) return EXIT.violation;
+  if (verdicts.includes('incomplete') || runs.some((r) => !r.result.complete)) return EXIT.incomplete;
+  return EXIT.ok;
+}

@@ -1,0 +1,224 @@
+// Breadth-first explicit-state search over packed vectors.
+//
+// Level by level: the current level's vectors sit in one buffer, successors
+// are computed into a scratch vector, fingerprinted, and appended to the next
+// level when new. Per state only a parent index and an action number are
+// kept, so the first violation found for each invariant is a shortest one and
+// its trace is rebuilt by replay (trace.ts). The hot loop allocates nothing.
+
+import { fingerprint, fpOut } from './fingerprint.js';
+import { FingerprintSet } from './fingerprint-set.js';
+import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
+import type { Invariant, Model } from './model.js';
+import {
+  DEADLOCK,
+  type ExploreOptions,
+  type ExploreResult,
+  type InvariantOutcome,
+  type StopReason,
+} from './result.js';
+import { StateView } from './state-view.js';
+import { NO_PARENT, pathTo, replayPath } from './trace.js';
+
+/** Invariants selected by name; throws (a usage error) for an unknown one. */
+export function selectInvariants(model: Model, names?: readonly string[]): Invariant[] {
+  if (!names) return [...model.invariants];
+  return names.map((n) => {
+    const inv = model.invariants.find((i) => i.name === n);
+    if (!inv) {
+      const valid = model.invariants.map((i) => i.name).join(', ');
+      throw new Error(`unknown invariant '${n}' for ${model.name} (valid: ${valid})`);
+    }
+    return inv;
+  });
+}
+
+/** Birthday bound on the chance that two of n distinct states share a 64-bit fingerprint. */
+export function collisionProbability(n: number): number {
+  return (n * (n - 1)) / 2 / 2 ** 64;
+}
+
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult {
+  const layout = model.layout;
+  const stride = layout.stride;
+  const nWords = stride >>> 2;
+  const invs = selectInvariants(model, opts.invariants);
+  const nInv = invs.length;
+  const checkDeadlock = opts.checkDeadlock ?? true;
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const timeLimitMs = (opts.timeLimit ?? Infinity) * 1000;
+  const progressEveryMs = (opts.progressEvery ?? 2) * 1000;
+  const constraint = model.constraint?.bind(model);
+  const isTerminal = model.isTerminal?.bind(model);
+  const actionCount = model.actionCount;
+
+  // violationAt[i] = first (shortest) violating state id of invariant i; index nInv = deadlock.
+  const violationAt = new Int32Array(nInv + 1).fill(-1);
+  let open = nInv + (checkDeadlock ? 1 : 0);
+
+  const seen = new FingerprintSet();
+  const parent = new GrowableU32();
+  const action = new GrowableU16();
+  let current = new VectorQueue(stride);
+  let next = new VectorQueue(stride);
+
+  const src = new Uint8Array(stride);
+  const srcWords = new Uint32Array(src.buffer);
+  const dst = new Uint8Array(stride);
+  const dstWords = new Uint32Array(dst.buffer);
+  const view = new StateView(layout);
+
+  const t0 = performance.now();
+  let lastTick = t0;
+  let transitions = 0;
+  let depth = 0;
+  let stop: StopReason | null = null;
+
+  const checkNew = (id: number, vec: Uint8Array): void => {
+    StateView.point(view, vec);
+    for (let i = 0; i < nInv; i++) {
+      if (violationAt[i] < 0 && !invs[i].holds(view)) {
+        violationAt[i] = id;
+        open--;
+      }
+    }
+  };
+
+  // Initial states.
+  const inits = model.initialStates();
+  inits.forEach((init, index) => {
+    if (init.length !== stride || !layout.inDomain(init)) {
+      throw new Error(`internal error: ${model.name} initial state #${index} does not fit its layout`);
+    }
+    if (constraint && !constraint(StateView.point(view, init))) return;
+    dst.set(init);
+    fingerprint(dstWords, 0, nWords);
+    if (!seen.add(fpOut[0], fpOut[1])) return;
+    const id = parent.length;
+    parent.push(NO_PARENT);
+    action.push(index);
+    const off = current.reserve();
+    current.bytes.set(init, off);
+    current.count++;
+    checkNew(id, init);
+  });
+  if (current.count > 0) depth = 1;
+  const anyCheck = nInv > 0 || checkDeadlock;
+  if (anyCheck && open === 0) stop = 'all-violated';
+
+  let levelBase = 0;
+  while (current.count > 0 && stop === null) {
+    const atDepthLimit = depth >= maxDepth;
+    const nextBase = parent.length;
+    const cw = current.words;
+    for (let k = 0; k < current.count && stop === null; k++) {
+      const id = levelBase + k;
+      const base = k * nWords;
+      for (let w = 0; w < nWords; w++) {
+        srcWords[w] = cw[base + w];
+        dstWords[w] = cw[base + w];
+      }
+      let enabled = 0;
+      for (let a = 0; a < actionCount; a++) {
+        if (!model.step(a, src, dst)) continue;
+        enabled++;
+        if (!constraint || constraint(StateView.point(view, dst))) {
+          fingerprint(dstWords, 0, nWords);
+          if (atDepthLimit) {
+            // Not expanded: only learn whether the limit hides anything.
+            if (!seen.has(fpOut[0], fpOut[1])) stop = 'max-depth';
+          } else if (seen.add(fpOut[0], fpOut[1])) {
+            const newId = parent.length;
+            if (newId >= maxStates) {
+              stop = 'max-states';
+            } else {
+              parent.push(id);
+              action.push(a);
+              const off = next.reserve() >>> 2;
+              const nw = next.words;
+              for (let w = 0; w < nWords; w++) nw[off + w] = dstWords[w];
+              next.count++;
+              if (nInv > 0) checkNew(newId, dst);
+            }
+          }
+        }
+        for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+        if (stop !== null) break;
+      }
+      transitions += enabled;
+      if (enabled === 0 && checkDeadlock && violationAt[nInv] < 0) {
+        if (!isTerminal || !isTerminal(StateView.point(view, src))) {
+          violationAt[nInv] = id;
+          open--;
+        }
+      }
+      if (anyCheck && open === 0) stop = 'all-violated';
+      if ((k & 255) === 255) {
+        const now = performance.now();
+        if (now - t0 > timeLimitMs) stop = 'time-limit';
+        if (now - lastTick >= progressEveryMs) {
+          lastTick = now;
+          if (opts.shouldStop?.()) stop = 'interrupted';
+          if (opts.onProgress) {
+            const secs = (now - t0) / 1000;
+            opts.onProgress({
+              states: parent.length,
+              transitions,
+              depth,
+              queue: current.count - k + next.count,
+              seconds: secs,
+              statesPerSecond: parent.length / Math.max(secs, 1e-9),
+              rssBytes: process.memoryUsage.rss(),
+            });
+          }
+        }
+      }
+    }
+    if (atDepthLimit) break;
+    const tmp = current;
+    current = next;
+    next = tmp;
+    next.clear();
+    levelBase = nextBase;
+    if (current.count > 0) depth++;
+  }
+  if (stop === null) stop = 'exhausted';
+
+  const seconds = (performance.now() - t0) / 1000;
+  const complete = stop === 'exhausted' || stop === 'all-violated';
+  const links = { parent: parent.data, action: action.data };
+  const initCopies = inits.map((v) => v.slice());
+
+  const outcome = (name: string, description: string, at: number): InvariantOutcome => ({
+    invariant: name,
+    description,
+    verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
+    trace: at >= 0 ? replayPath(model, initCopies, pathTo(links, at)) : null,
+  });
+  const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
+  if (checkDeadlock) {
+    outcomes.push(outcome(DEADLOCK, 'some state other than a terminal one has no enabled action', violationAt[nInv]));
+  }
+
+  const states = parent.length;
+  return {
+    model: model.name,
+    complete,
+    stopReason: stop,
+    stats: {
+      states,
+      transitions,
+      depth,
+      seconds,
+      statesPerSecond: states / Math.max(seconds, 1e-9),
+      peakRssBytes: peakRss(),
+      collisionProbability: collisionProbability(states),
+    },
+    outcomes,
+  };
+}

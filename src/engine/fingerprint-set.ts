@@ -1,0 +1,71 @@
+// The visited set: an open-addressing hash table of 64-bit fingerprints held
+// in one Uint32Array (two words per slot, (0,0) = empty), linear probing,
+// doubled when more than half full. Holds no object per state.
+
+export class FingerprintSet {
+  private slots: Uint32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    let cap = 1 << 4;
+    while (cap < initialCapacity) cap <<= 1;
+    this.slots = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /** Bytes held by the table. */
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  /** Insert (lo, hi); true when it was not present. */
+  add(lo: number, hi: number): boolean {
+    if ((this.size + 1) * 2 > this.capacity) this.grow();
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const j = i << 1;
+      const sl = slots[j];
+      const sh = slots[j + 1];
+      if (sl === 0 && sh === 0) {
+        slots[j] = lo;
+        slots[j + 1] = hi;
+        this.size++;
+        return true;
+      }
+      if (sl === lo && sh === hi) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  has(lo: number, hi: number): boolean {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const j = i << 1;
+      const sl = slots[j];
+      const sh = slots[j + 1];
+      if (sl === 0 && sh === 0) return false;
+      if (sl === lo && sh === hi) return true;
+      i = (i + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = this.capacity * 2;
+    this.slots = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+    this.size = 0;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] !== 0 || old[j + 1] !== 0) this.add(old[j], old[j + 1]);
+    }
+  }
+}

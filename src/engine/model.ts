@@ -1,0 +1,56 @@
+// The model interface: everything the engine knows about a system.
+//
+// Like stateright's Model or LTSmin's PINS, a model is a fixed set of
+// numbered actions (transition groups) over packed state vectors. The engine
+// asks each action in turn whether it is enabled in a state and, if so, for
+// the successor; it never looks inside a vector except to hash, store and
+// hand it back through a read-only StateView.
+
+import type { Layout } from './layout.js';
+import type { StateView } from './state-view.js';
+
+/** How an action is shown in traces and exports. */
+export interface ActionLabel {
+  /** The actor: a thread, process or philosopher name. */
+  readonly thread: string;
+  /** Short action name, e.g. `take-first` or `loop_clr_fd`. */
+  readonly action: string;
+  /** The step inside the action, e.g. `read disk_openers == 1`. */
+  readonly step?: string;
+  /** Parameters of the action, if any. */
+  readonly params?: Readonly<Record<string, string | number>>;
+}
+
+export interface Invariant {
+  /** Stable identifier, e.g. `stacked-no-teardown`. */
+  readonly name: string;
+  /** One line shown by `list` and printed under a violation. */
+  readonly description: string;
+  holds(s: StateView): boolean;
+}
+
+export interface Model {
+  readonly name: string;
+  readonly layout: Layout;
+  /** Actions are numbered 0 .. actionCount-1 (at most 65536). */
+  readonly actionCount: number;
+  /** The initial states, each a vector of layout.stride bytes. */
+  initialStates(): Uint8Array[];
+  /**
+   * Try action `a` in state `src`. On entry `dst` holds a copy of `src`.
+   * If `a` is enabled, write the successor into `dst` and return true;
+   * otherwise return false and leave `dst` untouched. Must be deterministic:
+   * one action, one successor (nondeterminism = several actions).
+   */
+  step(a: number, src: Uint8Array, dst: Uint8Array): boolean;
+  /** Label of action `a` taken in state `src` (trace printing only). */
+  label(a: number, src: Uint8Array): ActionLabel;
+  /** All invariants the model offers. */
+  readonly invariants: readonly Invariant[];
+  /** States in which having no enabled action is not a deadlock. */
+  isTerminal?(s: StateView): boolean;
+  /** State constraint: states failing it are neither stored nor checked (as TLC's CONSTRAINT). */
+  constraint?(s: StateView): boolean;
+  /** For traces: resources (locks) each actor holds in a state, by actor name. */
+  held?(s: StateView): Readonly<Record<string, readonly string[]>>;
+}

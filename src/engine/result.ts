@@ -1,0 +1,88 @@
+// Types of a search's options and outcome, shared by the engine, the CLI,
+// the exporters and the tests.
+
+import type { ActionLabel } from './model.js';
+
+export type Verdict = 'holds' | 'violated' | 'incomplete';
+
+/** Why a search stopped. Only `exhausted` and `all-violated` are complete. */
+export type StopReason =
+  | 'exhausted'
+  | 'all-violated'
+  | 'max-states'
+  | 'max-depth'
+  | 'time-limit'
+  | 'interrupted';
+
+/** The pseudo-invariant name under which deadlocks are reported. */
+export const DEADLOCK = 'deadlock';
+
+export interface ExploreOptions {
+  /** Invariant names to check (default: all the model offers). */
+  readonly invariants?: readonly string[];
+  /** Report states with no enabled action that the model does not mark terminal (default true). */
+  readonly checkDeadlock?: boolean;
+  readonly maxStates?: number;
+  /** Maximum BFS depth; the initial states are depth 1 (as SPIN and TLC count). */
+  readonly maxDepth?: number;
+  /** Seconds. */
+  readonly timeLimit?: number;
+  /** Called every progressEvery seconds with the figures so far. */
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressEvery?: number;
+  /** Polled with the progress clock; returning true stops the search (interrupted). */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly rssBytes: number;
+}
+
+export interface Stats {
+  /** Distinct states stored. */
+  readonly states: number;
+  /** Transitions (enabled action firings) computed. */
+  readonly transitions: number;
+  /** Deepest BFS level reached (initial = 1). */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  /** Peak resident set size of the process, bytes. */
+  readonly peakRssBytes: number;
+  /** Estimated probability that a fingerprint collision omitted a state. */
+  readonly collisionProbability: number;
+}
+
+export interface TraceStep {
+  /** Action number; for step 0 (the initial state) the initial-state index. */
+  readonly action: number;
+  readonly label: ActionLabel | null;
+  readonly state: Uint8Array;
+}
+
+/** A path from an initial state; steps[0] is the initial state (label null). */
+export interface Trace {
+  readonly steps: readonly TraceStep[];
+}
+
+export interface InvariantOutcome {
+  readonly invariant: string;
+  readonly description: string;
+  readonly verdict: Verdict;
+  /** Shortest counterexample when violated. */
+  readonly trace: Trace | null;
+}
+
+export interface ExploreResult {
+  readonly model: string;
+  readonly complete: boolean;
+  readonly stopReason: StopReason;
+  readonly stats: Stats;
+  readonly outcomes: readonly InvariantOutcome[];
+}

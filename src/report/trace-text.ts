@@ -1,0 +1,34 @@
+// The human trace for a terminal: the initial state in full, grouped by
+// object, then each step with its actor, kernel function and step, the locks
+// held afterwards and only the fields that changed (old -> new). The last
+// step, where the invariant breaks, is marked.
+
+import type { ChalkInstance } from 'chalk';
+import { heldText, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
+
+function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: string): string[] {
+  return groups.map((g) => `${indent}${c.bold(g.group)}: ${g.fields.map((f) => `${f.field}=${f.value}`).join('  ')}`);
+}
+
+export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = false): string {
+  const out: string[] = [];
+  const last = tv.steps.length;
+  out.push(c.bold(`Counterexample for ${c.red(tv.invariant)}`) + ` (${last} step${last === 1 ? '' : 's'})`);
+  out.push(`  ${tv.description}`);
+  out.push(`  0  initial state`);
+  out.push(...groupLines(tv.initial, c, '       '));
+  for (const s of tv.steps) {
+    const mark = s.n === last ? c.red(' <-- violates ' + tv.invariant) : '';
+    out.push(`  ${String(s.n).padStart(2)} ${c.cyan(s.thread.padEnd(4))} ${stepTitle(s)}${mark}`);
+    if (fullStates) {
+      out.push(...groupLines(s.state, c, '       '));
+    } else if (s.changes.length > 0) {
+      out.push(`       ${s.changes.map((ch) => `${ch.field}: ${ch.from} ${c.dim('->')} ${c.yellow(ch.to)}`).join('  ')}`);
+    } else {
+      out.push(`       ${c.dim('(no field changed)')}`);
+    }
+    out.push(`       ${c.dim('held: ' + heldText(s.held))}`);
+  }
+  if (last === 0) out.push(c.red('  the initial state itself violates ' + tv.invariant));
+  return out.join('\n');
+}
