@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // Thin shim: the compiled CLI owns argument parsing and process.exit.
 import { main } from '../dist/src/cli/main.js';
-main(process.argv);
+await main(process.argv);

@@ -11,7 +11,7 @@ import { collect, positiveInt, positiveNumber } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { plan } from './plan.js';
-import { executeRun, exitCodeFor, type CompletedRun } from './run.js';
+import { executeRuns, exitCodeFor } from './run.js';
 import { VERSION } from './version.js';
 
 export const EXIT_CODE_HELP = `
@@ -50,7 +50,7 @@ interface VerifyFlags {
   fullStates?: boolean;
 }
 
-function verify(flags: VerifyFlags): number {
+async function verify(flags: VerifyFlags): Promise<number> {
   const runs = plan({
     model: flags.model,
     params: flags.param,
@@ -59,11 +59,9 @@ function verify(flags: VerifyFlags): number {
     invariants: flags.invariant,
   });
   const progress = flags.json ? undefined : progressPrinter();
-  const done: CompletedRun[] = [];
-  for (const run of runs) {
-    done.push(executeRun(run, flags, progress));
+  const done = await executeRuns(runs, flags, progress, () => {
     if (progress) process.stderr.write('\r\x1b[K');
-  }
+  });
   if (flags.json) {
     process.stdout.write(JSON.stringify(resultsJson(done), null, 2) + '\n');
   } else {
@@ -95,7 +93,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
     .addHelpText('after', EXIT_CODE_HELP)
-    .action((flags: VerifyFlags) => setCode(verify(flags)));
+    .action(async (flags: VerifyFlags) => setCode(await verify(flags)));
 
   prog
     .command('list')
@@ -113,10 +111,10 @@ function program(setCode: (c: number) => void): Command {
 }
 
 /** Runs the CLI and exits the process with the outcome's code. */
-export function main(argv: readonly string[]): void {
+export async function main(argv: readonly string[]): Promise<void> {
   let code: number = EXIT.ok;
   try {
-    program((c) => (code = c)).parse([...argv]);
+    await program((c) => (code = c)).parseAsync([...argv]);
   } catch (e) {
     code = exitCodeForError(e);
   }

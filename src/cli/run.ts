@@ -32,11 +32,12 @@ export function buildModel(run: PlannedRun): Model {
   }
 }
 
-export function executeRun(
+/** Runs one planned search. Async so the search can move to worker threads. */
+export async function executeRun(
   run: PlannedRun,
   limits: Limits,
   onProgress?: (p: Progress) => void,
-): CompletedRun {
+): Promise<CompletedRun> {
   const model = buildModel(run);
   let invariants: string[] | undefined;
   let checkDeadlock = true;
@@ -55,6 +56,22 @@ export function executeRun(
     progressEvery: 1,
   });
   return { run, model, result };
+}
+
+/** Runs planned searches one after another. */
+export async function executeRuns(
+  runs: readonly PlannedRun[],
+  limits: Limits,
+  onProgress?: (p: Progress) => void,
+  afterEach?: (r: CompletedRun) => void,
+): Promise<CompletedRun[]> {
+  const done: CompletedRun[] = [];
+  for (const run of runs) {
+    const r = await executeRun(run, limits, onProgress);
+    afterEach?.(r);
+    done.push(r);
+  }
+  return done;
 }
 
 /** 1 if anything is violated, else 3 if anything is incomplete, else 0. */
