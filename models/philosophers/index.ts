@@ -6,6 +6,8 @@
 // fork[j] (0 free, else owner+1), meals (mod M). Philosopher i takes fork i
 // then fork (i+1) mod N, except philosopher N-1, who takes them in the
 // opposite order. Action 4*i+k is philosopher i's k-th transition.
+// With `lefty` every philosopher takes its left fork first: the classic
+// deadlock, kept as a small registered model with a real counterexample.
 
 import type { ModelFamily } from '../../src/engine/catalog.js';
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
@@ -15,7 +17,7 @@ import type { StateView } from '../../src/engine/state-view.js';
 const PC_NAMES = ['thinking', 'hungry', 'has-first', 'eating'] as const;
 const ACTIONS = ['get-hungry', 'take-first', 'take-second', 'release'] as const;
 
-export function buildPhilosophers(n: number, m: number): Model {
+export function buildPhilosophers(n: number, m: number, lefty = false): Model {
   const fields: FieldDecl[] = [];
   for (let i = 0; i < n; i++) fields.push({ name: `pc[${i}]`, domain: 4, values: PC_NAMES, group: `philosopher P${i}` });
   const forkValues = ['free', ...Array.from({ length: n }, (_, i) => `P${i}`)];
@@ -27,8 +29,8 @@ export function buildPhilosophers(n: number, m: number): Model {
   const MEALS = 2 * n;
   const left = (i: number) => i;
   const right = (i: number) => (i + 1) % n;
-  const first = (i: number) => (i < n - 1 ? left(i) : right(i));
-  const second = (i: number) => (i < n - 1 ? right(i) : left(i));
+  const first = (i: number) => (lefty || i < n - 1 ? left(i) : right(i));
+  const second = (i: number) => (lefty || i < n - 1 ? right(i) : left(i));
   const firstOf = Int32Array.from({ length: n }, (_, i) => first(i));
   const secondOf = Int32Array.from({ length: n }, (_, i) => second(i));
 
@@ -44,7 +46,7 @@ export function buildPhilosophers(n: number, m: number): Model {
   };
 
   return {
-    name: `philosophers[N=${n},M=${m}]`,
+    name: `philosophers[N=${n},M=${m}${lefty ? ',lefty' : ''}]`,
     layout,
     actionCount: 4 * n,
     initialStates: () => [layout.newVector()],
@@ -104,9 +106,10 @@ export const philosophersFamily: ModelFamily = {
   params: [
     { name: 'N', description: 'number of philosophers and forks', default: 10, min: 2, max: 64 },
     { name: 'M', description: 'meal counter modulus', default: 3, min: 1, max: 256 },
+    { name: 'lefty', description: '1: every philosopher takes its left fork first (deadlocks)', default: 0, min: 0, max: 1 },
   ],
   strategies: [],
   scenarios: [],
   invariants: [{ name: 'eating-holds-forks', description: 'every eating philosopher holds both of its forks' }],
-  build: (opts) => buildPhilosophers(opts.params.N, opts.params.M),
+  build: (opts) => buildPhilosophers(opts.params.N, opts.params.M, opts.params.lefty === 1),
 };

@@ -122,3 +122,16 @@ describe('invariant selection', () => {
     expect(() => explore(counter(5, 2), { invariants: ['nope'] })).toThrow(/unknown invariant 'nope'/);
   });
 });
+
+describe('philosophers with lefty=1', () => {
+  it('deadlocks after every philosopher took its left fork: 2N steps', () => {
+    for (const n of [2, 3, 5]) {
+      const r = explore(buildPhilosophers(n, 3, true));
+      const dl = r.outcomes.find((o) => o.invariant === 'deadlock')!;
+      expect(dl.verdict).toBe('violated');
+      expect(dl.trace!.steps.length - 1).toBe(2 * n);
+      const last = dl.trace!.steps.at(-1)!.state;
+      for (let i = 0; i < n; i++) expect(last[i]).toBe(2);
+    }
+  });
+});
