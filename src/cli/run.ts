@@ -4,6 +4,8 @@
 
 import type { Model } from '../engine/model.js';
 import { explore } from '../engine/bfs.js';
+import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
+import { registeredRecipe } from './recipe.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
 import { EXIT, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
@@ -12,6 +14,8 @@ export interface Limits {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly timeLimit?: number;
+  /** Search worker threads; 1 (or unset) searches on the main thread. */
+  readonly workers?: number;
 }
 
 export interface CompletedRun {
@@ -37,6 +41,7 @@ export async function executeRun(
   run: PlannedRun,
   limits: Limits,
   onProgress?: (p: Progress) => void,
+  pool?: SearchPool,
 ): Promise<CompletedRun> {
   const model = buildModel(run);
   let invariants: string[] | undefined;
@@ -46,7 +51,7 @@ export async function executeRun(
     invariants = run.invariants.filter((i) => offered.has(i));
     checkDeadlock = run.invariants.includes(DEADLOCK);
   }
-  const result = explore(model, {
+  const opts = {
     invariants,
     checkDeadlock,
     maxStates: limits.maxStates,
@@ -54,11 +59,21 @@ export async function executeRun(
     timeLimit: limits.timeLimit,
     onProgress,
     progressEvery: 1,
-  });
+  };
+  const workers = pool ?? limits.workers ?? 1;
+  const result =
+    typeof workers !== 'number' || workers > 1
+      ? await exploreParallel(
+          model,
+          registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario),
+          workers,
+          opts,
+        )
+      : explore(model, opts);
   return { run, model, result };
 }
 
-/** Runs planned searches one after another. */
+/** Runs planned searches one after another, sharing one pool of search workers. */
 export async function executeRuns(
   runs: readonly PlannedRun[],
   limits: Limits,
@@ -66,10 +81,15 @@ export async function executeRuns(
   afterEach?: (r: CompletedRun) => void,
 ): Promise<CompletedRun[]> {
   const done: CompletedRun[] = [];
-  for (const run of runs) {
-    const r = await executeRun(run, limits, onProgress);
-    afterEach?.(r);
-    done.push(r);
+  const pool = (limits.workers ?? 1) > 1 ? new SearchPool(limits.workers!) : undefined;
+  try {
+    for (const run of runs) {
+      const r = await executeRun(run, limits, onProgress, pool);
+      afterEach?.(r);
+      done.push(r);
+    }
+  } finally {
+    await pool?.close();
   }
   return done;
 }

@@ -5,6 +5,9 @@
 // level when new. Per state only a parent index and an action number are
 // kept, so the first violation found for each invariant is a shortest one and
 // its trace is rebuilt by replay (trace.ts). The hot loop allocates nothing.
+// A level is always finished before stopping for `all-violated` or
+// `max-states`, so the parallel engine (parallel/coordinator.ts) reproduces
+// this engine's states, counts and traces exactly.
 
 import { fingerprint, fpOut } from './fingerprint.js';
 import { FingerprintSet } from './fingerprint-set.js';
@@ -78,6 +81,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   let transitions = 0;
   let depth = 0;
   let stop: StopReason | null = null;
+  /** Set when the current level must be the last: all violated, or no room for more states. */
+  let lastLevel: StopReason | null = null;
 
   const checkNew = (id: number, vec: Uint8Array): void => {
     StateView.point(view, vec);
@@ -130,12 +135,13 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
         if (!constraint || constraint(StateView.point(view, dst))) {
           fingerprint(dstWords, 0, nWords);
           if (atDepthLimit) {
-            // Not expanded: only learn whether the limit hides anything.
-            if (!seen.has(fpOut[0], fpOut[1])) stop = 'max-depth';
-          } else if (seen.add(fpOut[0], fpOut[1])) {
+            // Not expanded: only learn whether the limit hides anything. The
+            // level is still scanned to the end for transitions and deadlocks.
+            if (lastLevel === null && !seen.has(fpOut[0], fpOut[1])) lastLevel = 'max-depth';
+          } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1])) {
             const newId = parent.length;
             if (newId >= maxStates) {
-              stop = 'max-states';
+              lastLevel = 'max-states';
             } else {
               parent.push(id);
               action.push(a);
@@ -157,7 +163,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
           open--;
         }
       }
-      if (anyCheck && open === 0) stop = 'all-violated';
+      if (anyCheck && open === 0 && (lastLevel === null || lastLevel === 'max-depth')) lastLevel = 'all-violated';
       if ((k & 255) === 255) {
         const now = performance.now();
         if (now - t0 > timeLimitMs) stop = 'time-limit';
@@ -179,6 +185,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
         }
       }
     }
+    if (stop === null && lastLevel !== null) stop = lastLevel;
     if (atDepthLimit) break;
     const tmp = current;
     current = next;

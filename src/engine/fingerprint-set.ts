@@ -1,17 +1,35 @@
 // The visited set: an open-addressing hash table of 64-bit fingerprints held
 // in one Uint32Array (two words per slot, (0,0) = empty), linear probing,
-// doubled when more than half full. Holds no object per state.
+// doubled when more than half full. Holds no object per state. The backing
+// buffer can be a SharedArrayBuffer so that other worker threads may probe
+// it read-only while its single owner is not inserting.
 
 export class FingerprintSet {
   private slots: Uint32Array;
   private mask: number;
   size = 0;
 
-  constructor(initialCapacity = 1 << 16) {
+  constructor(initialCapacity = 1 << 16, private readonly shared = false) {
     let cap = 1 << 4;
     while (cap < initialCapacity) cap <<= 1;
-    this.slots = new Uint32Array(cap * 2);
+    this.slots = this.alloc(cap * 2);
     this.mask = cap - 1;
+  }
+
+  /** A read-only-by-convention view of another thread's table buffer. */
+  static view(buffer: ArrayBufferLike): FingerprintSet {
+    const s = new FingerprintSet(16);
+    s.slots = new Uint32Array(buffer);
+    s.mask = (s.slots.length >>> 1) - 1;
+    return s;
+  }
+
+  private alloc(words: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(words * 4)) : new Uint32Array(words);
+  }
+
+  get buffer(): ArrayBufferLike {
+    return this.slots.buffer;
   }
 
   get capacity(): number {
@@ -58,10 +76,16 @@ export class FingerprintSet {
     }
   }
 
+  /** Forget every entry, keeping the capacity. */
+  clear(): void {
+    this.slots.fill(0);
+    this.size = 0;
+  }
+
   private grow(): void {
     const old = this.slots;
     const cap = this.capacity * 2;
-    this.slots = new Uint32Array(cap * 2);
+    this.slots = this.alloc(cap * 2);
     this.mask = cap - 1;
     this.size = 0;
     for (let j = 0; j < old.length; j += 2) {

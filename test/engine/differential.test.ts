@@ -15,13 +15,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { explore } from '../../src/engine/bfs.js';
+import { Layout } from '../../src/engine/layout.js';
 import type { Model } from '../../src/engine/model.js';
 import type { ExploreOptions, ExploreResult } from '../../src/engine/result.js';
 import type { StateView } from '../../src/engine/state-view.js';
 import { DEADLOCK } from '../../src/engine/result.js';
 import { referenceExplore, replayInReference } from '../reference/explorer.js';
 import { compareWithReference } from '../reference/compare.js';
-import { arbModel, describeSpec, randomModel } from '../reference/random-model.js';
+import { LARGE, arbModel, describeSpec, randomModel } from '../reference/random-model.js';
 import type { RandomModel } from '../reference/random-model.js';
 import { mutations } from './helpers/explorers.js';
 import type { Explorer, Mutation } from './helpers/explorers.js';
@@ -66,8 +67,8 @@ function differentialProperty(run: Explorer) {
 }
 
 describe('differential: engine BFS vs reference explorer', () => {
-  it('agrees on 2500 random models (fast-check)', () => {
-    fc.assert(differentialProperty(explore), { numRuns: 2500 });
+  it('agrees on 3000 random models (fast-check)', () => {
+    fc.assert(differentialProperty(explore), { numRuns: 3000 });
   });
 
   it('agrees on 500 seeded random models (plain generator)', () => {
@@ -76,6 +77,51 @@ describe('differential: engine BFS vs reference explorer', () => {
       const errs = disagreements(explore, m, { mask: seed % 8, checkDeadlock: seed % 3 !== 0 });
       expect(errs, describeSpec(m.spec)).toEqual([]);
     }
+  });
+
+  it('agrees on large models that outgrow the engine tables and level queues', () => {
+    // seeds picked for 40k..120k reachable states (and levels over 4096 states)
+    let widest = 0;
+    for (const seed of [1, 11, 19, 31]) {
+      const m = randomModel(seed, undefined, LARGE);
+      const ref = referenceExplore(m);
+      expect(ref.states, `seed ${seed}`).toBeGreaterThan(1 << 15);
+      widest = Math.max(widest, ...ref.perDepth);
+      const counting = { ...ref, outcomes: [], allViolated: false };
+      for (const [opts, reference] of [
+        [{}, ref],
+        [COUNTING, counting],
+      ] as const) {
+        const errs = compareWithReference(m, explore(m, opts), { ...opts, reference });
+        expect(errs, `${JSON.stringify(opts)}\n${describeSpec(m.spec)}`).toEqual([]);
+      }
+    }
+    expect(widest).toBeGreaterThan(1 << 12);
+  }, 60_000);
+
+  it('agrees on a model with 65536 actions (the largest action number survives in traces)', () => {
+    const layout = new Layout([{ name: 'x', domain: 3 }]);
+    const last = 0xffff;
+    const m: Model = {
+      name: 'many-actions',
+      layout,
+      actionCount: last + 1,
+      initialStates: () => [layout.newVector()],
+      step(a, src, dst) {
+        if (a !== last && a !== 7) return false;
+        if (src[0] === 2) return false;
+        dst[0] = a === last ? src[0] + 1 : 0;
+        return true;
+      },
+      label: (a) => ({ thread: 't', action: `a${a}` }),
+      invariants: [{ name: 'lt2', description: 'x < 2', holds: (s: StateView) => s.at(0) < 2 }],
+    };
+    for (const opts of [{}, COUNTING]) {
+      const r = explore(m, opts);
+      expect(compareWithReference(m, r, opts)).toEqual([]);
+    }
+    const r = explore(m, { checkDeadlock: false });
+    expect(r.outcomes[0].trace!.steps.map((s) => s.action)).toEqual([0, last, last]);
   });
 
   it('agrees under a depth limit (maxDepth) on 500 random models', () => {

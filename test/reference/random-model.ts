@@ -251,17 +251,37 @@ export interface RawAction {
   readonly updates: readonly RawUpdate[];
 }
 export interface RawSpec {
-  readonly domains: readonly number[]; // 1..5 entries, each 2..4
-  readonly actions: readonly RawAction[]; // 1..8
+  readonly domains: readonly number[]; // fields..maxFields entries, each 2..maxDomain
+  readonly actions: readonly RawAction[];
   readonly invariants: readonly RawFormula[]; // 1..3
   readonly terminal: RawFormula | null;
   readonly constraint: RawFormula | null;
-  readonly initial: readonly (readonly number[])[]; // 1..2 vectors of >= 5 raw values
+  readonly initial: readonly (readonly number[])[]; // 1..2 vectors of maxFields raw values
 }
+
+/** Size of the random models drawn. */
+export interface GenSize {
+  readonly minFields: number;
+  readonly maxFields: number;
+  readonly maxDomain: number;
+  readonly minActions: number;
+  readonly maxActions: number;
+  /** Most atoms in an action guard. */
+  readonly maxGuardAtoms: number;
+}
+
+/** The default: 1-5 fields of domain 2-4, 1-8 actions, guards of up to 3 atoms. */
+export const SMALL: GenSize = { minFields: 1, maxFields: 5, maxDomain: 4, minActions: 1, maxActions: 8, maxGuardAtoms: 3 };
+
+/**
+ * Larger models (up to 4^11 states, typically 10^3..10^5 reachable) to push the engine's tables and
+ * level queues past their initial capacities.
+ */
+export const LARGE: GenSize = { minFields: 10, maxFields: 11, maxDomain: 4, minActions: 20, maxActions: 30, maxGuardAtoms: 1 };
 
 /** Turn any raw draw into a valid spec. */
 export function normalize(raw: RawSpec, name = 'random'): ModelSpec {
-  const doms = raw.domains.map((d) => Math.min(4, Math.max(2, d)));
+  const doms = raw.domains.map((d) => Math.min(256, Math.max(2, d)));
   const n = doms.length;
   const fld = (x: number) => x % n;
   const atom = (a: RawAtom): Atom => {
@@ -311,7 +331,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function randomRawSpec(seed: number): RawSpec {
+export function randomRawSpec(seed: number, size: GenSize = SMALL): RawSpec {
   const r = prng(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const rawFormula = (maxAtoms: number): RawFormula => ({
@@ -325,9 +345,9 @@ export function randomRawSpec(seed: number): RawSpec {
   });
   const kinds = ['set', 'copy', 'inc'] as const;
   return {
-    domains: Array.from({ length: int(1, 5) }, () => int(2, 4)),
-    actions: Array.from({ length: int(1, 8) }, () => ({
-      guard: rawFormula(3),
+    domains: Array.from({ length: int(size.minFields, size.maxFields) }, () => int(2, size.maxDomain)),
+    actions: Array.from({ length: int(size.minActions, size.maxActions) }, () => ({
+      guard: rawFormula(size.maxGuardAtoms),
       updates: Array.from({ length: int(1, 3) }, () => ({
         kind: kinds[int(0, 2)],
         field: int(0, 255),
@@ -337,18 +357,18 @@ export function randomRawSpec(seed: number): RawSpec {
     invariants: Array.from({ length: int(1, 3) }, () => rawFormula(2)),
     terminal: r() < 0.3 ? rawFormula(2) : null,
     constraint: r() < 0.3 ? rawFormula(2) : null,
-    initial: Array.from({ length: int(1, 2) }, () => Array.from({ length: 5 }, () => int(0, 255))),
+    initial: Array.from({ length: int(1, 2) }, () => Array.from({ length: size.maxFields }, () => int(0, 255))),
   };
 }
 
 /** A random spec from a seed (reproducible). */
-export function randomSpec(seed: number): ModelSpec {
-  return normalize(randomRawSpec(seed), `random#${seed}`);
+export function randomSpec(seed: number, size: GenSize = SMALL): ModelSpec {
+  return normalize(randomRawSpec(seed, size), size === SMALL ? `random#${seed}` : `random#${seed}/large`);
 }
 
 /** A random model from a seed (reproducible). */
-export function randomModel(seed: number, opts?: BuildOptions): RandomModel {
-  return buildModel(randomSpec(seed), opts);
+export function randomModel(seed: number, opts?: BuildOptions, size: GenSize = SMALL): RandomModel {
+  return buildModel(randomSpec(seed, size), opts);
 }
 
 // ---------------------------------------------------------------------------
@@ -373,20 +393,34 @@ const arbRawUpdate: fc.Arbitrary<RawUpdate> = fc.record({
   x: fc.nat({ max: 255 }),
 });
 
-export const arbRawSpec: fc.Arbitrary<RawSpec> = fc.record({
-  domains: fc.array(fc.integer({ min: 2, max: 4 }), { minLength: 1, maxLength: 5 }),
-  actions: fc.array(
-    fc.record({ guard: arbRawFormula(3), updates: fc.array(arbRawUpdate, { minLength: 1, maxLength: 3 }) }),
-    { minLength: 1, maxLength: 8 },
-  ),
-  invariants: fc.array(arbRawFormula(2), { minLength: 1, maxLength: 3 }),
-  terminal: fc.option(arbRawFormula(2), { freq: 2 }),
-  constraint: fc.option(arbRawFormula(2), { freq: 2 }),
-  initial: fc.array(fc.array(fc.nat({ max: 255 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
-});
+export function arbRawSpecOf(size: GenSize): fc.Arbitrary<RawSpec> {
+  return fc.record({
+    domains: fc.array(fc.integer({ min: 2, max: size.maxDomain }), {
+      minLength: size.minFields,
+      maxLength: size.maxFields,
+    }),
+    actions: fc.array(
+      fc.record({
+        guard: arbRawFormula(size.maxGuardAtoms),
+        updates: fc.array(arbRawUpdate, { minLength: 1, maxLength: 3 }),
+      }),
+      { minLength: size.minActions, maxLength: size.maxActions },
+    ),
+    invariants: fc.array(arbRawFormula(2), { minLength: 1, maxLength: 3 }),
+    terminal: fc.option(arbRawFormula(2), { freq: 2 }),
+    constraint: fc.option(arbRawFormula(2), { freq: 2 }),
+    initial: fc.array(fc.array(fc.nat({ max: 255 }), { minLength: size.maxFields, maxLength: size.maxFields }), {
+      minLength: 1,
+      maxLength: 2,
+    }),
+  });
+}
+
+export const arbRawSpec: fc.Arbitrary<RawSpec> = arbRawSpecOf(SMALL);
 
 export const arbSpec: fc.Arbitrary<ModelSpec> = arbRawSpec.map((raw) => normalize(raw, 'fc-random'));
 
-export function arbModel(opts?: BuildOptions): fc.Arbitrary<RandomModel> {
-  return arbSpec.map((spec) => buildModel(spec, opts));
+export function arbModel(opts?: BuildOptions, size: GenSize = SMALL): fc.Arbitrary<RandomModel> {
+  const specs = size === SMALL ? arbSpec : arbRawSpecOf(size).map((raw) => normalize(raw, 'fc-random-large'));
+  return specs.map((spec) => buildModel(spec, opts));
 }

@@ -1,0 +1,356 @@
+// Parallel breadth-first search on worker threads, with results identical to
+// the sequential engine for any number of workers.
+//
+// Each level runs in two phases. Expand: worker w takes a contiguous range of
+// the level, computes successors, drops those already in some visited table
+// or already produced by itself this level, and bins the rest by owner
+// (fingerprint high word mod workers). Insert: each owner adds its bins in
+// expander order to its own table; since ranges are contiguous, that order is
+// the key order (parent index, action) in which the sequential search would
+// meet them, so the same duplicate wins. The coordinator then merges the
+// owners' new states by key, which assigns exactly the sequential state ids,
+// parents and actions: the same states, verdicts and shortest traces.
+
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fingerprint, fpOut } from '../fingerprint.js';
+import { collisionProbability, selectInvariants } from '../bfs.js';
+import type { Model } from '../model.js';
+import type { ModelRecipe } from '../recipe.js';
+import {
+  DEADLOCK,
+  type ExploreOptions,
+  type ExploreResult,
+  type InvariantOutcome,
+  type StopReason,
+} from '../result.js';
+import { StateView } from '../state-view.js';
+import { GrowableU16, GrowableU32 } from '../growable.js';
+import { NO_PARENT, pathTo, replayPath } from '../trace.js';
+import { CAND_HEAD, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
+import { RecordList, type RecordsRef } from './records.js';
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * The worker entry: the compiled worker.js next to this file, or, when this
+ * module runs from TypeScript source (the test runner), worker.ts loaded
+ * through tsx's loader, registered inside the new thread.
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
+  const entry = JSON.stringify(new URL('./worker.ts', here).href);
+  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * Search worker threads, started once and reused by every search of a run
+ * (starting a thread and compiling the model in it costs a fraction of a
+ * second). A worker failure breaks the pool: the current search rejects and
+ * so does every later one.
+ */
+export class SearchPool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, (m: FromWorker) => void>();
+  private failure: Error | null = null;
+  private onFailure: ((e: Error) => void) | null = null;
+  private closed = false;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) {
+      const w = spawnWorker();
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'error') return this.fail(new Error(`search worker ${i} failed: ${m.message}`));
+        const k = this.waiting.get(i);
+        this.waiting.delete(i);
+        k?.(m);
+      });
+      w.on('error', (e) => this.fail(new Error(`search worker ${i} crashed: ${e.message}`)));
+      w.on('exit', (code) => {
+        if (!this.closed) this.fail(new Error(`search worker ${i} exited with code ${code}`));
+      });
+      this.workers.push(w);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    this.onFailure?.(e);
+  }
+
+  /** Send a message to every worker and wait for each one's reply. */
+  collect<T extends FromWorker>(send: (i: number) => ToWorker): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.onFailure = reject;
+      const out: T[] = new Array(this.workers.length);
+      let pending = this.workers.length;
+      this.workers.forEach((w, i) => {
+        this.waiting.set(i, (m) => {
+          out[i] = m as T;
+          if (--pending === 0) resolve(out);
+        });
+        w.postMessage(send(i));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onFailure = null;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Search `model` on worker threads. `workers` is a pool to reuse or a number
+ * of threads to start for this search only. `recipe` must build the same
+ * model in each worker.
+ */
+export async function exploreParallel(
+  model: Model,
+  recipe: ModelRecipe,
+  workers: SearchPool | number,
+  opts: ExploreOptions = {},
+): Promise<ExploreResult> {
+  const ownPool = typeof workers === 'number';
+  const pool = typeof workers === 'number' ? new SearchPool(Math.max(1, Math.floor(workers))) : workers;
+  try {
+    return await search(model, recipe, pool, opts);
+  } finally {
+    if (ownPool) await pool.close();
+  }
+}
+
+async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts: ExploreOptions): Promise<ExploreResult> {
+  const layout = model.layout;
+  const stride = layout.stride;
+  const nWords = stride >>> 2;
+  const W = pool.size;
+  const invs = selectInvariants(model, opts.invariants);
+  const nInv = invs.length;
+  const checkDeadlock = opts.checkDeadlock ?? true;
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const violationAt = new Int32Array(nInv + 1).fill(-1);
+  let open = nInv + (checkDeadlock ? 1 : 0);
+  const anyCheck = nInv > 0 || checkDeadlock;
+
+  const controlBuf = new SharedArrayBuffer(4);
+  const control = new Int32Array(controlBuf);
+
+  const t0 = performance.now();
+  let stop: StopReason | null = null;
+  let stopRequest: StopReason | null = null;
+  const requestStop = (why: StopReason) => {
+    stopRequest ??= why;
+    Atomics.store(control, 0, 1);
+  };
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.timeLimit !== undefined) timers.push(setTimeout(() => requestStop('time-limit'), opts.timeLimit * 1000));
+
+  const parent = new GrowableU32();
+  const action = new GrowableU16();
+  let transitions = 0;
+  let depth = 0;
+  let levelCount = 0;
+  let level: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
+  let levelBase = 0;
+
+  if (opts.onProgress || opts.shouldStop) {
+    timers.push(
+      setInterval(() => {
+        if (opts.shouldStop?.()) requestStop('interrupted');
+        const secs = (performance.now() - t0) / 1000;
+        opts.onProgress?.({
+          states: parent.length,
+          transitions,
+          depth,
+          queue: levelCount,
+          seconds: secs,
+          statesPerSecond: parent.length / Math.max(secs, 1e-9),
+          rssBytes: process.memoryUsage.rss(),
+        });
+      }, (opts.progressEvery ?? 2) * 1000),
+    );
+  }
+
+  /** Merge owners' new states by key into the next level; returns the new level and per-owner id bases. */
+  const merge = (ins: InsertedMsg[], initial: boolean): { next: Uint32Array; count: number; ids: Int32Array[] } => {
+    const lists = ins.map((m) => RecordList.wrap(m.fresh, NEW_HEAD + nWords));
+    const total = lists.reduce((s, l) => s + l.count, 0);
+    const room = Math.max(0, Math.min(total, maxStates - parent.length));
+    if (room < total) stop = 'max-states';
+    const next = new Uint32Array(new SharedArrayBuffer(Math.max(1, room) * stride));
+    const ids = lists.map((l) => new Int32Array(l.count).fill(-1));
+    const heads = new Int32Array(lists.length);
+    const rw = NEW_HEAD + nWords;
+    for (let n = 0; n < room; n++) {
+      let best = -1;
+      let bp = 0;
+      let ba = 0;
+      for (let j = 0; j < lists.length; j++) {
+        const h = heads[j];
+        if (h >= lists[j].count) continue;
+        const p = lists[j].words[h * rw];
+        const a = lists[j].words[h * rw + 1];
+        if (best < 0 || p < bp || (p === bp && a < ba)) {
+          best = j;
+          bp = p;
+          ba = a;
+        }
+      }
+      const h = heads[best]++;
+      const w = lists[best].words;
+      ids[best][h] = parent.length;
+      if (initial) {
+        parent.push(NO_PARENT);
+        action.push(bp);
+      } else {
+        parent.push(levelBase + bp);
+        action.push(ba);
+      }
+      const src = h * rw + NEW_HEAD;
+      const dst = n * nWords;
+      for (let k = 0; k < nWords; k++) next[dst + k] = w[src + k];
+    }
+    return { next, count: room, ids };
+  };
+
+  const recordViolations = (ins: InsertedMsg[], ids: Int32Array[]) => {
+    for (let i = 0; i < nInv; i++) {
+      if (violationAt[i] >= 0) continue;
+      let best = -1;
+      ins.forEach((m, j) => {
+        const v = m.violations[i];
+        if (v >= 0 && ids[j][v] >= 0 && (best < 0 || ids[j][v] < best)) best = ids[j][v];
+      });
+      if (best >= 0) {
+        violationAt[i] = best;
+        open--;
+      }
+    }
+  };
+
+  const inits = model.initialStates().map((v) => v.slice());
+  try {
+    const ready = await pool.collect<{ type: 'ready'; table: ArrayBufferLike }>((index) => ({
+      type: 'init',
+      recipe,
+      index,
+      workers: W,
+      invariants: invs.map((i) => i.name),
+      checkDeadlock,
+      control: controlBuf,
+    }));
+    let tables: ArrayBufferLike[] = ready.map((r) => r.table);
+
+    // Initial states: binned by owner on this thread, inserted by the owners.
+    const candWords = CAND_HEAD + nWords;
+    const initBins = Array.from({ length: W }, () => new RecordList(candWords, Math.max(1, inits.length)));
+    const vw = new Uint32Array(stride >>> 2);
+    const vb = new Uint8Array(vw.buffer);
+    const view = new StateView(layout);
+    inits.forEach((init, index) => {
+      if (init.length !== stride || !layout.inDomain(init)) {
+        throw new Error(`internal error: ${model.name} initial state #${index} does not fit its layout`);
+      }
+      if (model.constraint && !model.constraint(StateView.point(view, init))) return;
+      vb.set(init);
+      fingerprint(vw, 0, nWords);
+      const bin = initBins[fpOut[1] % W];
+      const off = bin.reserve();
+      bin.words.set([fpOut[0], fpOut[1], index, 0], off);
+      bin.words.set(vw, off + CAND_HEAD);
+      bin.commit();
+    });
+    const openFlags = () => invs.map((_, i) => violationAt[i] < 0);
+    const insert = async (binsFor: (owner: number) => RecordsRef[], initial: boolean) => {
+      const ins = await pool.collect<InsertedMsg>((j) => ({ type: 'insert', bins: binsFor(j), open: openFlags() }));
+      if (ins.some((m) => m.stopped)) return null;
+      tables = ins.map((m) => m.table);
+      const merged = merge(ins, initial);
+      recordViolations(ins, merged.ids);
+      return merged;
+    };
+    const first = await insert((j) => [initBins[j].ref()], true);
+    if (first) {
+      level = first.next;
+      levelCount = first.count;
+      if (levelCount > 0) depth = 1;
+    }
+    if (anyCheck && open === 0) stop ??= 'all-violated';
+
+    while (levelCount > 0 && stop === null && stopRequest === null) {
+      const atDepthLimit = depth >= maxDepth;
+      const nextBase = parent.length;
+      const chunk = Math.ceil(levelCount / W);
+      const expanded = await pool.collect<ExpandedMsg>((i) => ({
+        type: 'expand',
+        level: level.buffer as SharedArrayBuffer,
+        from: Math.min(levelCount, i * chunk),
+        to: Math.min(levelCount, (i + 1) * chunk),
+        tables,
+        atDepthLimit,
+        deadlockOpen: checkDeadlock && violationAt[nInv] < 0,
+      }));
+      if (expanded.some((m) => m.stopped)) break;
+      for (const m of expanded) transitions += m.transitions;
+      const dl = expanded.find((m) => m.deadlockAt >= 0);
+      if (dl && violationAt[nInv] < 0 && checkDeadlock) {
+        violationAt[nInv] = levelBase + dl.deadlockAt;
+        open--;
+      }
+      if (anyCheck && open === 0) stop ??= 'all-violated';
+      if (atDepthLimit) {
+        if (expanded.some((m) => m.hiddenByDepth)) stop ??= 'max-depth';
+        break;
+      }
+      const merged = await insert((j) => expanded.map((m) => m.bins[j]), false);
+      if (!merged) break;
+      level = merged.next;
+      levelCount = merged.count;
+      levelBase = nextBase;
+      if (levelCount > 0) depth++;
+      if (anyCheck && open === 0) stop ??= 'all-violated';
+    }
+  } finally {
+    timers.forEach((t) => clearTimeout(t));
+  }
+  stop ??= stopRequest ?? 'exhausted';
+
+  const seconds = (performance.now() - t0) / 1000;
+  const complete = stop === 'exhausted' || stop === 'all-violated';
+  const links = { parent: parent.data, action: action.data };
+  const outcome = (name: string, description: string, at: number): InvariantOutcome => ({
+    invariant: name,
+    description,
+    verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
+    trace: at >= 0 ? replayPath(model, inits, pathTo(links, at)) : null,
+  });
+  const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
+  if (checkDeadlock) {
+    outcomes.push(outcome(DEADLOCK, 'some state other than a terminal one has no enabled action', violationAt[nInv]));
+  }
+  const states = parent.length;
+  return {
+    model: model.name,
+    complete,
+    stopReason: stop,
+    stats: {
+      states,
+      transitions,
+      depth,
+      seconds,
+      statesPerSecond: states / Math.max(seconds, 1e-9),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      collisionProbability: collisionProbability(states),
+    },
+    outcomes,
+  };
+}

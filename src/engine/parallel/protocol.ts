@@ -1,0 +1,70 @@
+// Messages between the parallel coordinator and its workers. One BFS level
+// is two phases: `expand` (successors of a range of the level, filtered
+// against the visited tables and binned by owning worker) and `insert` (each
+// owner adds its candidates in key order to its own table).
+
+import type { ModelRecipe } from '../recipe.js';
+import type { RecordsRef } from './records.js';
+
+/** Sent to a pooled worker to start one search. */
+export interface WorkerInit {
+  readonly type: 'init';
+  readonly recipe: ModelRecipe;
+  readonly index: number;
+  readonly workers: number;
+  /** Names of the invariants to check, in result order. */
+  readonly invariants: readonly string[];
+  readonly checkDeadlock: boolean;
+  /** Shared Int32 flags: [0] = stop requested. */
+  readonly control: SharedArrayBuffer;
+}
+
+/** Candidate record: fp lo, fp hi, parent index within the level, action, vector words. */
+export const CAND_HEAD = 4;
+/** New-state record: parent index within the level, action, vector words. */
+export const NEW_HEAD = 2;
+
+export interface ExpandMsg {
+  readonly type: 'expand';
+  readonly level: SharedArrayBuffer;
+  readonly from: number;
+  readonly to: number;
+  /** Visited table buffer of every owner, by worker index. */
+  readonly tables: readonly ArrayBufferLike[];
+  readonly atDepthLimit: boolean;
+  readonly deadlockOpen: boolean;
+}
+
+export interface ExpandedMsg {
+  readonly type: 'expanded';
+  /** Candidates for each owner, in key order. */
+  readonly bins: readonly RecordsRef[];
+  readonly transitions: number;
+  /** First level index in range with no enabled action (not terminal), or -1. */
+  readonly deadlockAt: number;
+  /** With atDepthLimit: whether some successor is new. */
+  readonly hiddenByDepth: boolean;
+  readonly stopped: boolean;
+}
+
+export interface InsertMsg {
+  readonly type: 'insert';
+  /** This owner's bin from every expander, in expander order (= key order). */
+  readonly bins: readonly RecordsRef[];
+  /** Per invariant: still unviolated (worth checking). */
+  readonly open: readonly boolean[];
+}
+
+export interface InsertedMsg {
+  readonly type: 'inserted';
+  readonly fresh: RecordsRef;
+  /** Own table buffer (changes when the table grows). */
+  readonly table: ArrayBufferLike;
+  readonly tableBytes: number;
+  /** Per invariant: index in `fresh` of the first violating state, or -1. */
+  readonly violations: readonly number[];
+  readonly stopped: boolean;
+}
+
+export type ToWorker = WorkerInit | ExpandMsg | InsertMsg;
+export type FromWorker = { type: 'ready'; table: ArrayBufferLike } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };

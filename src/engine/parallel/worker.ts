@@ -1,0 +1,157 @@
+// A search worker thread, reused across searches. For each search (`init`)
+// it builds its own copy of the model from the recipe and owns one partition
+// of the visited set (fingerprints whose high word maps to its index); on
+// request it expands a range of a BFS level or inserts the candidates other
+// workers found for its partition.
+
+import { parentPort } from 'node:worker_threads';
+import { fingerprint, fpOut } from '../fingerprint.js';
+import { FingerprintSet } from '../fingerprint-set.js';
+import { selectInvariants } from '../bfs.js';
+import { loadModel } from '../recipe.js';
+import { StateView } from '../state-view.js';
+import { CAND_HEAD, NEW_HEAD, type ExpandMsg, type FromWorker, type InsertMsg, type ToWorker, type WorkerInit } from './protocol.js';
+import { RecordList } from './records.js';
+
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+interface Search {
+  expand(m: ExpandMsg): void;
+  insert(m: InsertMsg): void;
+}
+
+async function start(init: WorkerInit): Promise<Search> {
+  const model = await loadModel(init.recipe);
+  const W = init.workers;
+  const stride = model.layout.stride;
+  const nWords = stride >>> 2;
+  const candWords = CAND_HEAD + nWords;
+  const newWords = NEW_HEAD + nWords;
+  const invs = selectInvariants(model, init.invariants);
+  const control = new Int32Array(init.control);
+  const constraint = model.constraint?.bind(model);
+  const isTerminal = model.isTerminal?.bind(model);
+  const actionCount = model.actionCount;
+
+  const table = new FingerprintSet(1 << 16, true);
+  const local = new FingerprintSet(1 << 12);
+  const bins = Array.from({ length: W }, () => new RecordList(candWords));
+  const fresh = new RecordList(newWords);
+  const src = new Uint8Array(stride);
+  const srcWords = new Uint32Array(src.buffer);
+  const dst = new Uint8Array(stride);
+  const dstWords = new Uint32Array(dst.buffer);
+  const view = new StateView(model.layout);
+
+  function expand(m: ExpandMsg): void {
+    const lvl = new Uint32Array(m.level);
+    const tables = m.tables.map((b, i) => (i === init.index ? table : FingerprintSet.view(b)));
+    for (const b of bins) b.clear();
+    local.clear();
+    let transitions = 0;
+    let deadlockAt = -1;
+    let hidden = false;
+    let stopped = false;
+    for (let p = m.from; p < m.to; p++) {
+      if (((p - m.from) & 255) === 255 && Atomics.load(control, 0) !== 0) {
+        stopped = true;
+        break;
+      }
+      const base = p * nWords;
+      for (let w = 0; w < nWords; w++) {
+        srcWords[w] = lvl[base + w];
+        dstWords[w] = lvl[base + w];
+      }
+      let enabled = 0;
+      for (let a = 0; a < actionCount; a++) {
+        if (!model.step(a, src, dst)) continue;
+        enabled++;
+        if (!constraint || constraint(StateView.point(view, dst))) {
+          fingerprint(dstWords, 0, nWords);
+          const lo = fpOut[0];
+          const hi = fpOut[1];
+          const o = hi % W;
+          if (!tables[o].has(lo, hi) && local.add(lo, hi)) {
+            if (m.atDepthLimit) {
+              hidden = true;
+            } else {
+              const bin = bins[o];
+              const off = bin.reserve();
+              const bw = bin.words;
+              bw[off] = lo;
+              bw[off + 1] = hi;
+              bw[off + 2] = p;
+              bw[off + 3] = a;
+              for (let w = 0; w < nWords; w++) bw[off + CAND_HEAD + w] = dstWords[w];
+              bin.commit();
+            }
+          }
+        }
+        for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+      }
+      transitions += enabled;
+      if (enabled === 0 && m.deadlockOpen && deadlockAt < 0) {
+        if (!isTerminal || !isTerminal(StateView.point(view, src))) deadlockAt = p;
+      }
+    }
+    post({ type: 'expanded', bins: bins.map((b) => b.ref()), transitions, deadlockAt, hiddenByDepth: hidden, stopped });
+  }
+
+  function insert(m: InsertMsg): void {
+    fresh.clear();
+    const violations = invs.map(() => -1);
+    let stopped = false;
+    outer: for (const ref of m.bins) {
+      const list = RecordList.wrap(ref, candWords);
+      const cw = list.words;
+      for (let r = 0; r < list.count; r++) {
+        if ((r & 1023) === 1023 && Atomics.load(control, 0) !== 0) {
+          stopped = true;
+          break outer;
+        }
+        const off = r * candWords;
+        if (!table.add(cw[off], cw[off + 1])) continue;
+        const f = fresh.reserve();
+        const fw = fresh.words;
+        fw[f] = cw[off + 2];
+        fw[f + 1] = cw[off + 3];
+        for (let w = 0; w < nWords; w++) {
+          const v = cw[off + CAND_HEAD + w];
+          fw[f + NEW_HEAD + w] = v;
+          dstWords[w] = v;
+        }
+        fresh.commit();
+        if (invs.length > 0) {
+          StateView.point(view, dst);
+          for (let i = 0; i < invs.length; i++) {
+            if (m.open[i] && violations[i] < 0 && !invs[i].holds(view)) violations[i] = fresh.count - 1;
+          }
+        }
+      }
+    }
+    post({ type: 'inserted', fresh: fresh.ref(), table: table.buffer, tableBytes: table.bytes, violations, stopped });
+  }
+
+  post({ type: 'ready', table: table.buffer });
+  return { expand, insert };
+}
+
+const failed = (e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e) });
+let search: Search | null = null;
+port.on('message', (m: ToWorker) => {
+  try {
+    if (m.type === 'init') {
+      search = null;
+      start(m).then((s) => (search = s), failed);
+    } else if (!search) {
+      failed(new Error(`${m.type} before init`));
+    } else if (m.type === 'expand') {
+      search.expand(m);
+    } else {
+      search.insert(m);
+    }
+  } catch (e) {
+    failed(e);
+  }
+});
