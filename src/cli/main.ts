@@ -4,6 +4,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
+import { defaultWorkers } from '../engine/parallel/coordinator.js';
 import { EXIT, UsageError } from './errors.js';
 import { fmtInt } from './format.js';
 import { listJson, renderList } from './list.js';
@@ -13,13 +14,21 @@ import { renderVerify } from './output-text.js';
 import { plan } from './plan.js';
 import { executeRuns, exitCodeFor } from './run.js';
 import { VERSION } from './version.js';
+import { registerCompare } from './compare.js';
+import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
+import { registerReplay } from './replay.js';
+import { openGate } from '../ci/gate.js';
+import { registerInit } from '../ci/init.js';
 
 export const EXIT_CODE_HELP = `
 Exit codes:
-  0  every checked invariant holds and every search was exhaustive
-  1  a violation (or deadlock) was found
-  2  usage or input error
-  3  incomplete: a limit stopped a search before it was exhaustive`;
+  0  every verdict as expected (without a config: every invariant holds)
+     and every search was exhaustive
+  1  a verdict differs from its expectation (without a config: a violation
+     or deadlock was found)
+  2  usage or input error (bad option, name, path or config file)
+  3  incomplete: a limit stopped a search before it was exhaustive
+     (unless the config says incomplete-ok for the cell)`;
 
 function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -36,7 +45,7 @@ function progressPrinter(): ((p: import('../engine/result.js').Progress) => void
   };
 }
 
-interface VerifyFlags {
+interface VerifyFlags extends TraceOutputFlags {
   model?: string;
   param?: string[];
   strategy?: string[];
@@ -45,29 +54,40 @@ interface VerifyFlags {
   maxStates?: number;
   maxDepth?: number;
   timeLimit?: number;
+  workers: number;
   json?: boolean;
   color: boolean;
   fullStates?: boolean;
+  config?: string | boolean;
+  junit?: string;
+  sarif?: string;
 }
 
 async function verify(flags: VerifyFlags): Promise<number> {
-  const runs = plan({
+  const gate = openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
+  const runs = gate ? gate.runs : plan({
     model: flags.model,
     params: flags.param,
     strategies: flags.strategy,
     scenarios: flags.scenario,
     invariants: flags.invariant,
   });
+  const traceOut = traceOutput(flags);
   const progress = flags.json ? undefined : progressPrinter();
-  const done = await executeRuns(runs, flags, progress, () => {
+  const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
-  });
+  };
+  const done = await (gate ? gate.execute(progress, clearProgress) : executeRuns(runs, flags, progress, clearProgress));
+  const written = traceOut ? writeRunTraces(done, traceOut) : null;
   if (flags.json) {
-    process.stdout.write(JSON.stringify(resultsJson(done), null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
     process.stdout.write(renderVerify(done, colours(!flags.color), flags.fullStates) + '\n');
+    const expectations = gate?.text(done, colours(!flags.color));
+    if (expectations) process.stdout.write(expectations + '\n');
   }
-  return exitCodeFor(done);
+  if (written && !flags.json) process.stdout.write(writtenText(written) + '\n');
+  return gate ? gate.finish(done) : exitCodeFor(done);
 }
 
 function program(setCode: (c: number) => void): Command {
@@ -89,7 +109,14 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
     .option('--full-states', 'print every state of a trace in full, not only the changes')
+    .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')
+    .option('--no-config', 'ignore ./loopcheck.config.json')
+    .option('--junit <file>', 'write a JUnit XML report, one test case per cell')
+    .option('--sarif <file>', 'write a SARIF 2.1.0 report of unexpected violations')
+    .addOption(traceDirOption())
+    .addOption(traceFormatOption())
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
     .addHelpText('after', EXIT_CODE_HELP)
@@ -104,6 +131,11 @@ function program(setCode: (c: number) => void): Command {
       process.stdout.write(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
       setCode(EXIT.ok);
     });
+
+  registerCompare(prog, setCode, EXIT_CODE_HELP);
+  registerReplay(prog, setCode);
+  registerInit(prog, setCode, progressPrinter);
+  registerExport(prog, setCode);
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());

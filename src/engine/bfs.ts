@@ -198,7 +198,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
 
   const seconds = (performance.now() - t0) / 1000;
   const complete = stop === 'exhausted' || stop === 'all-violated';
-  const links = { parent: parent.data, action: action.data };
+  const links = { parent, action };
   const initCopies = inits.map((v) => v.slice());
 
   const outcome = (name: string, description: string, at: number): InvariantOutcome => ({

@@ -1,6 +1,6 @@
 // The visited set: an open-addressing hash table of 64-bit fingerprints held
 // in one Uint32Array (two words per slot, (0,0) = empty), linear probing,
-// doubled when more than half full. Holds no object per state. The backing
+// doubled when three quarters full (8 bytes a slot, so 8 to 21 bytes a state). Holds no object per state. The backing
 // buffer can be a SharedArrayBuffer so that other worker threads may probe
 // it read-only while its single owner is not inserting.
 
@@ -43,7 +43,7 @@ export class FingerprintSet {
 
   /** Insert (lo, hi); true when it was not present. */
   add(lo: number, hi: number): boolean {
-    if ((this.size + 1) * 2 > this.capacity) this.grow();
+    if ((this.size + 1) * 4 > this.capacity * 3) this.grow();
     const slots = this.slots;
     const mask = this.mask;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;

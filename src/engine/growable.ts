@@ -1,42 +1,41 @@
 // Growable typed arrays for per-state data (parent index, action number) and
-// for BFS levels of packed vectors. Doubling keeps appends amortised O(1)
-// without per-state objects.
+// for BFS levels of packed vectors, without per-state objects.
 
-export class GrowableU32 {
-  data: Uint32Array;
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * Per-state integers in chunks of 2^20 entries: appends never copy, and the
+ * slack is at most one chunk (doubling would leave up to half unused).
+ */
+abstract class Chunked<A extends Uint32Array | Uint16Array> {
+  private chunks: A[] = [];
   length = 0;
-  constructor(cap = 1 << 16) {
-    this.data = new Uint32Array(cap);
-  }
+  protected abstract make(n: number): A;
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(this.make(CHUNK));
+    this.chunks[c][this.length & CHUNK_MASK] = v;
+    this.length++;
+  }
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
   get bytes(): number {
-    return this.data.byteLength;
+    return this.chunks.reduce((s, c) => s + c.byteLength, 0);
   }
 }
 
-export class GrowableU16 {
-  data: Uint16Array;
-  length = 0;
-  constructor(cap = 1 << 16) {
-    this.data = new Uint16Array(cap);
+export class GrowableU32 extends Chunked<Uint32Array> {
+  protected make(n: number): Uint32Array {
+    return new Uint32Array(n);
   }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint16Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
+}
+
+export class GrowableU16 extends Chunked<Uint16Array> {
+  protected make(n: number): Uint16Array {
+    return new Uint16Array(n);
   }
 }
 

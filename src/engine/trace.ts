@@ -9,21 +9,21 @@ import type { Trace, TraceStep } from './result.js';
 export const NO_PARENT = 0xffffffff;
 
 export interface ParentLinks {
-  /** parent[id] = parent state id, or NO_PARENT for an initial state. */
-  readonly parent: Uint32Array;
-  /** action[id] = action taken from the parent (initial-state index for roots). */
-  readonly action: Uint16Array;
+  /** parent.get(id) = parent state id, or NO_PARENT for an initial state. */
+  readonly parent: { get(i: number): number };
+  /** action.get(id) = action taken from the parent (initial-state index for roots). */
+  readonly action: { get(i: number): number };
 }
 
 /** The chain of actions leading to state `id`: [initIndex, a1, a2, ...]. */
 export function pathTo(links: ParentLinks, id: number): number[] {
   const rev: number[] = [];
   let cur = id;
-  while (links.parent[cur] !== NO_PARENT) {
-    rev.push(links.action[cur]);
-    cur = links.parent[cur];
+  while (links.parent.get(cur) !== NO_PARENT) {
+    rev.push(links.action.get(cur));
+    cur = links.parent.get(cur);
   }
-  rev.push(links.action[cur]);
+  rev.push(links.action.get(cur));
   return rev.reverse();
 }
 

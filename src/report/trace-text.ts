@@ -1,6 +1,6 @@
 // The human trace for a terminal: the initial state in full, grouped by
 // object, then each step with its actor, kernel function and step, the locks
-// held afterwards and only the fields that changed (old -> new). The last
+// held afterwards and only the fields that changed (old → new). The last
 // step, where the invariant breaks, is marked.
 
 import type { ChalkInstance } from 'chalk';
@@ -18,16 +18,16 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
   out.push(`  0  initial state`);
   out.push(...groupLines(tv.initial, c, '       '));
   for (const s of tv.steps) {
-    const mark = s.n === last ? c.red(' <-- violates ' + tv.invariant) : '';
+    const mark = s.n === last ? c.red(` ◀ violates ${tv.invariant}`) : '';
     out.push(`  ${String(s.n).padStart(2)} ${c.cyan(s.thread.padEnd(4))} ${stepTitle(s)}${mark}`);
     if (fullStates) {
       out.push(...groupLines(s.state, c, '       '));
     } else if (s.changes.length > 0) {
-      out.push(`       ${s.changes.map((ch) => `${ch.field}: ${ch.from} ${c.dim('->')} ${c.yellow(ch.to)}`).join('  ')}`);
+      out.push(`       ${s.changes.map((ch) => `${ch.field}: ${ch.from} ${c.dim('→')} ${c.yellow(ch.to)}`).join('  ')}`);
     } else {
       out.push(`       ${c.dim('(no field changed)')}`);
     }
-    out.push(`       ${c.dim('held: ' + heldText(s.held))}`);
+    out.push(`       ${c.dim('locks held: ' + heldText(s.held))}`);
   }
   if (last === 0) out.push(c.red('  the initial state itself violates ' + tv.invariant));
   return out.join('\n');

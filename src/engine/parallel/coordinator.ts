@@ -27,7 +27,7 @@ import {
 import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { NO_PARENT, pathTo, replayPath } from '../trace.js';
-import { CAND_HEAD, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
+import { CAND_WORDS, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
 import { RecordList, type RecordsRef } from './records.js';
 
 export function defaultWorkers(): number {
@@ -251,8 +251,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     let tables: ArrayBufferLike[] = ready.map((r) => r.table);
 
     // Initial states: binned by owner on this thread, inserted by the owners.
-    const candWords = CAND_HEAD + nWords;
-    const initBins = Array.from({ length: W }, () => new RecordList(candWords, Math.max(1, inits.length)));
+    const initBins = Array.from({ length: W }, () => new RecordList(CAND_WORDS, Math.max(1, inits.length)));
+    const initLevel = new Uint32Array(new SharedArrayBuffer(Math.max(1, inits.length) * stride));
     const vw = new Uint32Array(stride >>> 2);
     const vb = new Uint8Array(vw.buffer);
     const view = new StateView(layout);
@@ -263,22 +263,28 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       if (model.constraint && !model.constraint(StateView.point(view, init))) return;
       vb.set(init);
       fingerprint(vw, 0, nWords);
+      initLevel.set(vw, index * nWords);
       const bin = initBins[fpOut[1] % W];
       const off = bin.reserve();
       bin.words.set([fpOut[0], fpOut[1], index, 0], off);
-      bin.words.set(vw, off + CAND_HEAD);
       bin.commit();
     });
     const openFlags = () => invs.map((_, i) => violationAt[i] < 0);
-    const insert = async (binsFor: (owner: number) => RecordsRef[], initial: boolean) => {
-      const ins = await pool.collect<InsertedMsg>((j) => ({ type: 'insert', bins: binsFor(j), open: openFlags() }));
+    const insert = async (lvl: Uint32Array, binsFor: (owner: number) => RecordsRef[], initial: boolean) => {
+      const ins = await pool.collect<InsertedMsg>((j) => ({
+        type: 'insert',
+        level: lvl.buffer as SharedArrayBuffer,
+        initial,
+        bins: binsFor(j),
+        open: openFlags(),
+      }));
       if (ins.some((m) => m.stopped)) return null;
       tables = ins.map((m) => m.table);
       const merged = merge(ins, initial);
       recordViolations(ins, merged.ids);
       return merged;
     };
-    const first = await insert((j) => [initBins[j].ref()], true);
+    const first = await insert(initLevel, (j) => [initBins[j].ref()], true);
     if (first) {
       level = first.next;
       levelCount = first.count;
@@ -311,7 +317,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
         if (expanded.some((m) => m.hiddenByDepth)) stop ??= 'max-depth';
         break;
       }
-      const merged = await insert((j) => expanded.map((m) => m.bins[j]), false);
+      const merged = await insert(level, (j) => expanded.map((m) => m.bins[j]), false);
       if (!merged) break;
       level = merged.next;
       levelCount = merged.count;
@@ -326,7 +332,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
 
   const seconds = (performance.now() - t0) / 1000;
   const complete = stop === 'exhausted' || stop === 'all-violated';
-  const links = { parent: parent.data, action: action.data };
+  const links = { parent, action };
   const outcome = (name: string, description: string, at: number): InvariantOutcome => ({
     invariant: name,
     description,

@@ -19,8 +19,12 @@ export interface WorkerInit {
   readonly control: SharedArrayBuffer;
 }
 
-/** Candidate record: fp lo, fp hi, parent index within the level, action, vector words. */
-export const CAND_HEAD = 4;
+/**
+ * Candidate record: fp lo, fp hi, parent index within the level, action.
+ * No vector: the owner recomputes the few new ones from parent and action,
+ * which keeps the candidate bins at 16 bytes per successor.
+ */
+export const CAND_WORDS = 4;
 /** New-state record: parent index within the level, action, vector words. */
 export const NEW_HEAD = 2;
 
@@ -49,6 +53,10 @@ export interface ExpandedMsg {
 
 export interface InsertMsg {
   readonly type: 'insert';
+  /** The level the candidates' parents are in. */
+  readonly level: SharedArrayBuffer;
+  /** Initial states: `level` holds the candidates themselves (parent index = initial-state index). */
+  readonly initial: boolean;
   /** This owner's bin from every expander, in expander order (= key order). */
   readonly bins: readonly RecordsRef[];
   /** Per invariant: still unviolated (worth checking). */

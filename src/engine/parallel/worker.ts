@@ -10,7 +10,7 @@ import { FingerprintSet } from '../fingerprint-set.js';
 import { selectInvariants } from '../bfs.js';
 import { loadModel } from '../recipe.js';
 import { StateView } from '../state-view.js';
-import { CAND_HEAD, NEW_HEAD, type ExpandMsg, type FromWorker, type InsertMsg, type ToWorker, type WorkerInit } from './protocol.js';
+import { CAND_WORDS, NEW_HEAD, type ExpandMsg, type FromWorker, type InsertMsg, type ToWorker, type WorkerInit } from './protocol.js';
 import { RecordList } from './records.js';
 
 const port = parentPort!;
@@ -26,7 +26,7 @@ async function start(init: WorkerInit): Promise<Search> {
   const W = init.workers;
   const stride = model.layout.stride;
   const nWords = stride >>> 2;
-  const candWords = CAND_HEAD + nWords;
+  const candWords = CAND_WORDS;
   const newWords = NEW_HEAD + nWords;
   const invs = selectInvariants(model, init.invariants);
   const control = new Int32Array(init.control);
@@ -83,7 +83,6 @@ async function start(init: WorkerInit): Promise<Search> {
               bw[off + 1] = hi;
               bw[off + 2] = p;
               bw[off + 3] = a;
-              for (let w = 0; w < nWords; w++) bw[off + CAND_HEAD + w] = dstWords[w];
               bin.commit();
             }
           }
@@ -99,6 +98,7 @@ async function start(init: WorkerInit): Promise<Search> {
   }
 
   function insert(m: InsertMsg): void {
+    const lvl = new Uint32Array(m.level);
     fresh.clear();
     const violations = invs.map(() => -1);
     let stopped = false;
@@ -112,15 +112,19 @@ async function start(init: WorkerInit): Promise<Search> {
         }
         const off = r * candWords;
         if (!table.add(cw[off], cw[off + 1])) continue;
+        const p = cw[off + 2];
+        const a = cw[off + 3];
+        const base = p * nWords;
+        for (let w = 0; w < nWords; w++) {
+          srcWords[w] = lvl[base + w];
+          dstWords[w] = lvl[base + w];
+        }
+        if (!m.initial && !model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
         const f = fresh.reserve();
         const fw = fresh.words;
-        fw[f] = cw[off + 2];
-        fw[f + 1] = cw[off + 3];
-        for (let w = 0; w < nWords; w++) {
-          const v = cw[off + CAND_HEAD + w];
-          fw[f + NEW_HEAD + w] = v;
-          dstWords[w] = v;
-        }
+        fw[f] = p;
+        fw[f + 1] = a;
+        for (let w = 0; w < nWords; w++) fw[f + NEW_HEAD + w] = dstWords[w];
         fresh.commit();
         if (invs.length > 0) {
           StateView.point(view, dst);

@@ -1,0 +1,141 @@
+// `npm run bench`: speed and memory of the engine on the calibration model
+// and the loop model's `explore` scenario, with 1 and 2 workers, next to
+// SPIN's breadth-first search measured in the same run when SPIN is
+// installed. Checks the philosophers state counts, prints a table and writes
+// it as JSON (.bench/latest.json, or the path given as the first argument).
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSpin, spinAvailable } from './spin.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/loopcheck.js', import.meta.url));
+
+interface Row {
+  name: string;
+  tool: 'loopcheck' | 'spin';
+  workers: number | null;
+  states: number;
+  expectedStates: number | null;
+  seconds: number;
+  statesPerSecond: number;
+  peakRssBytes: number;
+  bytesPerState: number;
+  vsSpinSpeed: number | null;
+  vsSpinMemory: number | null;
+  complete: boolean;
+}
+
+interface Config {
+  name: string;
+  args: string[];
+  expectedStates: number | null;
+  spin?: { n: number; w: number };
+}
+
+const CONFIGS: Config[] = [
+  { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
+  { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
+  ...loopConfigs(),
+];
+
+/** The loop model's largest `explore` configurations (only when the loop model is registered). */
+function loopConfigs(): Config[] {
+  const list = spawnSync(process.execPath, [BIN, 'list', '--json'], { encoding: 'utf8' });
+  const fams = JSON.parse(list.stdout) as { name: string; scenarios: { name: string }[] }[];
+  const loop = fams.find((f) => f.name === 'loop');
+  if (!loop || !loop.scenarios.some((s) => s.name === 'explore')) return [];
+  return (process.env.LOOPCHECK_BENCH_LOOP ?? '').split(';').filter(Boolean).map((spec) => ({
+    name: `loop explore ${spec}`,
+    args: ['--model', 'loop', '--scenario', 'explore', '--strategy', 'post-patch', ...spec.split(/\s+/).flatMap((kv) => ['--param', kv])],
+    expectedStates: null,
+  }));
+}
+
+function runLoopcheck(c: Config, workers: number): Row {
+  const r = spawnSync(process.execPath, [BIN, 'verify', ...c.args, '--workers', String(workers), '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`${c.name}: loopcheck exited ${r.status}: ${r.stderr}`);
+  const doc = JSON.parse(r.stdout) as { results: { complete: boolean; stats: { states: number; seconds: number; peakRssBytes: number } }[] };
+  const res = doc.results[0];
+  const s = res.stats;
+  return {
+    name: c.name,
+    tool: 'loopcheck',
+    workers,
+    states: s.states,
+    expectedStates: c.expectedStates,
+    seconds: s.seconds,
+    statesPerSecond: s.states / s.seconds,
+    peakRssBytes: s.peakRssBytes,
+    bytesPerState: s.peakRssBytes / s.states,
+    vsSpinSpeed: null,
+    vsSpinMemory: null,
+    complete: res.complete,
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function main(): number {
+  const out = resolve(process.argv[2] ?? '.bench/latest.json');
+  const rows: Row[] = [];
+  const haveSpin = spinAvailable();
+  if (!haveSpin) process.stderr.write('bench: spin (and gcc) not found; install with `apt-get install -y spin` for the SPIN columns\n');
+  let bad = 0;
+  for (const c of CONFIGS) {
+    let spin: Row | null = null;
+    if (haveSpin && c.spin) {
+      process.stderr.write(`bench: ${c.name} with SPIN BFS...\n`);
+      const f = runSpin(c.spin.n, 3, c.spin.w);
+      spin = {
+        name: c.name, tool: 'spin', workers: null, states: f.states, expectedStates: c.expectedStates,
+        seconds: f.seconds, statesPerSecond: f.states / f.seconds, peakRssBytes: f.peakRssBytes,
+        bytesPerState: f.peakRssBytes / f.states, vsSpinSpeed: 1, vsSpinMemory: 1, complete: true,
+      };
+      rows.push(spin);
+    }
+    for (const w of [1, 2]) {
+      process.stderr.write(`bench: ${c.name} with loopcheck, ${w} worker(s)...\n`);
+      const row = runLoopcheck(c, w);
+      if (spin) {
+        row.vsSpinSpeed = row.statesPerSecond / spin.statesPerSecond;
+        row.vsSpinMemory = row.peakRssBytes / spin.peakRssBytes;
+      }
+      rows.push(row);
+    }
+  }
+  const header = ['config', 'tool', 'workers', 'states', 'seconds', 'states/s', 'peak RSS MiB', 'bytes/state', 'speed vs SPIN', 'memory vs SPIN', 'check'];
+  const lines = rows.map((r) => {
+    const ok = r.expectedStates === null ? (r.complete ? 'complete' : 'INCOMPLETE') : r.states === r.expectedStates ? 'count ok' : `COUNT ${r.states} != ${r.expectedStates}`;
+    if (!ok.startsWith('co')) bad++;
+    return [
+      r.name, r.tool, r.workers === null ? '-' : String(r.workers), fmt(r.states), fmt(r.seconds, 2), fmt(r.statesPerSecond),
+      fmt(r.peakRssBytes / 2 ** 20), fmt(r.bytesPerState, 1),
+      r.vsSpinSpeed === null ? '-' : `${fmt(r.vsSpinSpeed, 2)}x`, r.vsSpinMemory === null ? '-' : `${fmt(r.vsSpinMemory, 2)}x`, ok,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  process.stdout.write([row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n') + '\n');
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
+  renameSync(tmp, out);
+  process.stderr.write(`bench: wrote ${out}\n`);
+  return bad === 0 ? 0 : 1;
+}
+
+function machine() {
+  const os = process.platform + ' ' + process.arch;
+  const cpus = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
+  const model = spawnSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).stdout.trim();
+  return { os, cpus: Number(cpus), cpu: model, node: process.version, date: new Date().toISOString() };
+}
+
+process.exitCode = main();

@@ -1,0 +1,222 @@
+// `loopcheck compare`: the selected strategies side by side on the selected
+// scenarios. One row per scenario x invariant, one column per strategy, each
+// cell holds / VIOLATED (k steps) / incomplete; then distinct states and time
+// per strategy; then a note naming every cell where the strategies disagree,
+// with the trace that shows it (its file with --trace-dir, else the command
+// that prints it). --json gives the same data. Exit code as verify's.
+
+import type { ChalkInstance } from 'chalk';
+import { Command, Option } from 'commander';
+import type { InvariantOutcome, Verdict } from '../engine/result.js';
+import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { fmtInt, fmtSeconds, table } from './format.js';
+import { collect, positiveInt, positiveNumber } from './options.js';
+import { verdictText } from './output-text.js';
+import { plan } from './plan.js';
+import { executeRuns, exitCodeFor, type CompletedRun } from './run.js';
+import { VERSION } from './version.js';
+
+export interface CompareCell {
+  readonly status: Verdict | 'n/a';
+  readonly steps: number | null;
+  /** Written trace files (with --trace-dir). */
+  readonly files: readonly string[];
+  /** The command that prints this cell's trace. */
+  readonly command: string | null;
+}
+
+export interface CompareRow {
+  readonly scenario: string | null;
+  readonly invariant: string;
+  readonly cells: Readonly<Record<string, CompareCell>>;
+  readonly disagree: boolean;
+}
+
+export interface CompareData {
+  readonly tool: 'loopcheck';
+  readonly version: string;
+  readonly model: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly strategies: readonly string[];
+  readonly scenarios: readonly (string | null)[];
+  readonly rows: readonly CompareRow[];
+  readonly stats: readonly {
+    readonly strategy: string;
+    readonly scenario: string | null;
+    readonly states: number;
+    readonly transitions: number;
+    readonly seconds: number;
+    readonly complete: boolean;
+    readonly stopReason: string;
+  }[];
+  readonly totals: Readonly<Record<string, { readonly states: number; readonly seconds: number }>>;
+  readonly disagreements: readonly { readonly scenario: string | null; readonly invariant: string; readonly note: string }[];
+}
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./=:@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function printCommand(r: CompletedRun, invariant: string, rawParams: readonly string[]): string {
+  const words = ['loopcheck', 'verify', '--model', r.run.family.name];
+  for (const p of rawParams) words.push('--param', p);
+  if (r.run.strategy !== null) words.push('--strategy', r.run.strategy);
+  if (r.run.scenario !== null) words.push('--scenario', r.run.scenario);
+  words.push('--invariant', invariant);
+  return words.map(shellWord).join(' ');
+}
+
+const columnOf = (r: CompletedRun) => r.run.strategy ?? r.run.family.name;
+
+export function compareData(done: readonly CompletedRun[], written: Map<string, string[]> | null, rawParams: readonly string[]): CompareData {
+  const strategies: string[] = [];
+  const scenarios: (string | null)[] = [];
+  for (const r of done) {
+    if (!strategies.includes(columnOf(r))) strategies.push(columnOf(r));
+    if (!scenarios.includes(r.run.scenario)) scenarios.push(r.run.scenario);
+  }
+  const rows: CompareRow[] = [];
+  const disagreements: { scenario: string | null; invariant: string; note: string }[] = [];
+  for (const sc of scenarios) {
+    const runs = done.map((r, i) => ({ r, i })).filter(({ r }) => r.run.scenario === sc);
+    const invariants: string[] = [];
+    for (const { r } of runs) for (const o of r.result.outcomes) if (!invariants.includes(o.invariant)) invariants.push(o.invariant);
+    for (const inv of invariants) {
+      const cells: Record<string, CompareCell> = {};
+      for (const st of strategies) {
+        const hit = runs.find(({ r }) => columnOf(r) === st);
+        const o: InvariantOutcome | undefined = hit?.r.result.outcomes.find((x) => x.invariant === inv);
+        cells[st] = o
+          ? {
+              status: o.verdict,
+              steps: o.trace ? o.trace.steps.length - 1 : null,
+              files: written?.get(`${hit!.i}:${inv}`) ?? [],
+              command: o.trace ? printCommand(hit!.r, inv, rawParams) : null,
+            }
+          : { status: 'n/a', steps: null, files: [], command: null };
+      }
+      const verdicts = new Set(Object.values(cells).filter((c) => c.status !== 'n/a').map((c) => c.status));
+      const disagree = verdicts.size > 1;
+      rows.push({ scenario: sc, invariant: inv, cells, disagree });
+      if (disagree) {
+        const parts = strategies.map((st) => {
+          const c = cells[st];
+          const v = c.status === 'violated' ? `VIOLATED (${c.steps} steps)` : c.status;
+          const where = c.status === 'violated' ? ` — trace: ${c.files.length > 0 ? c.files.join(', ') : c.command}` : '';
+          return `${st} ${v}${where}`;
+        });
+        disagreements.push({ scenario: sc, invariant: inv, note: parts.join('; ') });
+      }
+    }
+  }
+  const stats = done.map((r) => ({
+    strategy: columnOf(r),
+    scenario: r.run.scenario,
+    states: r.result.stats.states,
+    transitions: r.result.stats.transitions,
+    seconds: Number(r.result.stats.seconds.toFixed(3)),
+    complete: r.result.complete,
+    stopReason: r.result.stopReason,
+  }));
+  const totals: Record<string, { states: number; seconds: number }> = {};
+  for (const s of stats) {
+    const t = (totals[s.strategy] ??= { states: 0, seconds: 0 });
+    t.states += s.states;
+    t.seconds = Number((t.seconds + s.seconds).toFixed(3));
+  }
+  return {
+    tool: 'loopcheck',
+    version: VERSION,
+    model: done[0]?.run.family.name ?? '',
+    params: done[0]?.run.params ?? {},
+    strategies,
+    scenarios,
+    rows,
+    stats,
+    totals,
+    disagreements,
+  };
+}
+
+export function renderCompare(d: CompareData, c: ChalkInstance): string {
+  const out: string[] = [];
+  const cellText = (x: CompareCell) => (x.status === 'n/a' ? c.dim('—') : verdictText(x.status, c, x.steps ?? undefined));
+  const scen = (s: string | null) => s ?? '-';
+  out.push(
+    table(
+      ['scenario', 'invariant', ...d.strategies],
+      d.rows.map((r) => [scen(r.scenario), r.disagree ? c.bold(`${r.invariant} *`) : r.invariant, ...d.strategies.map((s) => cellText(r.cells[s]))]),
+    ),
+  );
+  out.push('');
+  const statCell = (st: string, sc: string | null) => {
+    const s = d.stats.find((x) => x.strategy === st && x.scenario === sc);
+    if (!s) return c.dim('—');
+    const text = `${fmtInt(s.states)} states, ${fmtSeconds(s.seconds)} s`;
+    return s.complete ? text : c.yellow(`${text} (incomplete: ${s.stopReason})`);
+  };
+  const statRows = d.scenarios.map((sc) => [scen(sc), ...d.strategies.map((st) => statCell(st, sc))]);
+  if (d.scenarios.length > 1) {
+    statRows.push([c.bold('total'), ...d.strategies.map((st) => `${fmtInt(d.totals[st].states)} states, ${fmtSeconds(d.totals[st].seconds)} s`)]);
+  }
+  out.push(table(['scenario', ...d.strategies.map((s) => `${s}: distinct states, time`)], statRows));
+  out.push('');
+  if (d.disagreements.length === 0) {
+    out.push(d.strategies.length > 1 ? 'The strategies agree on every scenario and invariant.' : 'Only one strategy: nothing to compare.');
+  } else {
+    out.push(c.bold(`The strategies disagree on ${d.disagreements.length} row${d.disagreements.length === 1 ? '' : 's'} (marked *):`));
+    for (const x of d.disagreements) out.push(`  ${scen(x.scenario)} / ${x.invariant}: ${x.note}`);
+  }
+  return out.join('\n');
+}
+
+interface CompareFlags extends TraceOutputFlags {
+  model?: string;
+  param?: string[];
+  strategy?: string[];
+  scenario?: string[];
+  invariant?: string[];
+  maxStates?: number;
+  maxDepth?: number;
+  timeLimit?: number;
+  json?: boolean;
+  color: boolean;
+}
+
+export async function compare(flags: CompareFlags): Promise<number> {
+  const runs = plan({
+    model: flags.model,
+    params: flags.param,
+    strategies: flags.strategy,
+    scenarios: flags.scenario,
+    invariants: flags.invariant,
+  });
+  const out = traceOutput(flags);
+  const done = await executeRuns(runs, flags);
+  const written = out ? writeRunTraces(done, out) : null;
+  const data = compareData(done, written, flags.param ?? []);
+  if (flags.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+  else process.stdout.write(renderCompare(data, colours(!flags.color)) + '\n');
+  return exitCodeFor(done);
+}
+
+export function registerCompare(prog: Command, setCode: (c: number) => void, exitHelp = ''): Command {
+  const cmd = prog
+    .command('compare')
+    .description('run the selected strategies on the selected scenarios and print their verdicts side by side')
+    .option('--model <name>', 'model to check (see `loopcheck list`)')
+    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
+    .option('--strategy <names...>', 'strategies to compare (default: all)')
+    .option('--scenario <names...>', 'scenarios to run (default: the scripted ones)')
+    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
+    .addOption(new Option('--max-states <n>', 'stop each search after storing this many distinct states').argParser(positiveInt('--max-states')))
+    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .option('--full-states', 'md traces written with --trace-dir: every state in full');
+  addTraceOptions(cmd)
+    .option('--json', 'print one JSON document on stdout instead of text')
+    .option('--no-color', 'disable colour')
+    .action(async (flags: CompareFlags) => setCode(await compare(flags)));
+  if (exitHelp) cmd.addHelpText('after', exitHelp);
+  return cmd;
+}

@@ -1,0 +1,159 @@
+// Trace export from the command line: the `--trace-dir DIR --trace-format
+// <list>` options of verify and compare, and `loopcheck export <trace.json>`,
+// which re-renders a saved trace (after replaying it) in any format.
+
+import { readFileSync } from 'node:fs';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Command, Option } from 'commander';
+import type { InvariantOutcome } from '../engine/result.js';
+import { FORMATS, parseFormats, prepareTraceDir, renderFormat, writeTraceFiles, type Format } from '../export/formats.js';
+import { replay } from '../export/replay.js';
+import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
+import type { TraceContext } from '../report/trace-data.js';
+import { EXIT, UsageError } from './errors.js';
+import { FAMILIES } from './registry.js';
+import type { CompletedRun } from './run.js';
+
+export function colours(noColor: boolean): ChalkInstance {
+  const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+export interface TraceOutputFlags {
+  traceDir?: string;
+  traceFormat?: string[];
+  fullStates?: boolean;
+}
+
+export interface TraceOutput {
+  readonly dir: string;
+  readonly formats: readonly Format[];
+  readonly fullStates: boolean;
+}
+
+export const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
+
+export function traceDirOption(): Option {
+  return new Option('--trace-dir <dir>', 'write every counterexample into this directory as <strategy>.<scenario>.<invariant>.<ext>');
+}
+
+export function traceFormatOption(): Option {
+  return new Option(
+    '--trace-format <formats...>',
+    `formats to write with --trace-dir: ${FORMATS.join(', ')} or all (comma-separated or repeated; default: ${DEFAULT_TRACE_FORMATS.join(',')})`,
+  );
+}
+
+/** Adds --trace-dir and --trace-format to a command. */
+export function addTraceOptions(cmd: Command): Command {
+  return cmd.addOption(traceDirOption()).addOption(traceFormatOption());
+}
+
+/** Validates the trace options before any search runs; null when no trace files are wanted. */
+export function traceOutput(flags: TraceOutputFlags): TraceOutput | null {
+  const formats = parseFormats(flags.traceFormat);
+  if (flags.traceDir === undefined) {
+    if (formats.length > 0) throw new UsageError('--trace-format needs --trace-dir');
+    return null;
+  }
+  if (flags.traceDir.trim() === '') throw new UsageError('--trace-dir needs a directory');
+  const dir = prepareTraceDir(flags.traceDir);
+  return { dir, formats: formats.length > 0 ? formats : DEFAULT_TRACE_FORMATS, fullStates: flags.fullStates === true };
+}
+
+export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
+  if (!o.trace) throw new Error(`internal error: ${o.invariant} has no trace`);
+  return {
+    family: r.run.family.name,
+    params: r.run.params,
+    strategy: r.run.strategy,
+    scenario: r.run.scenario,
+    model: r.model,
+    invariant: o.invariant,
+    description: o.description,
+    trace: o.trace,
+  };
+}
+
+/** Writes every counterexample of the runs; returns the paths, keyed by run index and invariant. */
+export function writeRunTraces(done: readonly CompletedRun[], out: TraceOutput): Map<string, string[]> {
+  const written = new Map<string, string[]>();
+  done.forEach((r, i) => {
+    for (const o of r.result.outcomes) {
+      if (!o.trace) continue;
+      written.set(`${i}:${o.invariant}`, writeTraceFiles(out.dir, contextOf(r, o), out.formats, { fullStates: out.fullStates }));
+    }
+  });
+  return written;
+}
+
+/** The lines verify prints after writing trace files. */
+export function writtenText(written: Map<string, string[]>): string {
+  const paths = [...written.values()].flat();
+  if (paths.length === 0) return 'no counterexample: no trace file written';
+  return ['trace files:', ...paths.map((p) => `  ${p}`)].join('\n');
+}
+
+/** Reads, parses and rebuilds a trace file; every problem is a one-line UsageError (exit 2). */
+export function readTraceFile(path: string): LoadedTrace {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
+  }
+  try {
+    return loadTrace(parseTraceFile(text), FAMILIES);
+  } catch (e) {
+    if (e instanceof TraceFileError) throw new UsageError(`${path}: not a valid trace: ${e.message}`);
+    throw e;
+  }
+}
+
+interface ExportFlags {
+  format?: string[];
+  outDir?: string;
+  fullStates?: boolean;
+}
+
+async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
+  const formats = parseFormats(flags.format ?? ['md'], '--format');
+  if (formats.length === 0) throw new UsageError('--format needs at least one format');
+  if (flags.outDir === undefined && formats.length > 1) throw new UsageError('several formats need --out-dir');
+  if (flags.outDir !== undefined) prepareTraceDir(flags.outDir, '--out-dir');
+  const loaded = readTraceFile(file);
+  const outcome = replay(loaded);
+  if (!outcome.ok) {
+    process.stdout.write(`${file} does not replay against the current model; not exported.\n`);
+    return EXIT.violation;
+  }
+  const ctx: TraceContext = {
+    family: loaded.family.name,
+    params: loaded.file.params,
+    strategy: loaded.file.strategy,
+    scenario: loaded.file.scenario,
+    model: loaded.model,
+    invariant: outcome.invariant,
+    description: outcome.description,
+    trace: outcome.trace,
+  };
+  if (flags.outDir === undefined) {
+    process.stdout.write(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
+  } else {
+    const paths = writeTraceFiles(flags.outDir, ctx, formats, { fullStates: flags.fullStates });
+    process.stdout.write(paths.join('\n') + '\n');
+  }
+  return EXIT.ok;
+}
+
+export function registerExport(prog: Command, setCode: (c: number) => void): Command {
+  return prog
+    .command('export')
+    .description('re-render a saved trace (json, as written by --trace-dir) in other formats, after replaying it')
+    .argument('<trace.json>', 'a trace file in loopcheck\'s json format')
+    .option('--format <formats...>', `output formats: ${FORMATS.join(', ')} or all (default: md)`)
+    .option('--out-dir <dir>', 'write files <strategy>.<scenario>.<invariant>.<ext> here instead of printing one format')
+    .option('--full-states', 'md: print every state in full')
+    .action(async (file: string, flags: ExportFlags) => setCode(await exportCmd(file, flags)));
+}

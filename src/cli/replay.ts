@@ -1,0 +1,59 @@
+// `loopcheck replay <trace.json>`: re-executes a saved trace against the
+// current model. Exit 0 when it replays and violates what it claims, 1 when
+// it diverges (the first divergent step, expected vs actual), 2 when the file
+// is not a valid trace (one line, via UsageError).
+
+import type { ChalkInstance } from 'chalk';
+import { Command } from 'commander';
+import { replay, type ReplayOutcome } from '../export/replay.js';
+import { renderTraceText } from '../report/trace-text.js';
+import { viewTrace } from '../report/trace-view.js';
+import { EXIT } from './errors.js';
+import { colours, readTraceFile } from './export-cmd.js';
+import { table } from './format.js';
+
+export function renderDivergence(file: string, o: Extract<ReplayOutcome, { ok: false }>, c: ChalkInstance): string {
+  const out = [`${c.red.bold('DIVERGES')} ${file} at step ${o.step} (${o.title}): ${o.reason}`];
+  if (o.diffs.length > 0) {
+    out.push(table(['field', 'expected (recorded)', 'actual (model)'], o.diffs.map((d) => [d.field, d.expected, c.yellow(d.actual)])));
+  }
+  return out.join('\n');
+}
+
+interface ReplayFlags {
+  print?: boolean;
+  fullStates?: boolean;
+  color: boolean;
+}
+
+export async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
+  const c = colours(!flags.color);
+  const loaded = readTraceFile(file);
+  const o = replay(loaded);
+  if (!o.ok) {
+    process.stdout.write(renderDivergence(file, o, c) + '\n');
+    return EXIT.violation;
+  }
+  const k = o.trace.steps.length - 1;
+  const what = o.invariant === 'deadlock' ? 'ends in a deadlock' : `violates ${o.invariant}`;
+  process.stdout.write(`${c.green.bold('OK')} ${file} replays ${k} step${k === 1 ? '' : 's'} on ${loaded.model.name} and ${what}: ${o.description}\n`);
+  if (flags.print) {
+    process.stdout.write('\n' + renderTraceText(viewTrace(loaded.model, o.trace, o.invariant, o.description), c, flags.fullStates) + '\n');
+  }
+  return EXIT.ok;
+}
+
+export function registerReplay(prog: Command, setCode: (c: number) => void): Command {
+  return prog
+    .command('replay')
+    .description('re-execute a saved trace against the current model and check it violates what it claims')
+    .argument('<trace.json>', 'a trace file in loopcheck\'s json format')
+    .option('--print', 'print the trace after replaying it')
+    .option('--full-states', 'with --print, print every state in full')
+    .option('--no-color', 'disable colour')
+    .addHelpText(
+      'after',
+      '\nExit codes:\n  0  the trace replays and violates what it claims\n  1  the trace diverges from the model (first divergent step printed)\n  2  not a valid trace file (one line on stderr)',
+    )
+    .action(async (file: string, flags: ReplayFlags) => setCode(await replayCmd(file, flags)));
+}

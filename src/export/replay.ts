@@ -1,0 +1,121 @@
+// Re-executes a recorded trace against the current model: the first state
+// must be one of the model's initial states, every step's action must be
+// enabled and must produce exactly the recorded state, and the last state
+// must violate what the trace claims (for `deadlock`: no action enabled and
+// not terminal). The first disagreement is reported with expected vs actual.
+
+import type { Model } from '../engine/model.js';
+import { DEADLOCK, type Trace, type TraceStep } from '../engine/result.js';
+import { StateView } from '../engine/state-view.js';
+import { stepTitle } from '../report/trace-view.js';
+import type { LoadedTrace } from './trace-json.js';
+
+export interface FieldDiff {
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export type ReplayOutcome =
+  | { readonly ok: true; readonly trace: Trace; readonly invariant: string; readonly description: string }
+  | {
+      readonly ok: false;
+      /** Step number of the first divergence (0 = the initial state). */
+      readonly step: number;
+      /** The step's recorded label, printed. */
+      readonly title: string;
+      readonly reason: string;
+      readonly diffs: readonly FieldDiff[];
+    };
+
+function diffs(model: Model, expected: Uint8Array, actual: Uint8Array): FieldDiff[] {
+  const layout = model.layout;
+  const out: FieldDiff[] = [];
+  layout.fields.forEach((f, i) => {
+    if (expected[i] !== actual[i]) {
+      out.push({ field: f.name, expected: layout.format(i, expected[i]), actual: layout.format(i, actual[i]) });
+    }
+  });
+  return out;
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function labelText(l: TraceStep['label']): string {
+  if (!l) return '';
+  return `${l.thread} ${stepTitle({ action: l.action, step: l.step ?? null, params: l.params ?? null })}`;
+}
+
+export function replay(loaded: LoadedTrace): ReplayOutcome {
+  const { model, recorded } = loaded;
+  const rec = recorded.steps;
+  const inits = model.initialStates();
+  const first = rec[0].state;
+  let initIndex = inits.findIndex((v) => same(v, first));
+  if (initIndex < 0) {
+    const nearest = inits[rec[0].action] ?? inits[0];
+    return {
+      ok: false,
+      step: 0,
+      title: 'initial state',
+      reason: 'the recorded initial state is not an initial state of the model',
+      diffs: diffs(model, first, nearest),
+    };
+  }
+  if (inits[rec[0].action] && same(inits[rec[0].action], first)) initIndex = rec[0].action;
+  const steps: TraceStep[] = [{ action: initIndex, label: null, state: inits[initIndex].slice() }];
+  let cur = inits[initIndex].slice();
+  for (let i = 1; i < rec.length; i++) {
+    const r = rec[i];
+    const title = labelText(r.label) || `action ${r.action}`;
+    const dst = cur.slice();
+    if (!model.step(r.action, cur, dst)) {
+      return { ok: false, step: i, title, reason: `action ${r.action} (${title}) is not enabled`, diffs: [] };
+    }
+    const label = model.label(r.action, cur);
+    const d = diffs(model, r.state, dst);
+    if (d.length > 0) {
+      return { ok: false, step: i, title, reason: 'the successor differs from the recorded state', diffs: d };
+    }
+    if (r.label && labelText(r.label) !== labelText(label)) {
+      return {
+        ok: false,
+        step: i,
+        title,
+        reason: `the action is now labelled '${labelText(label)}', recorded '${labelText(r.label)}'`,
+        diffs: [],
+      };
+    }
+    steps.push({ action: r.action, label, state: dst });
+    cur = dst;
+  }
+  const last = rec.length - 1;
+  const view = new StateView(model.layout, cur);
+  const invariant = loaded.file.invariant;
+  if (invariant === DEADLOCK) {
+    const scratch = cur.slice();
+    let enabled = -1;
+    for (let a = 0; a < model.actionCount && enabled < 0; a++) {
+      scratch.set(cur);
+      if (model.step(a, cur, scratch)) enabled = a;
+    }
+    if (enabled >= 0) {
+      return {
+        ok: false,
+        step: last,
+        title: 'last state',
+        reason: `claims a deadlock, but action ${enabled} (${labelText(model.label(enabled, cur))}) is enabled`,
+        diffs: [],
+      };
+    }
+    if (model.isTerminal?.(view)) {
+      return { ok: false, step: last, title: 'last state', reason: 'claims a deadlock, but the model marks the last state terminal', diffs: [] };
+    }
+  } else {
+    const inv = model.invariants.find((x) => x.name === invariant)!;
+    if (inv.holds(view)) {
+      return { ok: false, step: last, title: 'last state', reason: `replays, but the last state does not violate ${invariant}`, diffs: [] };
+    }
+  }
+  return { ok: true, trace: { steps }, invariant, description: loaded.description };
+}

@@ -1,0 +1,210 @@
+// loopcheck's own trace file (`"schema": 1`): the run that found the trace
+// (model family, parameters, strategy, scenario), the invariant and its
+// description, the layout, and every step with its action number, label and
+// full state. `replay` reads it back; parsing checks everything a replay
+// relies on and names the first problem in one line.
+
+import type { ModelFamily } from '../engine/catalog.js';
+import type { ActionLabel, Model } from '../engine/model.js';
+import { DEADLOCK, type Trace, type TraceStep } from '../engine/result.js';
+import { VERSION } from '../cli/version.js';
+import type { TraceContext } from '../report/trace-data.js';
+
+export const TRACE_SCHEMA = 1;
+
+export interface TraceFileStep {
+  readonly step: number;
+  /** Action number; for step 0 the index of the initial state. */
+  readonly action: number;
+  readonly label: ActionLabel | null;
+  readonly state: Readonly<Record<string, number>>;
+}
+
+export interface TraceFile {
+  readonly schema: typeof TRACE_SCHEMA;
+  readonly tool: 'loopcheck';
+  readonly version: string;
+  readonly model: string;
+  readonly instance: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly strategy: string | null;
+  readonly scenario: string | null;
+  readonly invariant: string;
+  readonly description: string;
+  readonly layout: readonly { name: string; domain: number; values?: readonly string[]; group?: string }[];
+  readonly steps: readonly TraceFileStep[];
+}
+
+export function toTraceFile(ctx: TraceContext): TraceFile {
+  const layout = ctx.model.layout;
+  return {
+    schema: TRACE_SCHEMA,
+    tool: 'loopcheck',
+    version: VERSION,
+    model: ctx.family,
+    instance: ctx.model.name,
+    params: { ...ctx.params },
+    strategy: ctx.strategy,
+    scenario: ctx.scenario,
+    invariant: ctx.invariant,
+    description: ctx.description,
+    layout: layout.fields.map((f) => ({
+      name: f.name,
+      domain: f.domain,
+      ...(f.values ? { values: [...f.values] } : {}),
+      ...(f.group ? { group: f.group } : {}),
+    })),
+    steps: ctx.trace.steps.map((s, i) => ({
+      step: i,
+      action: s.action,
+      label: s.label,
+      state: Object.fromEntries(layout.fields.map((f, k) => [f.name, s.state[k]])),
+    })),
+  };
+}
+
+export function traceFileText(ctx: TraceContext): string {
+  return JSON.stringify(toTraceFile(ctx), null, 2) + '\n';
+}
+
+/** Why a file is not a valid trace: one line, shown with exit code 2. */
+export class TraceFileError extends Error {
+  override name = 'TraceFileError';
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isNat = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function need<T>(o: Record<string, unknown>, key: string, ok: (x: unknown) => x is T, what: string, where = ''): T {
+  if (!(key in o)) throw new TraceFileError(`missing field '${where}${key}'`);
+  const v = o[key];
+  if (!ok(v)) throw new TraceFileError(`field '${where}${key}' must be ${what}`);
+  return v;
+}
+
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isStringOrNull = (x: unknown): x is string | null => x === null || typeof x === 'string';
+
+/** Parses and checks the shape of a trace file (not yet against a model). */
+export function parseTraceFile(text: string): TraceFile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TraceFileError(`not JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!isObj(doc)) throw new TraceFileError('not a loopcheck trace (top level is not an object)');
+  if (!('schema' in doc)) {
+    const hint = '#meta' in doc && 'states' in doc ? ' (this looks like an ITF trace; replay reads the json format)' : '';
+    throw new TraceFileError(`missing field 'schema'${hint}`);
+  }
+  if (doc.schema !== TRACE_SCHEMA) {
+    throw new TraceFileError(`unsupported schema version ${JSON.stringify(doc.schema)} (this loopcheck reads schema ${TRACE_SCHEMA})`);
+  }
+  const model = need(doc, 'model', isString, 'a string');
+  const params = need(doc, 'params', isObj, 'an object');
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TraceFileError(`parameter '${k}' must be an integer`);
+  }
+  const strategy = need(doc, 'strategy', isStringOrNull, 'a string or null');
+  const scenario = need(doc, 'scenario', isStringOrNull, 'a string or null');
+  const invariant = need(doc, 'invariant', isString, 'a string');
+  const description = 'description' in doc && typeof doc.description === 'string' ? doc.description : '';
+  const rawSteps = need(doc, 'steps', Array.isArray, 'an array');
+  if (rawSteps.length === 0) throw new TraceFileError('the trace has no steps (not even an initial state)');
+  const steps: TraceFileStep[] = rawSteps.map((s: unknown, i: number) => {
+    const where = `steps[${i}].`;
+    if (!isObj(s)) throw new TraceFileError(`steps[${i}] is not an object`);
+    const action = need(s, 'action', isNat, 'a non-negative integer', where);
+    const state = need(s, 'state', isObj, 'an object', where);
+    for (const [k, v] of Object.entries(state)) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TraceFileError(`steps[${i}].state.${k} must be an integer`);
+    }
+    const label = isObj(s.label) ? (s.label as unknown as ActionLabel) : null;
+    return { step: i, action, label, state: state as Record<string, number> };
+  });
+  return {
+    schema: TRACE_SCHEMA,
+    tool: 'loopcheck',
+    version: typeof doc.version === 'string' ? doc.version : '',
+    model,
+    instance: typeof doc.instance === 'string' ? doc.instance : '',
+    params: params as Record<string, number>,
+    strategy,
+    scenario,
+    invariant,
+    description,
+    layout: Array.isArray(doc.layout) ? (doc.layout as TraceFile['layout']) : [],
+    steps,
+  };
+}
+
+export interface LoadedTrace {
+  readonly file: TraceFile;
+  readonly family: ModelFamily;
+  readonly model: Model;
+  /** The recorded steps as packed vectors (labels as recorded). */
+  readonly recorded: Trace;
+  readonly description: string;
+}
+
+const names = (xs: readonly { name: string }[]) => xs.map((x) => x.name).join(', ') || 'none';
+
+/** Rebuilds the model a trace names through the registry and decodes its states. */
+export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): LoadedTrace {
+  const family = families.find((f) => f.name === file.model);
+  if (!family) throw new TraceFileError(`unknown model '${file.model}' (known: ${names(families)})`);
+  for (const p of family.params) {
+    if (!(p.name in file.params)) throw new TraceFileError(`missing parameter '${p.name}' of model ${family.name}`);
+    const v = file.params[p.name];
+    if (v < p.min || v > p.max) throw new TraceFileError(`parameter ${p.name}=${v} out of range ${p.min}..${p.max}`);
+  }
+  for (const k of Object.keys(file.params)) {
+    if (!family.params.some((p) => p.name === k)) throw new TraceFileError(`unknown parameter '${k}' for model ${family.name}`);
+  }
+  const check = (kind: 'strategy' | 'scenario', value: string | null, all: readonly { name: string }[]) => {
+    if (all.length === 0) {
+      if (value !== null) throw new TraceFileError(`unknown ${kind} '${value}': model ${family.name} has no ${kind === 'strategy' ? 'strategies' : 'scenarios'}`);
+      return;
+    }
+    if (value === null) throw new TraceFileError(`missing ${kind} (model ${family.name} needs one of: ${names(all)})`);
+    if (!all.some((x) => x.name === value)) throw new TraceFileError(`unknown ${kind} '${value}' for model ${family.name} (valid: ${names(all)})`);
+  };
+  check('strategy', file.strategy, family.strategies);
+  check('scenario', file.scenario, family.scenarios);
+  let model: Model;
+  try {
+    model = family.build({
+      params: file.params,
+      ...(file.strategy !== null ? { strategy: file.strategy } : {}),
+      ...(file.scenario !== null ? { scenario: file.scenario } : {}),
+    });
+  } catch (e) {
+    throw new TraceFileError(`cannot build model ${family.name}: ${(e as Error).message}`);
+  }
+  const inv = model.invariants.find((i) => i.name === file.invariant);
+  if (!inv && file.invariant !== DEADLOCK) {
+    throw new TraceFileError(`unknown invariant '${file.invariant}' for ${model.name} (valid: ${names(model.invariants)}, deadlock)`);
+  }
+  const layout = model.layout;
+  const steps: TraceStep[] = file.steps.map((s, i) => {
+    const vec = layout.newVector();
+    layout.fields.forEach((f, k) => {
+      if (!(f.name in s.state)) throw new TraceFileError(`steps[${i}].state: missing field '${f.name}'`);
+      const v = s.state[f.name];
+      if (v < 0 || v >= f.domain) {
+        throw new TraceFileError(`steps[${i}].state.${f.name} = ${v} is outside its domain 0..${f.domain - 1}`);
+      }
+      vec[k] = v;
+    });
+    for (const k of Object.keys(s.state)) {
+      if (!layout.has(k)) throw new TraceFileError(`steps[${i}].state: unknown field '${k}' for ${model.name}`);
+    }
+    if (i > 0 && s.action >= model.actionCount) {
+      throw new TraceFileError(`steps[${i}].action ${s.action} is outside 0..${model.actionCount - 1}`);
+    }
+    return { action: s.action, label: i === 0 ? null : s.label, state: vec };
+  });
+  const description = inv?.description ?? (file.description || 'some state other than a terminal one has no enabled action');
+  return { file, family, model, recorded: { steps }, description };
+}

@@ -1,0 +1,81 @@
+// The human trace as Markdown, to paste into a mailing-list reply or an
+// issue: what was checked, the initial state in full grouped by object, then
+// one table row per step (thread, `function: step`, locks held afterwards,
+// only the changed fields old → new), the violating step marked. With
+// fullStates every state follows in full.
+
+import type { FieldGroup, TraceView } from './trace-view.js';
+import { heldText, stepTitle } from './trace-view.js';
+
+/** Table-cell safe text: pipes escaped, no line breaks. */
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+function code(s: string): string {
+  const t = cell(s);
+  return t.includes('`') ? `\`\` ${t} \`\`` : `\`${t}\``;
+}
+
+function groupRows(groups: readonly FieldGroup[]): string[] {
+  return [
+    '| object | fields |',
+    '|---|---|',
+    ...groups.map((g) => `| ${cell(g.group)} | ${g.fields.map((f) => `${code(f.field)} = ${cell(f.value)}`).join(', ')} |`),
+  ];
+}
+
+export interface MarkdownHeader {
+  /** e.g. `pre-patch / stack-independent` or the model's name. */
+  readonly run: string;
+  /** e.g. `loop (loop[...])`. */
+  readonly model?: string;
+  readonly params?: Readonly<Record<string, number>>;
+}
+
+export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullStates = false): string {
+  const n = tv.steps.length;
+  const out: string[] = [];
+  const what = tv.invariant === 'deadlock' ? 'deadlock' : `\`${tv.invariant}\` violated`;
+  out.push(`### Counterexample: ${what} after ${n} step${n === 1 ? '' : 's'}`);
+  out.push('');
+  const meta = [`**run:** ${cell(header.run)}`];
+  if (header.model) meta.push(`**model:** ${cell(header.model)}`);
+  if (header.params && Object.keys(header.params).length > 0) {
+    meta.push(`**parameters:** ${Object.entries(header.params).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  }
+  out.push(meta.join(' · '));
+  out.push('');
+  out.push(`> **${cell(tv.invariant)}**: ${cell(tv.description)}`);
+  out.push('');
+  out.push('**Initial state (step 0)**');
+  out.push('');
+  out.push(...groupRows(tv.initial));
+  if (Object.keys(tv.initialHeld).length > 0) {
+    out.push('');
+    out.push(`Locks held initially: ${cell(heldText(tv.initialHeld))}`);
+  }
+  out.push('');
+  if (n === 0) {
+    out.push(`**The initial state itself violates \`${tv.invariant}\`.**`);
+    return out.join('\n') + '\n';
+  }
+  out.push('| step | thread | function: step | locks held after | changed (old → new) |');
+  out.push('|---:|---|---|---|---|');
+  for (const s of tv.steps) {
+    const last = s.n === n;
+    const changes = s.changes.length > 0 ? s.changes.map((ch) => `${code(ch.field)}: ${cell(ch.from)} → ${cell(ch.to)}`).join('<br>') : '_(no field changed)_';
+    const num = last ? `**${s.n}** ⚠` : String(s.n);
+    const title = code(stepTitle(s)) + (last ? ` **← violates \`${cell(tv.invariant)}\`**` : '');
+    out.push(`| ${num} | ${cell(s.thread)} | ${title} | ${cell(heldText(s.held))} | ${changes} |`);
+  }
+  if (fullStates) {
+    for (const s of tv.steps) {
+      out.push('');
+      out.push(`**State after step ${s.n}** (${cell(s.thread)} ${code(stepTitle(s))})`);
+      out.push('');
+      out.push(...groupRows(s.state));
+    }
+  }
+  return out.join('\n') + '\n';
+}
