@@ -5,7 +5,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import { defaultWorkers } from '../engine/parallel/coordinator.js';
+import { totalmem } from 'node:os';
 import { EXIT, UsageError } from './errors.js';
+import { requestInterrupt } from './interrupt.js';
 import { fmtInt } from './format.js';
 import { listJson, renderList } from './list.js';
 import { collect, positiveInt, positiveNumber } from './options.js';
@@ -55,6 +57,7 @@ interface VerifyFlags extends TraceOutputFlags {
   maxDepth?: number;
   timeLimit?: number;
   workers: number;
+  maxMemory?: number;
   json?: boolean;
   color: boolean;
   fullStates?: boolean;
@@ -109,6 +112,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
     .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'))
     .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
     .option('--full-states', 'print every state of a trace in full, not only the changes')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')
@@ -142,9 +146,33 @@ function program(setCode: (c: number) => void): Command {
   return prog;
 }
 
+function defaultMaxMemoryMiB(): number {
+  return Math.floor((totalmem() * 0.8) / 2 ** 20);
+}
+
+/**
+ * First Ctrl-C / SIGTERM: ask the searches to stop; they end as incomplete and
+ * the run reports what it has (exit 3). A second one exits at once with 130.
+ */
+function installSignalHandlers(): void {
+  let count = 0;
+  const onSignal = () => {
+    count++;
+    if (count === 1) {
+      requestInterrupt();
+      process.stderr.write('\nloopcheck: interrupted; stopping the search (again to quit at once)\n');
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
 /** Runs the CLI and exits the process with the outcome's code. */
 export async function main(argv: readonly string[]): Promise<void> {
   let code: number = EXIT.ok;
+  installSignalHandlers();
   try {
     await program((c) => (code = c)).parseAsync([...argv]);
   } catch (e) {

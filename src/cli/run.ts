@@ -6,6 +6,7 @@ import type { Model } from '../engine/model.js';
 import { explore } from '../engine/bfs.js';
 import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
 import { registeredRecipe } from './recipe.js';
+import { interrupted } from './interrupt.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
 import { EXIT, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
@@ -14,8 +15,10 @@ export interface Limits {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly timeLimit?: number;
-  /** Search worker threads; 1 (or unset) searches on the main thread. */
+  /** Search worker threads (default 1). */
   readonly workers?: number;
+  /** Stop a search when resident memory exceeds this many MiB. */
+  readonly maxMemory?: number;
 }
 
 export interface CompletedRun {
@@ -57,6 +60,8 @@ export async function executeRun(
     maxStates: limits.maxStates,
     maxDepth: limits.maxDepth,
     timeLimit: limits.timeLimit,
+    maxMemoryBytes: limits.maxMemory !== undefined ? limits.maxMemory * 2 ** 20 : undefined,
+    shouldStop: interrupted,
     onProgress,
     progressEvery: 1,
   };
@@ -73,7 +78,10 @@ export async function executeRun(
   return { run, model, result };
 }
 
-/** Runs planned searches one after another, sharing one pool of search workers. */
+/**
+ * Runs planned searches one after another on one pool of search worker
+ * threads (one thread too: the main thread then stays free to notice Ctrl-C).
+ */
 export async function executeRuns(
   runs: readonly PlannedRun[],
   limits: Limits,
@@ -81,7 +89,7 @@ export async function executeRuns(
   afterEach?: (r: CompletedRun) => void,
 ): Promise<CompletedRun[]> {
   const done: CompletedRun[] = [];
-  const pool = (limits.workers ?? 1) > 1 ? new SearchPool(limits.workers!) : undefined;
+  const pool = new SearchPool(limits.workers ?? 1);
   try {
     for (const run of runs) {
       const r = await executeRun(run, limits, onProgress, pool);
@@ -89,7 +97,7 @@ export async function executeRuns(
       done.push(r);
     }
   } finally {
-    await pool?.close();
+    await pool.close();
   }
   return done;
 }

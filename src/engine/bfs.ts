@@ -55,6 +55,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const timeLimitMs = (opts.timeLimit ?? Infinity) * 1000;
+  const maxMemory = opts.maxMemoryBytes ?? Infinity;
   const progressEveryMs = (opts.progressEvery ?? 2) * 1000;
   const constraint = model.constraint?.bind(model);
   const isTerminal = model.isTerminal?.bind(model);
@@ -167,6 +168,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       if ((k & 255) === 255) {
         const now = performance.now();
         if (now - t0 > timeLimitMs) stop = 'time-limit';
+        else if (maxMemory !== Infinity && (k & 4095) === 4095 && process.memoryUsage.rss() > maxMemory) stop = 'max-memory';
         if (now - lastTick >= progressEveryMs) {
           lastTick = now;
           if (opts.shouldStop?.()) stop = 'interrupted';

@@ -12,6 +12,7 @@ export type StopReason =
   | 'max-states'
   | 'max-depth'
   | 'time-limit'
+  | 'max-memory'
   | 'interrupted';
 
 /** The pseudo-invariant name under which deadlocks are reported. */
@@ -27,6 +28,8 @@ export interface ExploreOptions {
   readonly maxDepth?: number;
   /** Seconds. */
   readonly timeLimit?: number;
+  /** Stop when the process's resident memory exceeds this many bytes. */
+  readonly maxMemoryBytes?: number;
   /** Called every progressEvery seconds with the figures so far. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;

@@ -162,23 +162,32 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   let level: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
   let levelBase = 0;
 
-  if (opts.onProgress || opts.shouldStop) {
-    timers.push(
-      setInterval(() => {
-        if (opts.shouldStop?.()) requestStop('interrupted');
-        const secs = (performance.now() - t0) / 1000;
-        opts.onProgress?.({
+  // The main thread is idle while workers search: poll for a stop request, the
+  // memory bound and progress a few times a second.
+  const maxMemory = opts.maxMemoryBytes ?? Infinity;
+  const progressEveryMs = (opts.progressEvery ?? 2) * 1000;
+  let lastProgress = performance.now();
+  timers.push(
+    setInterval(() => {
+      if (opts.shouldStop?.()) requestStop('interrupted');
+      const rss = process.memoryUsage.rss();
+      if (rss > maxMemory) requestStop('max-memory');
+      const now = performance.now();
+      if (opts.onProgress && now - lastProgress >= progressEveryMs) {
+        lastProgress = now;
+        const secs = (now - t0) / 1000;
+        opts.onProgress({
           states: parent.length,
           transitions,
           depth,
           queue: levelCount,
           seconds: secs,
           statesPerSecond: parent.length / Math.max(secs, 1e-9),
-          rssBytes: process.memoryUsage.rss(),
+          rssBytes: rss,
         });
-      }, (opts.progressEvery ?? 2) * 1000),
-    );
-  }
+      }
+    }, 200),
+  );
 
   /** Merge owners' new states by key into the next level; returns the new level and per-owner id bases. */
   const merge = (ins: InsertedMsg[], initial: boolean): { next: Uint32Array; count: number; ids: Int32Array[] } => {
@@ -293,6 +302,10 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     if (anyCheck && open === 0) stop ??= 'all-violated';
 
     while (levelCount > 0 && stop === null && stopRequest === null) {
+      if (opts.shouldStop?.()) {
+        requestStop('interrupted');
+        break;
+      }
       const atDepthLimit = depth >= maxDepth;
       const nextBase = parent.length;
       const chunk = Math.ceil(levelCount / W);

@@ -1,0 +1,57 @@
+// Interruptions and resource bounds end a run cleanly: incomplete, exit 3,
+// with the statistics so far; a second Ctrl-C quits at once with 130.
+
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli } from './run-cli.js';
+
+function runUntilSignals(args: string[], signals: NodeJS.Signals[], afterMs: number, gapMs = 150) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let sentAt = 0;
+    setTimeout(() => {
+      sentAt = Date.now();
+      signals.forEach((s, i) => (gapMs === 0 ? child.kill(s) : setTimeout(() => child.kill(s), i * gapMs)));
+    }, afterMs);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - sentAt }));
+  });
+}
+
+describe('interruptions', () => {
+  it('Ctrl-C stops within a second, prints the figures so far as incomplete, exit 3', async () => {
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '1'], ['SIGINT'], 2500);
+    expect(r.code).toBe(3);
+    expect(r.ms).toBeLessThan(1500);
+    expect(r.stdout).toContain('incomplete: interrupted');
+    expect(r.stdout).not.toMatch(/ holds$/m);
+    expect(r.stderr).toContain('interrupted');
+  }, 30_000);
+
+  it('SIGTERM behaves like Ctrl-C', async () => {
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '2', '--json'], ['SIGTERM'], 2500);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results.every((x: { status: string }) => x.status === 'incomplete')).toBe(true);
+    expect(doc.results[0].stopReason).toBe('interrupted');
+  }, 30_000);
+
+  it('a second Ctrl-C exits at once with 130', async () => {
+    // Two different signals back to back, so the kernel cannot merge them into one.
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14'], ['SIGINT', 'SIGTERM'], 2500, 0);
+    expect(r.code).toBe(130);
+  }, 30_000);
+});
+
+describe('memory bound', () => {
+  it('--max-memory stops the search as incomplete with exit 3', () => {
+    const r = cli(['verify', '--model', 'philosophers', '--param', 'N=14', '--max-memory', '150', '--json']);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0].stopReason).toBe('max-memory');
+    expect(doc.results[0].stats.states).toBeGreaterThan(0);
+  }, 60_000);
+});
