@@ -43,8 +43,12 @@ export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fu
     ];
   });
   out.push(table(['run', 'states', 'transitions', 'depth', 'seconds', 'states/s', 'peak RSS', 'search'], statRows));
-  const maxP = Math.max(...runs.map((r) => r.result.stats.collisionProbability));
-  out.push(c.dim(`fingerprint collision probability (birthday bound, worst run): ${maxP.toExponential(1)}`));
+  if (runs.every((r) => r.result.stats.exact)) {
+    out.push(c.dim('exact mode: full state vectors stored, no fingerprint collision possible'));
+  } else {
+    const maxP = Math.max(...runs.map((r) => r.result.stats.collisionProbability));
+    out.push(c.dim(`fingerprint collision probability (birthday bound, worst run): ${maxP.toExponential(1)}`));
+  }
   for (const r of runs) {
     for (const o of r.result.outcomes) {
       if (!o.trace) continue;

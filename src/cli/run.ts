@@ -19,6 +19,8 @@ export interface Limits {
   readonly workers?: number;
   /** Stop a search when resident memory exceeds this many MiB. */
   readonly maxMemory?: number;
+  /** Store full state vectors instead of fingerprints. */
+  readonly exact?: boolean;
 }
 
 export interface CompletedRun {
@@ -62,6 +64,7 @@ export async function executeRun(
     timeLimit: limits.timeLimit,
     maxMemoryBytes: limits.maxMemory !== undefined ? limits.maxMemory * 2 ** 20 : undefined,
     shouldStop: interrupted,
+    exact: limits.exact ?? false,
     onProgress,
     progressEvery: 1,
   };

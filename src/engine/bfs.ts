@@ -9,7 +9,8 @@
 // `max-states`, so the parallel engine (parallel/coordinator.ts) reproduces
 // this engine's states, counts and traces exactly.
 
-import { fingerprint, fpOut } from './fingerprint.js';
+import { ExactSet, type VisitedSet } from './exact-set.js';
+import { fingerprint, fpOut, maskFingerprint } from './fingerprint.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
 import type { Invariant, Model } from './model.js';
@@ -65,7 +66,9 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   const violationAt = new Int32Array(nInv + 1).fill(-1);
   let open = nInv + (checkDeadlock ? 1 : 0);
 
-  const seen = new FingerprintSet();
+  const exact = opts.exact ?? false;
+  const fpMask = opts.fingerprintMask ?? 0xffffffff;
+  const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
   const parent = new GrowableU32();
   const action = new GrowableU16();
   let current = new VectorQueue(stride);
@@ -104,7 +107,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
     if (constraint && !constraint(StateView.point(view, init))) return;
     dst.set(init);
     fingerprint(dstWords, 0, nWords);
-    if (!seen.add(fpOut[0], fpOut[1])) return;
+    if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+    if (!seen.add(fpOut[0], fpOut[1], dstWords, 0)) return;
     const id = parent.length;
     parent.push(NO_PARENT);
     action.push(index);
@@ -135,11 +139,12 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
         enabled++;
         if (!constraint || constraint(StateView.point(view, dst))) {
           fingerprint(dstWords, 0, nWords);
+          if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
           if (atDepthLimit) {
             // Not expanded: only learn whether the limit hides anything. The
             // level is still scanned to the end for transitions and deadlocks.
-            if (lastLevel === null && !seen.has(fpOut[0], fpOut[1])) lastLevel = 'max-depth';
-          } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1])) {
+            if (lastLevel === null && !seen.has(fpOut[0], fpOut[1], dstWords, 0)) lastLevel = 'max-depth';
+          } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1], dstWords, 0)) {
             const newId = parent.length;
             if (newId >= maxStates) {
               lastLevel = 'max-states';
@@ -226,7 +231,8 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       seconds,
       statesPerSecond: states / Math.max(seconds, 1e-9),
       peakRssBytes: peakRss(),
-      collisionProbability: collisionProbability(states),
+      collisionProbability: exact ? 0 : collisionProbability(states),
+      exact,
     },
     outcomes,
   };

@@ -4,7 +4,9 @@
 // buffer can be a SharedArrayBuffer so that other worker threads may probe
 // it read-only while its single owner is not inserting.
 
-export class FingerprintSet {
+import type { TableRef, VisitedSet } from './exact-set.js';
+
+export class FingerprintSet implements VisitedSet {
   private slots: Uint32Array;
   private mask: number;
   size = 0;
@@ -16,10 +18,10 @@ export class FingerprintSet {
     this.mask = cap - 1;
   }
 
-  /** A read-only-by-convention view of another thread's table buffer. */
-  static view(buffer: ArrayBufferLike): FingerprintSet {
+  /** A read-only-by-convention view of another thread's table. */
+  static view(ref: TableRef): FingerprintSet {
     const s = new FingerprintSet(16);
-    s.slots = new Uint32Array(buffer);
+    s.slots = new Uint32Array(ref.slots);
     s.mask = (s.slots.length >>> 1) - 1;
     return s;
   }
@@ -28,8 +30,8 @@ export class FingerprintSet {
     return this.shared ? new Uint32Array(new SharedArrayBuffer(words * 4)) : new Uint32Array(words);
   }
 
-  get buffer(): ArrayBufferLike {
-    return this.slots.buffer;
+  ref(): TableRef {
+    return { slots: this.slots.buffer };
   }
 
   get capacity(): number {
@@ -41,8 +43,8 @@ export class FingerprintSet {
     return this.slots.byteLength;
   }
 
-  /** Insert (lo, hi); true when it was not present. */
-  add(lo: number, hi: number): boolean {
+  /** Insert (lo, hi); true when it was not present. The vector arguments are unused. */
+  add(lo: number, hi: number, _words?: Uint32Array, _off?: number): boolean {
     if ((this.size + 1) * 4 > this.capacity * 3) this.grow();
     const slots = this.slots;
     const mask = this.mask;
@@ -62,7 +64,7 @@ export class FingerprintSet {
     }
   }
 
-  has(lo: number, hi: number): boolean {
+  has(lo: number, hi: number, _words?: Uint32Array, _off?: number): boolean {
     const slots = this.slots;
     const mask = this.mask;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;

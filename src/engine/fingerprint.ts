@@ -42,3 +42,13 @@ export function fingerprint(words: Uint32Array, off: number, nWords: number): vo
   fpOut[0] = lo;
   fpOut[1] = lo === 0 && hi === 0 ? 1 : hi;
 }
+
+/**
+ * Keep only the bits of `mask` in both words (a testing aid: a weak
+ * fingerprint makes collisions certain, which --exact mode must survive).
+ */
+export function maskFingerprint(mask: number): void {
+  fpOut[0] &= mask;
+  fpOut[1] &= mask;
+  if (fpOut[0] === 0 && fpOut[1] === 0) fpOut[0] = 1;
+}

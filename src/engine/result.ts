@@ -33,6 +33,10 @@ export interface ExploreOptions {
   /** Called every progressEvery seconds with the figures so far. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
+  /** Store full state vectors: no state can be lost to a fingerprint collision. */
+  readonly exact?: boolean;
+  /** Testing aid: keep only these bits of each fingerprint word (default all). */
+  readonly fingerprintMask?: number;
   /** Polled with the progress clock; returning true stops the search (interrupted). */
   readonly shouldStop?: () => boolean;
 }
@@ -58,8 +62,10 @@ export interface Stats {
   readonly statesPerSecond: number;
   /** Peak resident set size of the process, bytes. */
   readonly peakRssBytes: number;
-  /** Estimated probability that a fingerprint collision omitted a state. */
+  /** Estimated probability that a fingerprint collision omitted a state (0 in exact mode). */
   readonly collisionProbability: number;
+  /** Whether full vectors were stored (--exact). */
+  readonly exact: boolean;
 }
 
 export interface TraceStep {

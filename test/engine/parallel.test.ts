@@ -94,3 +94,34 @@ describe('parallel search equals sequential search', () => {
     await expect(exploreParallel(buildPhilosophers(6, 3), recipe, 2)).rejects.toThrow(/search worker \d (failed|crashed).*exploded on purpose/);
   });
 });
+
+describe('--exact mode', () => {
+  it('matches fingerprint mode on small models, sequential and parallel', async () => {
+    for (const n of [4, 6]) {
+      const m = buildPhilosophers(n, 3);
+      const recipe = { module: PHIL, export: 'buildPhilosophers', args: [n, 3] };
+      const fp = essence(explore(m));
+      expect(essence(explore(m, { exact: true }))).toEqual(fp);
+      expect(essence(await exploreParallel(m, recipe, pools.get(2)!, { exact: true }))).toEqual(fp);
+    }
+    for (let seed = 1; seed <= 10; seed++) {
+      const spec = randomSpec(seed * 104729);
+      const m = buildModel(spec);
+      expect(essence(explore(m, { exact: true }))).toEqual(essence(explore(m)));
+    }
+  });
+
+  it('survives certain fingerprint collisions that make fingerprint mode lose states', async () => {
+    // 4 bits per word: 256 fingerprints for 5,706 states.
+    const m = buildPhilosophers(6, 3);
+    const recipe = { module: PHIL, export: 'buildPhilosophers', args: [6, 3] };
+    const weak = explore(m, { fingerprintMask: 0xf });
+    expect(weak.stats.states).toBeLessThan(5706);
+    const exactSeq = explore(m, { exact: true, fingerprintMask: 0xf });
+    expect(exactSeq.stats.states).toBe(5706);
+    expect(exactSeq.stats.collisionProbability).toBe(0);
+    const exactPar = await exploreParallel(m, recipe, pools.get(2)!, { exact: true, fingerprintMask: 0xf });
+    expect(essence(exactPar)).toEqual(essence(exactSeq));
+    expect(essence(exactSeq)).toEqual(essence(explore(m)));
+  });
+});

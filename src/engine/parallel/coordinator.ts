@@ -13,7 +13,8 @@
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { fingerprint, fpOut } from '../fingerprint.js';
+import type { TableRef } from '../exact-set.js';
+import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { collisionProbability, selectInvariants } from '../bfs.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
@@ -132,6 +133,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   const stride = layout.stride;
   const nWords = stride >>> 2;
   const W = pool.size;
+  const exact = opts.exact ?? false;
+  const fpMask = opts.fingerprintMask ?? 0xffffffff;
   const invs = selectInvariants(model, opts.invariants);
   const nInv = invs.length;
   const checkDeadlock = opts.checkDeadlock ?? true;
@@ -248,16 +251,18 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
 
   const inits = model.initialStates().map((v) => v.slice());
   try {
-    const ready = await pool.collect<{ type: 'ready'; table: ArrayBufferLike }>((index) => ({
+    const ready = await pool.collect<{ type: 'ready'; table: TableRef }>((index) => ({
       type: 'init',
       recipe,
       index,
       workers: W,
       invariants: invs.map((i) => i.name),
       checkDeadlock,
+      exact,
+      fingerprintMask: fpMask,
       control: controlBuf,
     }));
-    let tables: ArrayBufferLike[] = ready.map((r) => r.table);
+    let tables: TableRef[] = ready.map((r) => r.table);
 
     // Initial states: binned by owner on this thread, inserted by the owners.
     const initBins = Array.from({ length: W }, () => new RecordList(CAND_WORDS, Math.max(1, inits.length)));
@@ -272,6 +277,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       if (model.constraint && !model.constraint(StateView.point(view, init))) return;
       vb.set(init);
       fingerprint(vw, 0, nWords);
+      if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
       initLevel.set(vw, index * nWords);
       const bin = initBins[fpOut[1] % W];
       const off = bin.reserve();
@@ -368,7 +374,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       seconds,
       statesPerSecond: states / Math.max(seconds, 1e-9),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      collisionProbability: collisionProbability(states),
+      collisionProbability: exact ? 0 : collisionProbability(states),
+      exact,
     },
     outcomes,
   };

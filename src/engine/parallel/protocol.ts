@@ -3,6 +3,7 @@
 // against the visited tables and binned by owning worker) and `insert` (each
 // owner adds its candidates in key order to its own table).
 
+import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
 import type { RecordsRef } from './records.js';
 
@@ -15,6 +16,8 @@ export interface WorkerInit {
   /** Names of the invariants to check, in result order. */
   readonly invariants: readonly string[];
   readonly checkDeadlock: boolean;
+  readonly exact: boolean;
+  readonly fingerprintMask: number;
   /** Shared Int32 flags: [0] = stop requested. */
   readonly control: SharedArrayBuffer;
 }
@@ -34,7 +37,7 @@ export interface ExpandMsg {
   readonly from: number;
   readonly to: number;
   /** Visited table buffer of every owner, by worker index. */
-  readonly tables: readonly ArrayBufferLike[];
+  readonly tables: readonly TableRef[];
   readonly atDepthLimit: boolean;
   readonly deadlockOpen: boolean;
 }
@@ -66,8 +69,8 @@ export interface InsertMsg {
 export interface InsertedMsg {
   readonly type: 'inserted';
   readonly fresh: RecordsRef;
-  /** Own table buffer (changes when the table grows). */
-  readonly table: ArrayBufferLike;
+  /** Own table buffers (they change when the table grows). */
+  readonly table: TableRef;
   readonly tableBytes: number;
   /** Per invariant: index in `fresh` of the first violating state, or -1. */
   readonly violations: readonly number[];
@@ -75,4 +78,4 @@ export interface InsertedMsg {
 }
 
 export type ToWorker = WorkerInit | ExpandMsg | InsertMsg;
-export type FromWorker = { type: 'ready'; table: ArrayBufferLike } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };
+export type FromWorker = { type: 'ready'; table: TableRef } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };

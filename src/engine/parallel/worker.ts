@@ -5,7 +5,8 @@
 // workers found for its partition.
 
 import { parentPort } from 'node:worker_threads';
-import { fingerprint, fpOut } from '../fingerprint.js';
+import { ExactSet, type VisitedSet } from '../exact-set.js';
+import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
 import { selectInvariants } from '../bfs.js';
 import { loadModel } from '../recipe.js';
@@ -34,7 +35,10 @@ async function start(init: WorkerInit): Promise<Search> {
   const isTerminal = model.isTerminal?.bind(model);
   const actionCount = model.actionCount;
 
-  const table = new FingerprintSet(1 << 16, true);
+  const exact = init.exact;
+  const fpMask = init.fingerprintMask;
+  const table: VisitedSet = exact ? new ExactSet(nWords, 1 << 16, true) : new FingerprintSet(1 << 16, true);
+  // Per-level duplicate filter; in exact mode a fingerprint match proves nothing, so owners dedup alone.
   const local = new FingerprintSet(1 << 12);
   const bins = Array.from({ length: W }, () => new RecordList(candWords));
   const fresh = new RecordList(newWords);
@@ -46,7 +50,9 @@ async function start(init: WorkerInit): Promise<Search> {
 
   function expand(m: ExpandMsg): void {
     const lvl = new Uint32Array(m.level);
-    const tables = m.tables.map((b, i) => (i === init.index ? table : FingerprintSet.view(b)));
+    const tables: VisitedSet[] = m.tables.map((r, i) =>
+      i === init.index ? table : exact ? ExactSet.view(r, nWords) : FingerprintSet.view(r),
+    );
     for (const b of bins) b.clear();
     local.clear();
     let transitions = 0;
@@ -69,10 +75,11 @@ async function start(init: WorkerInit): Promise<Search> {
         enabled++;
         if (!constraint || constraint(StateView.point(view, dst))) {
           fingerprint(dstWords, 0, nWords);
+          if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
           const lo = fpOut[0];
           const hi = fpOut[1];
           const o = hi % W;
-          if (!tables[o].has(lo, hi) && local.add(lo, hi)) {
+          if (!tables[o].has(lo, hi, dstWords, 0) && (exact || local.add(lo, hi))) {
             if (m.atDepthLimit) {
               hidden = true;
             } else {
@@ -97,6 +104,16 @@ async function start(init: WorkerInit): Promise<Search> {
     post({ type: 'expanded', bins: bins.map((b) => b.ref()), transitions, deadlockAt, hiddenByDepth: hidden, stopped });
   }
 
+  /** The candidate's vector into dst: the parent's successor by action a (or the initial state itself). */
+  function recompute(lvl: Uint32Array, p: number, a: number, initial: boolean): void {
+    const base = p * nWords;
+    for (let w = 0; w < nWords; w++) {
+      srcWords[w] = lvl[base + w];
+      dstWords[w] = lvl[base + w];
+    }
+    if (!initial && !model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
+  }
+
   function insert(m: InsertMsg): void {
     const lvl = new Uint32Array(m.level);
     fresh.clear();
@@ -111,15 +128,15 @@ async function start(init: WorkerInit): Promise<Search> {
           break outer;
         }
         const off = r * candWords;
-        if (!table.add(cw[off], cw[off + 1])) continue;
         const p = cw[off + 2];
         const a = cw[off + 3];
-        const base = p * nWords;
-        for (let w = 0; w < nWords; w++) {
-          srcWords[w] = lvl[base + w];
-          dstWords[w] = lvl[base + w];
+        if (exact) {
+          recompute(lvl, p, a, m.initial);
+          if (!table.add(cw[off], cw[off + 1], dstWords, 0)) continue;
+        } else {
+          if (!table.add(cw[off], cw[off + 1], dstWords, 0)) continue;
+          recompute(lvl, p, a, m.initial);
         }
-        if (!m.initial && !model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
         const f = fresh.reserve();
         const fw = fresh.words;
         fw[f] = p;
@@ -134,10 +151,10 @@ async function start(init: WorkerInit): Promise<Search> {
         }
       }
     }
-    post({ type: 'inserted', fresh: fresh.ref(), table: table.buffer, tableBytes: table.bytes, violations, stopped });
+    post({ type: 'inserted', fresh: fresh.ref(), table: table.ref(), tableBytes: table.bytes, violations, stopped });
   }
 
-  post({ type: 'ready', table: table.buffer });
+  post({ type: 'ready', table: table.ref() });
   return { expand, insert };
 }
 
