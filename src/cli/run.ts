@@ -7,6 +7,7 @@ import { explore } from '../engine/bfs.js';
 import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
 import { registeredRecipe } from './recipe.js';
 import { interrupted } from './interrupt.js';
+import { replayTrace } from '../export/replay.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
 import { EXIT, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
@@ -78,6 +79,7 @@ export async function executeRun(
           opts,
         )
       : explore(model, opts);
+  validateTraces(run, result);
   return { run, model, result };
 }
 
@@ -103,6 +105,22 @@ export async function executeRuns(
     await pool.close();
   }
   return done;
+}
+
+/**
+ * Every counterexample is replayed against a freshly built model before
+ * anything shows or writes it; one that does not replay is an internal
+ * error, never a result.
+ */
+function validateTraces(run: PlannedRun, result: ExploreResult): void {
+  const fresh = buildModel(run);
+  for (const o of result.outcomes) {
+    if (!o.trace) continue;
+    const r = replayTrace(fresh, o.trace, o.invariant, o.description);
+    if (!r.ok) {
+      throw new Error(`the counterexample for ${o.invariant} in ${fresh.name} does not replay (step ${r.step}: ${r.reason})`);
+    }
+  }
 }
 
 /** 1 if anything is violated, else 3 if anything is incomplete, else 0. */

@@ -47,7 +47,15 @@ function labelText(l: TraceStep['label']): string {
 }
 
 export function replay(loaded: LoadedTrace): ReplayOutcome {
-  const { model, recorded } = loaded;
+  return replayTrace(loaded.model, loaded.recorded, loaded.file.invariant, loaded.description);
+}
+
+/**
+ * Re-executes `recorded` against `model` and checks that its last state
+ * violates `invariant` (or deadlocks). Used on every trace file read back and
+ * on every counterexample before it is shown or written.
+ */
+export function replayTrace(model: Model, recorded: Trace, invariant: string, description: string): ReplayOutcome {
   const rec = recorded.steps;
   const inits = model.initialStates();
   const first = rec[0].state;
@@ -91,7 +99,6 @@ export function replay(loaded: LoadedTrace): ReplayOutcome {
   }
   const last = rec.length - 1;
   const view = new StateView(model.layout, cur);
-  const invariant = loaded.file.invariant;
   if (invariant === DEADLOCK) {
     const scratch = cur.slice();
     let enabled = -1;
@@ -117,5 +124,5 @@ export function replay(loaded: LoadedTrace): ReplayOutcome {
       return { ok: false, step: last, title: 'last state', reason: `replays, but the last state does not violate ${invariant}`, diffs: [] };
     }
   }
-  return { ok: true, trace: { steps }, invariant, description: loaded.description };
+  return { ok: true, trace: { steps }, invariant, description };
 }
