@@ -6,6 +6,7 @@ import type { Model } from '../engine/model.js';
 import { explore } from '../engine/bfs.js';
 import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
 import { registeredRecipe } from './recipe.js';
+import { FAMILIES } from './registry.js';
 import { interrupted } from './interrupt.js';
 import { replayTrace } from '../export/replay.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
@@ -69,7 +70,10 @@ export async function executeRun(
     onProgress,
     progressEvery: 1,
   };
-  const workers = pool ?? limits.workers ?? 1;
+  // Workers rebuild the model through the registry; an unregistered family
+  // (a test fixture) is searched on this thread.
+  const registered = FAMILIES.includes(run.family);
+  const workers = registered ? (pool ?? limits.workers ?? 1) : 1;
   const result =
     typeof workers !== 'number' || workers > 1
       ? await exploreParallel(
