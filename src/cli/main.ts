@@ -86,7 +86,7 @@ async function verify(flags: VerifyFlags): Promise<number> {
   if (flags.json) {
     process.stdout.write(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
-    process.stdout.write(renderVerify(done, colours(!flags.color), flags.fullStates) + '\n');
+    process.stdout.write(renderVerify(done, colours(!flags.color), flags.fullStates, flags.param ?? []) + '\n');
     const expectations = gate?.text(done, colours(!flags.color));
     if (expectations) process.stdout.write(expectations + '\n');
   }

@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Verdict } from '../engine/result.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
+import { compareData, renderCompare } from './compare.js';
 import { fmtBytes, fmtInt, fmtSeconds, table } from './format.js';
 import type { CompletedRun } from './run.js';
 
@@ -18,16 +19,26 @@ function runName(r: CompletedRun): string {
   return [r.run.strategy, r.run.scenario].filter((x) => x !== null).join(' / ') || r.model.name;
 }
 
-export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fullStates = false): string {
+/**
+ * Human output of verify. Runs with strategies print the strategy x scenario
+ * x invariant matrix (the compare view, with its notes on disagreements);
+ * other models one row per run and invariant. Then the statistics of every
+ * run and each counterexample.
+ */
+export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fullStates = false, rawParams: readonly string[] = []): string {
   const out: string[] = [];
-  const rows = runs.flatMap((r) =>
-    r.result.outcomes.map((o) => [
-      runName(r),
-      o.invariant,
-      verdictText(o.verdict, c, o.trace ? o.trace.steps.length - 1 : undefined),
-    ]),
-  );
-  out.push(table(['run', 'invariant', 'verdict'], rows));
+  if (runs.length > 0 && runs.every((r) => r.run.strategy !== null)) {
+    out.push(renderCompare(compareData(runs, null, rawParams), c));
+  } else {
+    const rows = runs.flatMap((r) =>
+      r.result.outcomes.map((o) => [
+        runName(r),
+        o.invariant,
+        verdictText(o.verdict, c, o.trace ? o.trace.steps.length - 1 : undefined),
+      ]),
+    );
+    out.push(table(['run', 'invariant', 'verdict'], rows));
+  }
   out.push('');
   const statRows = runs.map((r) => {
     const s = r.result.stats;

@@ -2,9 +2,10 @@
 // entry here; the engine never imports models.
 
 import type { ModelFamily } from '../engine/catalog.js';
+import { loopFamily } from '../../models/loop/index.js';
 import { philosophersFamily } from '../../models/philosophers/index.js';
 
-export const FAMILIES: readonly ModelFamily[] = [philosophersFamily];
+export const FAMILIES: readonly ModelFamily[] = [loopFamily, philosophersFamily];
 
 /** The family `verify` runs when no --model is given. */
 export const DEFAULT_FAMILY = FAMILIES.find((f) => f.name === 'loop') ?? FAMILIES[0];

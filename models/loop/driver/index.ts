@@ -1,0 +1,65 @@
+// The shared driver: defines every strategy-independent function in the
+// program and maps a scenario's Call data to SyscallItems. Adding a strategy
+// never touches this file.
+
+import type { Call } from '../calls.js';
+import { callName } from '../calls.js';
+import { DEV_NONE, devCode } from '../encoding.js';
+import type { Machine, SyscallItem } from '../machine.js';
+import type { Fn, Program } from '../program.js';
+import type { StrategyFns } from '../strategies/types.js';
+import { defineFiles } from './files.js';
+import { defineChangeFd, defineConfigure, defineIoctl } from './ioctl.js';
+import { defineIo } from './io.js';
+import { defineValidate } from './validate.js';
+
+export interface Driver {
+  item(c: Call, pre?: SyscallItem['pre']): SyscallItem;
+}
+
+export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
+  const files = defineFiles(p, s);
+  m.blkdevRelease = files.blkdevRelease;
+  const validate = defineValidate(p);
+  const configure = defineConfigure(p, validate);
+  const changeFd = defineChangeFd(p, validate);
+  const clr = defineIoctl(p, 'LOOP_CLR_FD', s.loop_clr_fd);
+  const setFd = defineIoctl(p, 'LOOP_SET_FD', configure);
+  const change = defineIoctl(p, 'LOOP_CHANGE_FD', changeFd);
+  const io = defineIo(p, s, files.blkdevPut);
+
+  const mk = (c: Call, fn: Fn, dev: number, fd: number, fd2: number, pre?: SyscallItem['pre']): SyscallItem => ({
+    name: callName(c),
+    fn,
+    dev,
+    fd,
+    fd2,
+    regs: [dev >= 0 ? devCode(dev) : DEV_NONE, 0, 0],
+    pre,
+  });
+  const b2 = (b: number | 'regular'): number => (b === 'regular' ? -2 : b);
+  return {
+    item(c: Call, pre?: SyscallItem['pre']): SyscallItem {
+      switch (c.op) {
+        case 'open':
+          return mk(c, files.open, c.dev, c.fd, -1, pre);
+        case 'close':
+          return mk(c, files.close, -1, c.fd, -1, pre);
+        case 'clr':
+          return mk(c, clr, -1, c.fd, -1, pre);
+        case 'set_fd':
+          return mk(c, setFd, -1, c.fd, b2(c.backing), pre);
+        case 'change_fd':
+          return mk(c, change, -1, c.fd, b2(c.backing), pre);
+        case 'read':
+          return mk(c, io.read, -1, c.fd, -1, pre);
+        case 'mount':
+          return mk(c, io.mount, c.dev, -1, -1, pre);
+        case 'umount':
+          return mk(c, io.umount, c.dev, -1, -1, pre);
+        case 'mount_read':
+          return mk(c, io.mountRead, c.dev, -1, -1, pre);
+      }
+    },
+  };
+}

@@ -1,0 +1,324 @@
+// The machine: state-vector field indices plus the primitive operations
+// (locks, calls, returns, fput, I/O chain check) that step closures use.
+//
+// Exists so every step closure works on raw bytes through precomputed
+// indices: nothing here allocates or looks anything up by name once built.
+// Each thread owns a bounded call stack of FRAME-byte frames
+// (pc, dev, file, r); a popped frame is zeroed so equal kernel states have
+// equal vectors.
+
+import { Layout, type FieldDecl } from '../../src/engine/layout.js';
+import type { Fn, Linked, Ref } from './program.js';
+import {
+  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, devName, fileName,
+  fileRefName, fileSlot, isFileSlot, threadName,
+} from './encoding.js';
+
+export const FRAME = 4;
+export const PC = 0;
+export const DEV = 1;
+export const FILE = 2;
+export const REG = 3;
+
+/** A per-device field a strategy adds (e.g. lo_refcnt for v5.17). */
+export interface ExtraDeviceField {
+  readonly name: string;
+  readonly domain: number;
+  readonly values?: readonly string[];
+}
+
+export interface Shape {
+  readonly devices: number;
+  /** Struct file slots. */
+  readonly files: number;
+  /** Slots per fd table. */
+  readonly slots: number;
+  /** Fd table of each thread (threads of one process share one). */
+  readonly tableOf: readonly number[];
+  /** Frames per thread. */
+  readonly depth: number;
+  readonly maxOpeners: number;
+  readonly maxRefs: number;
+  readonly regDomain: number;
+  /** Domain of each thread's `done` counter. */
+  readonly doneDomain: readonly number[];
+  /** Printable names of each thread's syscall items (index = item). */
+  readonly itemNames: readonly (readonly string[])[];
+  readonly extraDeviceFields: readonly ExtraDeviceField[];
+}
+
+/** One system call a thread can issue: a program plus its static arguments. */
+export interface SyscallItem {
+  readonly name: string;
+  readonly fn: Fn;
+  /** Device argument (index) or -1. */
+  readonly dev: number;
+  /** Fd slot argument or -1. */
+  readonly fd: number;
+  /** Second fd slot (backing fd) or -1; -2 = a regular file. */
+  readonly fd2: number;
+  /** Initial frame registers. */
+  readonly regs: readonly [number, number, number];
+  /** Explore only: whether the program would issue this call now (its own knowledge of its fds/mounts). */
+  readonly pre?: (m: Machine, d: Uint8Array, t: number) => boolean;
+}
+
+const owners = (threads: number): string[] => ['free', ...Array.from({ length: threads }, (_, t) => threadName(t))];
+const range = (n: number): string[] => Array.from({ length: n }, (_, i) => String(i));
+
+export class Machine {
+  readonly D: number;
+  readonly NF: number;
+  readonly T: number;
+  readonly S: number;
+  readonly K: number;
+  // device fields
+  readonly st: number[] = [];
+  readonly ac: number[] = [];
+  readonly ro: number[] = [];
+  readonly bf: number[] = [];
+  readonly lm: number[] = [];
+  readonly om: number[] = [];
+  readonly op: number[] = [];
+  readonly mnt: number[] = [];
+  readonly extra: Record<string, number[]> = {};
+  vm = -1;
+  // struct files
+  readonly fdev: number[] = [];
+  readonly fref: number[] = [];
+  // fd tables: fd[table][slot]
+  readonly fd: number[][] = [];
+  readonly tableOf: readonly number[];
+  /** Whether thread t's fd table is shared with another thread (fdget then takes a reference). */
+  readonly shared: boolean[];
+  // threads
+  readonly done: number[] = [];
+  readonly cur: number[] = [];
+  readonly frames: number[] = [];
+  // ghosts
+  bugOn = -1;
+  walkUnsafe = -1;
+  stackedIo = -1;
+  mountIo = -1;
+
+  /** Syscall items per thread (script or menu), set by the model builder. */
+  items: SyscallItem[][] = [];
+  /** The block layer's release path, set by the driver. */
+  blkdevRelease!: Fn;
+
+  readonly decls: FieldDecl[] = [];
+  private readonly pcSlots: number[] = [];
+  layout!: Layout;
+  linked!: Linked;
+
+  constructor(readonly shape: Shape) {
+    const D = (this.D = shape.devices);
+    const NF = (this.NF = shape.files);
+    const T = (this.T = shape.tableOf.length);
+    this.S = shape.depth;
+    this.K = shape.slots;
+    this.tableOf = shape.tableOf;
+    this.shared = shape.tableOf.map((p) => shape.tableOf.filter((q) => q === p).length > 1);
+    const devs = ['none', ...range(D).map((x) => devName(+x))];
+    const files = ['NULL', 'regular', ...range(NF).map((i) => fileName(+i))];
+    const add = (d: FieldDecl): number => {
+      this.decls.push(d);
+      return this.decls.length - 1;
+    };
+    for (let x = 0; x < D; x++) {
+      const group = `device ${devName(x)}`;
+      this.st.push(add({ name: F.state(x), domain: 4, values: [...LO_STATE_NAMES], group }));
+      this.ac.push(add({ name: F.autoclear(x), domain: 2, group }));
+      this.ro.push(add({ name: F.readOnly(x), domain: 2, group }));
+      this.bf.push(add({ name: F.backing(x), domain: NF + 2, values: files, group }));
+      this.lm.push(add({ name: F.loMutex(x), domain: T + 1, values: owners(T), group: 'locks' }));
+      this.om.push(add({ name: F.openMutex(x), domain: T + 1, values: owners(T), group: 'locks' }));
+      this.op.push(add({ name: F.openers(x), domain: shape.maxOpeners + 1, group }));
+      this.mnt.push(add({ name: F.mount(x), domain: 4, values: [...MNT_NAMES], group }));
+      for (const e of shape.extraDeviceFields) {
+        (this.extra[e.name] ??= []).push(add({ name: `${devName(x)}.${e.name}`, domain: e.domain, values: e.values, group }));
+      }
+    }
+    this.vm = add({ name: F.vm, domain: T + 1, values: owners(T), group: 'locks' });
+    for (let i = 0; i < NF; i++) {
+      const group = `file ${fileName(i)}`;
+      this.fdev.push(add({ name: F.fileBdev(i), domain: D + 1, values: devs, group }));
+      this.fref.push(add({ name: F.fileCount(i), domain: shape.maxRefs + 1, group }));
+    }
+    const tables = Math.max(...shape.tableOf) + 1;
+    for (let p = 0; p < tables; p++) {
+      const users = shape.tableOf.map((q, t) => (q === p ? threadName(t) : '')).filter(Boolean).join('+');
+      const row: number[] = [];
+      for (let k = 0; k < shape.slots; k++) {
+        row.push(add({ name: F.fd(p, k), domain: NF + 2, values: files, group: `fd table P${p + 1} (${users})` }));
+      }
+      this.fd.push(row);
+    }
+    for (let t = 0; t < T; t++) {
+      const group = `thread ${threadName(t)}`;
+      this.done.push(add({ name: F.done(t), domain: shape.doneDomain[t], group }));
+      this.cur.push(
+        add({ name: F.cur(t), domain: shape.itemNames[t].length + 1, values: ['idle', ...shape.itemNames[t]], group }),
+      );
+      for (let s = 0; s < this.S; s++) {
+        const pc = add({ name: F.frame(t, s, 'pc'), domain: 1, group });
+        if (s === 0) this.frames.push(pc);
+        this.pcSlots.push(pc);
+        add({ name: F.frame(t, s, 'dev'), domain: D + 1, values: devs, group });
+        add({ name: F.frame(t, s, 'file'), domain: NF + 2, values: files, group });
+        add({ name: F.frame(t, s, 'r'), domain: shape.regDomain, group });
+      }
+    }
+    this.bugOn = add({ name: F.bugOn, domain: 2, group: 'ghost' });
+    this.walkUnsafe = add({ name: F.walkUnsafe, domain: 2, group: 'ghost' });
+    this.stackedIo = add({ name: F.stackedIoFailed, domain: 2, group: 'ghost' });
+    this.mountIo = add({ name: F.mountIoFailed, domain: 2, group: 'ghost' });
+  }
+
+  /** Link-time: give pc fields their domain and names, and build the layout. */
+  finish(linked: Linked): void {
+    this.linked = linked;
+    for (const i of this.pcSlots) {
+      const d = this.decls[i];
+      this.decls[i] = { ...d, domain: linked.names.length, values: [...linked.names] };
+    }
+    this.layout = new Layout(this.decls);
+  }
+
+  // ---- primitives used by step closures (hot path: no allocation) ----
+
+  /** Take a mutex; false (and nothing written) if another owner holds it. */
+  acquire(d: Uint8Array, lock: number, t: number): boolean {
+    if (d[lock] !== 0) return false;
+    d[lock] = t + 1;
+    return true;
+  }
+
+  release(d: Uint8Array, lock: number): void {
+    d[lock] = 0;
+  }
+
+  go(d: Uint8Array, fr: number, to: Ref): true {
+    d[fr] = to.pc;
+    return true;
+  }
+
+  next(d: Uint8Array, fr: number): true {
+    d[fr]++;
+    return true;
+  }
+
+  /** Call `fn` with registers; the caller resumes at `cont`. */
+  call(d: Uint8Array, t: number, fr: number, fn: Fn, cont: Ref, dev: number, file: number, r: number): true {
+    const nf = fr + FRAME;
+    if (nf >= this.frames[t] + this.S * FRAME) throw new Error(`${threadName(t)}: call stack deeper than ${this.S} frames`);
+    d[fr] = cont.pc;
+    d[nf] = fn.entry;
+    d[nf + DEV] = dev;
+    d[nf + FILE] = file;
+    d[nf + REG] = r;
+    return true;
+  }
+
+  /** Replace the current frame by a call to `fn` (the caller had nothing left to do). */
+  tail(d: Uint8Array, fr: number, fn: Fn, dev: number, file: number, r: number): true {
+    d[fr] = fn.entry;
+    d[fr + DEV] = dev;
+    d[fr + FILE] = file;
+    d[fr + REG] = r;
+    return true;
+  }
+
+  /** Return from the current frame (zeroing it); popping the bottom frame ends the system call. */
+  ret(d: Uint8Array, t: number, fr: number): true {
+    d[fr] = 0;
+    d[fr + DEV] = 0;
+    d[fr + FILE] = 0;
+    d[fr + REG] = 0;
+    if (fr === this.frames[t]) {
+      d[this.cur[t]] = 0;
+      d[this.done[t]]++;
+    }
+    return true;
+  }
+
+  /** Return a value into the caller's r register. */
+  retVal(d: Uint8Array, t: number, fr: number, v: number): true {
+    this.ret(d, t, fr);
+    if (fr !== this.frames[t]) d[fr - FRAME + REG] = v;
+    return true;
+  }
+
+  /**
+   * fput(code): drop one reference; the last reference of a loop device's
+   * struct file runs blkdev_release in this thread. Continue at `cont`, or
+   * return from the current frame if `cont` is null.
+   */
+  fput(d: Uint8Array, t: number, fr: number, code: number, cont: Ref | null): true {
+    if (isFileSlot(code)) {
+      const i = fileSlot(code);
+      const n = --d[this.fref[i]];
+      if (n === 0) {
+        const dev = d[this.fdev[i]];
+        return cont ? this.call(d, t, fr, this.blkdevRelease, cont, dev, code, 0) : this.tail(d, fr, this.blkdevRelease, dev, code, 0);
+      }
+    }
+    return cont ? this.go(d, fr, cont) : this.ret(d, t, fr);
+  }
+
+  /** fget: take a reference to the file in an fd slot (0 if the slot is empty). */
+  fget(d: Uint8Array, t: number, slot: number): number {
+    const code = d[this.fd[this.tableOf[t]][slot]];
+    if (isFileSlot(code)) d[this.fref[fileSlot(code)]]++;
+    return code;
+  }
+
+  fdRead(d: Uint8Array, t: number, slot: number): number {
+    return d[this.fd[this.tableOf[t]][slot]];
+  }
+
+  /** Allocate the lowest free struct file slot for device x (refcount 1). */
+  newFile(d: Uint8Array, x: number): number {
+    for (let i = 0; i < this.NF; i++) {
+      if (d[this.fdev[i]] === 0) {
+        d[this.fdev[i]] = x + 1;
+        d[this.fref[i]] = 1;
+        return i + 2;
+      }
+    }
+    throw new Error(`struct file table exhausted (${this.NF} slots): model bound too small`);
+  }
+
+  /**
+   * I/O through device x, checked in one step: 0 = ok; 1 = x itself not bound;
+   * 2 = x bound but a device below it is not bound or has no backing file.
+   */
+  chain(d: Uint8Array, x: number): number {
+    if (d[this.st[x]] !== Lo_bound) return 1;
+    let y = x;
+    for (let hop = 0; hop <= this.D; hop++) {
+      if (d[this.st[y]] !== Lo_bound) return 2;
+      const b = d[this.bf[y]];
+      if (b === FILE_REGULAR) return 0;
+      if (b === FILE_NONE) return 2;
+      const dv = d[this.fdev[fileSlot(b)]];
+      if (dv === 0) return 2;
+      y = dv - 1;
+    }
+    return 2;
+  }
+
+  /** The current syscall item of thread t. */
+  item(d: Uint8Array, t: number): SyscallItem {
+    return this.items[t][d[this.cur[t]] - 1];
+  }
+
+  // ---- label helpers (may allocate) ----
+  dn(code: number): string {
+    return code === 0 ? 'none' : devName(code - 1);
+  }
+
+  fnm(code: number): string {
+    return fileRefName(code);
+  }
+}

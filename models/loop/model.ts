@@ -1,0 +1,189 @@
+// Builds a loop-driver Model from a strategy and a scenario: sizes the state
+// vector, assembles the program table (shared driver + strategy functions),
+// writes the initial state, and implements step/label/held/isTerminal.
+//
+// step(): action a = thread (a / B) with choice (a % B), B = max branching.
+// A thread with a frame runs its top frame's step (choice 0 only); an idle
+// thread starts its next scripted call (choice 0) or, in explore, menu item
+// `choice` — starting a call runs that call's first step in the same action.
+
+import type { ActionLabel, Model } from '../../src/engine/model.js';
+import type { StateView } from '../../src/engine/state-view.js';
+import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
+import { defineDriver } from './driver/index.js';
+import { callName } from './calls.js';
+import { FILE_REGULAR, Lo_bound, fileCode, devName, threadName } from './encoding.js';
+import { FRAME, Machine, type Shape, type SyscallItem } from './machine.js';
+import { Program } from './program.js';
+import type { Strategy } from './strategies/types.js';
+import type { Scenario } from './scenarios/types.js';
+
+export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: Readonly<Record<string, number>>): Model {
+  const setup = scenario.setup(params);
+  const T = setup.tableOf.length;
+  const D = setup.devices;
+  const scripted = !!setup.scripts;
+  const calls = setup.calls ?? 0;
+  const entries = scripted
+    ? setup.scripts!.map((sc) => sc.map((call) => ({ call, pre: undefined })))
+    : setup.menus!;
+  if (entries.length !== T) throw new Error(`scenario ${scenario.name}: ${entries.length} scripts for ${T} threads`);
+  const tables = Math.max(...setup.tableOf) + 1;
+  const K = setup.slots;
+  for (const e of entries.flat()) {
+    const c = e.call;
+    if ('dev' in c && (c.dev < 0 || c.dev >= D)) throw new Error(`${callName(c)}: no device ${c.dev}`);
+    if ('fd' in c && (c.fd < 0 || c.fd >= K)) throw new Error(`${callName(c)}: fd ${c.fd} outside ${K} slots`);
+  }
+  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open').length : T * calls;
+  const NF = Math.max(1, Math.min(setup.init.files.length + opens, tables * K + D + T));
+  const maxOpeners = NF + 1;
+  const maxRefs = Math.min(255, tables * K + D + 2 * T);
+  const shape: Shape = {
+    devices: D,
+    files: NF,
+    slots: K,
+    tableOf: setup.tableOf,
+    depth: 2 * D + 3,
+    maxOpeners,
+    maxRefs,
+    regDomain: Math.max(maxOpeners + 1, D + 1, K + 2, 2),
+    doneDomain: entries.map((e) => (scripted ? e.length : calls) + 1),
+    itemNames: entries.map((e) => e.map((x) => callName(x.call))),
+    extraDeviceFields: strategy.extraDeviceFields ?? [],
+  };
+  const m = new Machine(shape);
+  const p = new Program();
+  const fns = strategy.define(p, m);
+  if (fns.teardown.name !== '__loop_clr_fd') throw new Error(`strategy ${strategy.name}: teardown must be named __loop_clr_fd`);
+  const driver = defineDriver(p, m, fns);
+  const items: SyscallItem[][] = entries.map((e) => e.map((x) => driver.item(x.call, x.pre)));
+  m.items = items;
+  m.finish(p.link());
+  const layout = m.layout;
+  const { run, text, action } = m.linked;
+
+  // ---- initial state ----
+  const init = layout.newVector();
+  for (const b of setup.init.bound) {
+    init[m.st[b.dev]] = Lo_bound;
+    init[m.bf[b.dev]] = b.backing === 'regular' ? FILE_REGULAR : fileCode(b.backing.file);
+    init[m.ro[b.dev]] = b.ro ? 1 : 0;
+  }
+  setup.init.files.forEach((x, i) => {
+    init[m.fdev[i]] = x + 1;
+    init[m.op[x]]++;
+  });
+  for (const e of setup.init.fds) {
+    init[m.fd[e.table][e.slot]] = fileCode(e.file);
+    init[m.fref[e.file]]++;
+  }
+  for (const b of setup.init.bound) if (b.backing !== 'regular') init[m.fref[b.backing.file]]++;
+  if (!layout.inDomain(init)) throw new Error(`scenario ${scenario.name}: initial state outside the layout's domains`);
+
+  // ---- interpreter ----
+  const Bmax = Math.max(1, ...items.map((it) => (scripted ? 1 : it.length)));
+  const S = m.S;
+  const target = entries.map((e) => (scripted ? e.length : calls));
+
+  const topFrame = (v: Uint8Array | StateView, t: number): number => {
+    const base = m.frames[t];
+    const get = v instanceof Uint8Array ? (i: number) => v[i] : (i: number) => v.at(i);
+    for (let s = S - 1; s >= 0; s--) if (get(base + s * FRAME) !== 0) return base + s * FRAME;
+    return -1;
+  };
+
+  /** Index of the item an idle thread would start with choice c, or -1. */
+  const choose = (d: Uint8Array, t: number, c: number): number => {
+    const done = d[m.done[t]];
+    if (done >= target[t]) return -1;
+    if (scripted) return c === 0 ? done : -1;
+    const its = items[t];
+    if (c >= its.length) return -1;
+    const pre = its[c].pre;
+    return pre && !pre(m, d, t) ? -1 : c;
+  };
+
+  const start = (d: Uint8Array, t: number, idx: number): number => {
+    const it = items[t][idx];
+    const base = m.frames[t];
+    d[base] = it.fn.entry;
+    d[base + 1] = it.regs[0];
+    d[base + 2] = it.regs[1];
+    d[base + 3] = it.regs[2];
+    d[m.cur[t]] = idx + 1;
+    return base;
+  };
+
+  const step = (a: number, src: Uint8Array, dst: Uint8Array): boolean => {
+    const t = (a / Bmax) | 0;
+    const c = a - t * Bmax;
+    const base = m.frames[t];
+    let fr = -1;
+    for (let s = S - 1; s >= 0; s--) {
+      if (dst[base + s * FRAME] !== 0) {
+        fr = base + s * FRAME;
+        break;
+      }
+    }
+    if (fr >= 0) return c === 0 ? run[dst[fr]](m, dst, t, fr) : false;
+    const idx = choose(dst, t, c);
+    if (idx < 0) return false;
+    start(dst, t, idx);
+    if (run[dst[base]](m, dst, t, base)) return true;
+    // Blocked at its first step: undo the start (dst must be left as src).
+    for (let i = 0; i < FRAME; i++) dst[base + i] = src[base + i];
+    dst[m.cur[t]] = src[m.cur[t]];
+    return false;
+  };
+
+  const label = (a: number, src: Uint8Array): ActionLabel => {
+    const t = (a / Bmax) | 0;
+    const c = a - t * Bmax;
+    let s = src;
+    let fr = topFrame(src, t);
+    let params: Record<string, string> | undefined;
+    if (fr < 0) {
+      const idx = choose(src, t, c);
+      if (idx < 0) return { thread: threadName(t), action: 'disabled', step: `choice ${c}` };
+      s = src.slice();
+      fr = start(s, t, idx);
+      params = { syscall: items[t][idx].name };
+    }
+    const pc = s[fr];
+    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...(params ? { params } : {}) };
+  };
+
+  const locks: { idx: number; name: string }[] = [{ idx: m.vm, name: 'loop_validate_mutex' }];
+  for (let x = 0; x < D; x++) {
+    locks.push({ idx: m.lm[x], name: `lo_mutex(${devName(x)})` });
+    locks.push({ idx: m.om[x], name: `open_mutex(${devName(x)})` });
+  }
+
+  const model: Model = {
+    name: `loop[${strategy.name}/${scenario.name}]`,
+    layout,
+    actionCount: T * Bmax,
+    initialStates: () => [init.slice()],
+    step,
+    label,
+    invariants: LOOP_INVARIANTS,
+    isTerminal(s: StateView): boolean {
+      for (let t = 0; t < T; t++) {
+        if (s.at(m.done[t]) !== target[t] || s.at(m.cur[t]) !== 0) return false;
+      }
+      return true;
+    },
+    held(s: StateView): Readonly<Record<string, readonly string[]>> {
+      const out: Record<string, string[]> = {};
+      for (let t = 0; t < T; t++) out[threadName(t)] = [];
+      for (const l of locks) {
+        const o = s.at(l.idx);
+        if (o !== 0) out[threadName(o - 1)].push(l.name);
+      }
+      return out;
+    },
+  };
+  return model;
+}
+

@@ -1,0 +1,31 @@
+// The strategy interface: what a code state of loop.c supplies to the shared
+// driver model.
+//
+// Exists so a locking strategy is one file: it defines its own versions of
+// the functions that differ between kernel trees (loop_clr_fd, its
+// __loop_clr_fd, lo_release, optionally lo_open) and may add per-device
+// fields (e.g. a lo_refcnt). Shared code only calls the functions handed back
+// here and never tests a strategy's name.
+
+import type { Named } from '../../../src/engine/catalog.js';
+import type { ExtraDeviceField, Machine } from '../machine.js';
+import type { Fn, Program } from '../program.js';
+
+export interface StrategyFns {
+  /** LOOP_CLR_FD body. Frame: dev = device; no return value. */
+  readonly loop_clr_fd: Fn;
+  /** ->release, called by the block layer under open_mutex after bd_openers--. Frame: dev = device. */
+  readonly lo_release: Fn;
+  /** ->open, called under open_mutex before bd_openers++. Frame: dev = device; must retVal 0 (ok) or 1 (error). */
+  readonly lo_open?: Fn;
+  /** The teardown function (labels and single-teardown recognise it by the name `__loop_clr_fd`). */
+  readonly teardown: Fn;
+}
+
+export interface Strategy extends Named {
+  /** Which code state of loop-driver.md this is, e.g. "(b)". */
+  readonly codeState: string;
+  readonly extraDeviceFields?: readonly ExtraDeviceField[];
+  /** Define this strategy's functions in `p`; closures may capture indices from `m`. */
+  define(p: Program, m: Machine): StrategyFns;
+}

@@ -1,0 +1,18 @@
+// All loop-model invariants, in the order reports list them.
+
+import type { Invariant } from '../../src/engine/model.js';
+import { mountIo, mountNoTeardown } from './mount.js';
+import { stackedIo, stackedNoTeardown, walkSafe } from './stacking.js';
+import { openersConsistent, singleTeardown } from './teardown.js';
+
+export const LOOP_INVARIANTS: readonly Invariant[] = [
+  stackedNoTeardown,
+  stackedIo,
+  mountNoTeardown,
+  mountIo,
+  singleTeardown,
+  walkSafe,
+  openersConsistent,
+];
+
+export { mountIo, mountNoTeardown, openersConsistent, singleTeardown, stackedIo, stackedNoTeardown, walkSafe };

@@ -1,0 +1,296 @@
+// Every step of every counterexample (and of many random complete runs) is a
+// legal step of the kernel code as shared/loop-driver.md describes it.
+//
+// The step orders below are written from the specification, independently
+// of the model's program table: for each kernel function, the list of
+// possible paths through it, each path a list of step patterns. A thread's
+// labels are split per function (and per device where the function can
+// nest across devices in a release cascade); each such sequence must be a
+// concatenation of complete paths, possibly ending in a path's prefix (a
+// counterexample stops mid-call). A second check replays the locks: a step
+// labelled ACQ/REL X changes exactly that lock, and an ACQ only takes a
+// free lock.
+
+import { describe, expect, it } from 'vitest';
+import type { Model } from '../../src/engine/model.js';
+import { STRATS, build, held, randomRun, run, traceSteps, type Step } from './helpers.js';
+
+type Path = readonly RegExp[];
+const X = '[A-D]';
+const N = '\\d+';
+const FL = 'f\\d+';
+const re = (s: string) => new RegExp(`^${s}$`);
+const ACQ = (lock: string) => re(`ACQ ${lock}`);
+
+const LM = `lo_mutex\\(${X}\\)`;
+const OM = `open_mutex\\(${X}\\)`;
+const VM = 'loop_validate_mutex';
+const fput = `fput\\(${FL}\\) f_count ${N} → ${N}(: last reference, release)?`;
+
+/** lo_release of (b) and (c): §3.3. */
+const loRelease: Path[] = [
+  [re(`read disk_openers\\(${X}\\) == [1-9]\\d*: not the last close, return`)],
+  [
+    re(`read disk_openers\\(${X}\\) == 0: last close`),
+    ACQ(LM),
+    re(`st\\(${X}\\) == Lo_bound && AUTOCLEAR: st\\(${X}\\) := Lo_rundown`),
+    re(`REL ${LM}; call __loop_clr_fd\\(release=true\\)`),
+  ],
+  [
+    re(`read disk_openers\\(${X}\\) == 0: last close`),
+    ACQ(LM),
+    re(`st\\(${X}\\) == Lo_\\w+, AUTOCLEAR == [01]: nothing to clear`),
+    re(`REL ${LM}`),
+  ],
+];
+
+const tail: Path = [
+  re(`filp := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := NULL; lo_flags := 0`),
+  ACQ(LM),
+  re(`st\\(${X}\\) := Lo_unbound`),
+  re(`REL ${LM}`),
+];
+const withFput = (p: Path): Path => [...p, re(fput)];
+
+const readOpeners = re(`st\\(${X}\\) == Lo_bound; read disk_openers\\(${X}\\) == ${N}`);
+const notBound = re(`st\\(${X}\\) == Lo_(unbound|rundown|deleting): -ENXIO`);
+const setAc = re(`openers ${N} > 1: AUTOCLEAR\\(${X}\\) := 1`);
+const setRundown = re(`openers == 1: st\\(${X}\\) := Lo_rundown`);
+
+const STRATEGY_FNS: Record<string, Record<string, Path[]>> = {
+  // (b) §3.3: LM only; __loop_clr_fd with flush and BUG_ON.
+  'pre-patch': {
+    loop_clr_fd: [
+      [ACQ(LM), readOpeners, setAc, re(`REL ${LM}`)],
+      [ACQ(LM), readOpeners, setRundown, re(`REL ${LM}; call __loop_clr_fd\\(release=false\\)`)],
+      [ACQ(LM), notBound, re(`REL ${LM}: -ENXIO`)],
+    ],
+    __loop_clr_fd: ((pre: Path) => [[...pre, ...tail], withFput([...pre, ...tail])])([
+      re(`ACQ ${VM} \\(flush\\)`),
+      re(`REL ${VM} \\(flush\\)`),
+      ACQ(LM),
+      re(`BUG_ON\\(st\\(${X}\\) != Lo_rundown\\) passes`),
+      re(`REL ${LM}`),
+    ]),
+    lo_release: loRelease,
+  },
+  // (c) §3.4: VM then LM around check and switch; no flush, no BUG_ON.
+  'post-patch': {
+    loop_clr_fd: [
+      [ACQ(VM), ACQ(LM), readOpeners, setAc, re(`REL ${LM}`), re(`REL ${VM}`)],
+      [ACQ(VM), ACQ(LM), readOpeners, setRundown, re(`REL ${LM}`), re(`REL ${VM}; call __loop_clr_fd\\(release=false\\)`)],
+      [ACQ(VM), ACQ(LM), notBound, re(`REL ${LM}: -ENXIO`), re(`REL ${VM}`)],
+    ],
+    __loop_clr_fd: [tail, withFput(tail)],
+    lo_release: loRelease,
+  },
+};
+
+/** loop_validate_file (§3.1): up to `depth` hops, each is_loop_device / read lo_state / read lo_backing_file. */
+function walks(depth: number): Path[] {
+  const hop: Path = [
+    re(`is_loop_device\\(${FL}\\) → loop${X}`),
+    re(`read lo_state\\(${X}\\) == Lo_bound`),
+    re(`read lo_backing_file\\(${X}\\) → (${FL}|regular file|NULL)`),
+  ];
+  const ends: Path[] = [
+    [re('is_loop_device\\(regular file\\) == false: S_ISREG, valid')],
+    [re(`is_loop_device\\(${FL}\\) → ${X} == target: -EBADF`)],
+    [re(`is_loop_device\\(${FL}\\) → loop${X}`), re(`read lo_state\\(${X}\\) == Lo_(unbound|rundown|deleting): -EINVAL`)],
+    [re('is_loop_device\\(NULL\\): NULL dereference')],
+    [re(`is_loop_device\\(${FL}\\): use after free`)],
+  ];
+  const out: Path[] = [];
+  for (let k = 0; k <= depth; k++) for (const e of ends) out.push([...Array.from({ length: k }, () => hop).flat(), ...e]);
+  return out;
+}
+
+const fgetLoop = re(`fget\\(fd${N}\\) = ${FL} \\(loop${X}, f_count ${N} → ${N}\\): is_loop = true`);
+const fgetReg = re('backing file = regular file: is_loop = false');
+const fgetBad = re(`fget\\(fd${N}\\): -EBADF`);
+const errLoop: Path = [re(`REL ${LM}: error`), re(`REL ${VM}`), re(fput)];
+const walkFailLoop: Path = [re(`loop_validate_file failed: REL ${LM}`), re(`REL ${VM}`), re(fput)];
+
+const SHARED_FNS: Record<string, Path[]> = {
+  // lo_ioctl entry: fdget; a reference (and the fdput) only for a shared table.
+  ioctl: [
+    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget\\(fd${N}\\) = ${FL} on loop${X}`)],
+    [
+      re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget\\(fd${N}\\) = ${FL} on loop${X} \\(shared table: f_count ${N} → ${N}\\)`),
+      re(`fdput: ${fput}`),
+    ],
+    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget: -EBADF`)],
+  ],
+  // §2 item 1: open_mutex, (no ->open in b/c), bd_openers++, release.
+  blkdev_open: [
+    [ACQ(OM), re(`bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\); new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
+  ],
+  close: [[re(`close\\(fd${N}\\): ${fput}`)], [re(`close\\(fd${N}\\): -EBADF`)]],
+  // §2 item 2: open_mutex, bd_openers-- first, then ->release.
+  blkdev_release: [[ACQ(OM), re(`bd_openers\\(${X}\\)-- \\(${N} → ${N}\\); free ${FL}; call ->release`), re(`REL ${OM}`)]],
+  blkdev_put: [[ACQ(OM), re(`bd_openers\\(${X}\\)-- \\(${N} → ${N}\\); drop the mount holder; call ->release`), re(`REL ${OM}`)]],
+  // §3.1 loop_configure: fget, [VM if is_loop], LM, state check, validate, bind, unlock LM then VM; error: unlock, fput.
+  loop_configure: [
+    [fgetBad],
+    [
+      fgetLoop, ACQ(VM), ACQ(LM),
+      re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(${FL}\\)`),
+      re(`lo_backing_file\\(${X}\\) := ${FL}; st\\(${X}\\) := Lo_bound`),
+      re(`REL ${LM}`), re(`REL ${VM}`),
+    ],
+    [fgetLoop, ACQ(VM), ACQ(LM), re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(${FL}\\)`), ...walkFailLoop],
+    [fgetLoop, ACQ(VM), ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), ...errLoop],
+    [
+      fgetReg, ACQ(LM),
+      re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(regular file\\)`),
+      re(`lo_backing_file\\(${X}\\) := regular file; st\\(${X}\\) := Lo_bound`),
+      re(`REL ${LM}`),
+    ],
+    [fgetReg, ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), re(`REL ${LM}: error`)],
+  ],
+  // §3.1 loop_change_fd: ..., swap, unlock, flush VM if !is_loop, fput(old).
+  loop_change_fd: (() => {
+    const ok = re(`st\\(${X}\\) == Lo_bound, READ_ONLY; call loop_validate_file\\((${FL}|regular file)\\)`);
+    const swap = re(`old := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := (${FL}|regular file)`);
+    const bad = re(`st\\(${X}\\) == Lo_\\w+(, not READ_ONLY: -EINVAL|: -ENXIO)`);
+    const putOld = re(`${fput} \\(old backing file\\)`);
+    const loopOk: Path = [fgetLoop, ACQ(VM), ACQ(LM), ok, swap, re(`REL ${LM}`), re(`REL ${VM}`)];
+    const regOk: Path = [fgetReg, ACQ(LM), ok, swap, re(`REL ${LM}`), re(`ACQ ${VM} \\(flush: !is_loop\\)`), re(`REL ${VM} \\(flush\\)`)];
+    return [
+      [fgetBad],
+      loopOk, [...loopOk, putOld], regOk, [...regOk, putOld],
+      [fgetLoop, ACQ(VM), ACQ(LM), ok, ...walkFailLoop],
+      [fgetLoop, ACQ(VM), ACQ(LM), bad, ...errLoop],
+      [fgetReg, ACQ(LM), bad, re(`REL ${LM}: error`)],
+    ];
+  })(),
+  io: [
+    [re(`read\\(fd${N}\\) via loop${X}: (ok|-EIO .*)`)],
+    [re(`read\\(fd${N}\\): -EBADF`)],
+    [re(`read via mount of loop${X}: (ok|-EIO .*|not mounted)`)],
+  ],
+  // §2 item 5: exclusive open for the mount's life, then the superblock read.
+  mount: [
+    [
+      re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`),
+      re(`claim for the mount; bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)`),
+      re(`REL ${OM}`),
+      re(`read superblock via loop${X}: (ok: mounted|-EIO .*: mount fails, blkdev_put)`),
+    ],
+    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
+  ],
+  umount: [[re(`umount loop${X}: detach, blkdev_put`)], [re(`umount loop${X}: -EINVAL`)]],
+};
+
+function grammar(strategy: string, devices: number): Record<string, Path[]> {
+  return { ...SHARED_FNS, ...STRATEGY_FNS[strategy], loop_validate_file: walks(devices) };
+}
+
+/** Functions that can nest across devices within one thread (release cascades): keyed per device. */
+const PER_DEVICE = new Set(['blkdev_release', 'blkdev_put', 'lo_release']);
+
+/** Whether seq = complete paths … + a prefix of a path (backtracking). */
+function parses(seq: readonly string[], paths: readonly Path[], from = 0): boolean {
+  if (from === seq.length) return true;
+  for (const p of paths) {
+    let i = 0;
+    while (i < p.length && from + i < seq.length && p[i].test(seq[from + i])) i++;
+    if (from + i === seq.length && i > 0) return true; // prefix (or exact) to the end
+    if (i === p.length && parses(seq, paths, from + i)) return true;
+  }
+  return false;
+}
+
+function checkLegal(model: Model, strategy: string, devices: number, steps: readonly Step[]): void {
+  const g = grammar(strategy, devices);
+  const groups = new Map<string, string[]>();
+  for (const s of steps) {
+    const { thread, action, step } = s.label;
+    expect(g[action], `unknown kernel function ${action}`).toBeDefined();
+    const dev = PER_DEVICE.has(action) ? (/\(([A-D])\)/.exec(step ?? '')?.[1] ?? '?') : '';
+    const key = `${thread}|${action}|${dev}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(step ?? '');
+  }
+  for (const [key, seq] of groups) {
+    const action = key.split('|')[1];
+    expect(parses(seq, g[action]), `${key}: illegal step order\n  ${seq.join('\n  ')}`).toBe(true);
+  }
+  // Lock replay.
+  for (const s of steps) {
+    const before = held(model, s.before);
+    const after = held(model, s.after);
+    const m = /\b(ACQ|REL) (loop_validate_mutex|lo_mutex\([A-D]\)|open_mutex\([A-D]\))/.exec(s.label.step ?? '');
+    const expected: Record<string, string[]> = {};
+    for (const [t, ls] of Object.entries(before)) expected[t] = [...ls];
+    if (m) {
+      const [, op, lock] = m;
+      const owner = Object.entries(before).find(([, ls]) => ls.includes(lock))?.[0];
+      if (op === 'ACQ') {
+        expect(owner, `${s.label.thread} ${s.label.step}: lock not free`).toBeUndefined();
+        expected[s.label.thread].push(lock);
+      } else {
+        expect(owner, `${s.label.thread} ${s.label.step}: releasing a lock it does not hold`).toBe(s.label.thread);
+        expected[s.label.thread] = expected[s.label.thread].filter((l) => l !== lock);
+      }
+    }
+    const norm = (r: Readonly<Record<string, readonly string[]>>) =>
+      Object.fromEntries(Object.entries(r).map(([t, ls]) => [t, [...ls].sort()]));
+    expect(norm(after), `${s.label.thread} ${s.label.step}`).toEqual(norm(expected));
+  }
+}
+
+const SCRIPTED = ['stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd'];
+const EXPLORES: Record<string, number>[] = [{ calls: 2 }, { threads: 1, calls: 4 }, { calls: 2, shared: 1, fds: 1 }];
+
+describe('every counterexample step is a legal kernel step', () => {
+  for (const strategy of STRATS) {
+    for (const scenario of SCRIPTED) {
+      it(`${strategy} × ${scenario}`, () => {
+        const { model, result } = run(strategy, scenario);
+        for (const o of result.outcomes) if (o.trace) checkLegal(model, strategy, 2, traceSteps(o.trace));
+      });
+    }
+    for (const params of EXPLORES) {
+      it(`${strategy} × explore ${JSON.stringify(params)}`, () => {
+        const { model, result } = run(strategy, 'explore', params);
+        for (const o of result.outcomes) if (o.trace) checkLegal(model, strategy, 2, traceSteps(o.trace));
+      });
+    }
+  }
+});
+
+describe('random complete runs consist of legal kernel steps and end in a terminal state', () => {
+  for (const strategy of STRATS) {
+    for (const [scenario, params, n] of [
+      ...SCRIPTED.map((s) => [s, {}, 150] as const),
+      ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 150] as const,
+      ['explore', { calls: 4, threads: 3, shared: 1, fds: 1 }, 150] as const,
+    ]) {
+      it(`${strategy} × ${scenario} ${JSON.stringify(params)}`, () => {
+        const model = build(strategy, scenario, params);
+        const devices = scenario === 'explore' ? ((params as Record<string, number>).devices ?? 2) : 2;
+        for (let seed = 1; seed <= n; seed++) {
+          const r = randomRun(model, seed, 2000);
+          expect(r.stuck, `seed ${seed}: deadlock`).toBe(false);
+          checkLegal(model, strategy, devices, r.steps);
+        }
+      });
+    }
+  }
+});
+
+describe('the grammar itself rejects illegal orders', () => {
+  it('post-patch loop_clr_fd must take loop_validate_mutex before lo_mutex', () => {
+    const g = grammar('post-patch', 2).loop_clr_fd;
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_bound; read disk_openers(A) == 1'], g)).toBe(false);
+    expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)'], g)).toBe(true);
+  });
+  it('pre-patch __loop_clr_fd must flush before the BUG_ON check', () => {
+    const g = grammar('pre-patch', 2).__loop_clr_fd;
+    expect(parses(['ACQ lo_mutex(A)', 'BUG_ON(st(A) != Lo_rundown) passes'], g)).toBe(false);
+  });
+  it('blkdev_release decrements bd_openers before ->release, under open_mutex', () => {
+    const g = SHARED_FNS.blkdev_release;
+    expect(parses(['bd_openers(A)-- (1 → 0); free f0; call ->release'], g)).toBe(false);
+  });
+});

@@ -1,0 +1,223 @@
+// Structural properties of the loop model: the family's catalogue entry,
+// build errors, the state vector's hygiene (popped frames zeroed, disabled
+// steps leave dst untouched), labels and held locks, and the spec §7
+// requirement that explore can race an ioctl teardown with a last close.
+
+import { describe, expect, it } from 'vitest';
+import { loopFamily } from '../../models/loop/index.js';
+import { explore } from '../../src/engine/bfs.js';
+import type { Invariant, Model } from '../../src/engine/model.js';
+import { StateView } from '../../src/engine/state-view.js';
+import { STRATS, build, randomRun } from './helpers.js';
+
+describe('loop family catalogue', () => {
+  it('declares strategies, scenarios, invariants and params', () => {
+    expect(loopFamily.name).toBe('loop');
+    expect(loopFamily.strategies.map((s) => s.name)).toEqual(['pre-patch', 'post-patch']);
+    expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
+      'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd', 'explore',
+    ]);
+    expect(loopFamily.defaultScenarios).not.toContain('explore');
+    expect(loopFamily.invariants.map((i) => i.name)).toEqual([
+      'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'single-teardown', 'walk-safe', 'openers-consistent',
+    ]);
+    for (const p of loopFamily.params) {
+      expect(p.min).toBeLessThanOrEqual(p.default);
+      expect(p.default).toBeLessThanOrEqual(p.max);
+      expect(p.description.length).toBeGreaterThan(0);
+    }
+    for (const n of [...loopFamily.strategies, ...loopFamily.scenarios, ...loopFamily.invariants]) {
+      expect(n.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('names models loop[strategy/scenario]', () => {
+    expect(build('post-patch', 'stack-independent').name).toBe('loop[post-patch/stack-independent]');
+  });
+
+  it('throws a plain Error for impossible combinations', () => {
+    expect(() => build('pre-patch', 'stack-independent', { devices: 1 })).toThrow(/needs devices >= 2/);
+    expect(() => build('pre-patch', 'explore', { bound: 3, devices: 2 })).toThrow(/bound/);
+    expect(() => build('v9', 'explore')).toThrow(/unknown strategy 'v9'/);
+    expect(() => build('pre-patch', 'nope')).toThrow(/unknown scenario 'nope'/);
+  });
+
+  it('keeps every action within the engine limit', () => {
+    for (const s of STRATS) expect(build(s, 'explore', { threads: 4, devices: 4, fds: 3, bound: 4 }).actionCount).toBeLessThanOrEqual(65536);
+  });
+});
+
+/** Frame hygiene checked as an invariant on every reachable state. */
+function hygiene(model: Model): Invariant {
+  const L = model.layout;
+  const threads: { cur: number; frames: number[][] }[] = [];
+  for (let t = 1; L.has(`T${t}.done`); t++) {
+    const frames: number[][] = [];
+    for (let s = 0; L.has(`T${t}.s${s}.pc`); s++) {
+      frames.push(['pc', 'dev', 'file', 'r'].map((r) => L.index(`T${t}.s${s}.${r}`)));
+    }
+    threads.push({ cur: L.index(`T${t}.syscall`), frames });
+  }
+  return {
+    name: 'frame-hygiene',
+    description: 'frames above the top of each stack are all zero; a thread is in a syscall iff it has a frame',
+    holds(s: StateView) {
+      for (const th of threads) {
+        let top = -1;
+        th.frames.forEach((f, i) => {
+          if (s.at(f[0]) !== 0) top = i;
+        });
+        for (let i = 0; i <= top; i++) if (s.at(th.frames[i][0]) === 0) return false;
+        for (let i = top + 1; i < th.frames.length; i++) if (th.frames[i].some((j) => s.at(j) !== 0)) return false;
+        if ((s.at(th.cur) !== 0) !== (top >= 0)) return false;
+      }
+      return true;
+    },
+  };
+}
+
+describe('state vector hygiene', () => {
+  for (const strategy of STRATS) {
+    for (const [scenario, params] of [
+      ['stack-independent', {}],
+      ['mount', {}],
+      ['change-fd', {}],
+      ['explore', { calls: 2, shared: 1, fds: 1 }],
+    ] as const) {
+      it(`${strategy} × ${scenario}: popped frames are zeroed in every reachable state`, () => {
+        const model = build(strategy, scenario, params);
+        const r = explore({ ...model, invariants: [hygiene(model)] });
+        expect(r.complete).toBe(true);
+        expect(r.outcomes.find((o) => o.invariant === 'frame-hygiene')!.verdict).toBe('holds');
+      });
+    }
+  }
+
+  it('a disabled action leaves dst untouched, an enabled one stays inside the domains', () => {
+    for (const strategy of STRATS) {
+      const model = build(strategy, 'explore', { calls: 3, threads: 3, shared: 1, fds: 1 });
+      let bad = 0;
+      for (let seed = 1; seed <= 20; seed++) {
+        for (const s of randomRun(model, seed, 300).steps) {
+          for (let a = 0; a < model.actionCount; a++) {
+            const dst = s.before.slice();
+            if (model.step(a, s.before, dst)) {
+              if (!model.layout.inDomain(dst)) bad++;
+            } else if (dst.some((v, i) => v !== s.before[i])) bad++;
+          }
+        }
+      }
+      expect(bad).toBe(0);
+    }
+  });
+
+  it('step is deterministic', () => {
+    const model = build('pre-patch', 'stack-independent');
+    for (const s of randomRun(model, 7, 200).steps) {
+      for (let a = 0; a < model.actionCount; a++) {
+        const d1 = s.before.slice();
+        const d2 = s.before.slice();
+        expect(model.step(a, s.before, d1)).toBe(model.step(a, s.before, d2));
+        expect(d1.every((v, i) => v === d2[i])).toBe(true);
+      }
+    }
+  });
+});
+
+describe('labels and locks', () => {
+  it('labels name the thread, a kernel function and the value read', () => {
+    const model = build('pre-patch', 'stack-independent');
+    const init = model.initialStates()[0];
+    const l0 = model.label(0, init);
+    expect(l0).toMatchObject({ thread: 'T1', action: 'ioctl', step: 'ioctl(fd0, LOOP_CLR_FD): fdget(fd0) = f0 on loopA' });
+    const s1 = init.slice();
+    expect(model.step(0, init, s1)).toBe(true);
+    const s2 = s1.slice();
+    expect(model.step(0, s1, s2)).toBe(true);
+    expect(model.label(0, s2)).toMatchObject({
+      thread: 'T1',
+      action: 'loop_clr_fd',
+      step: 'st(A) == Lo_bound; read disk_openers(A) == 1',
+    });
+    expect(model.held!(new StateView(model.layout, s2))).toEqual({ T1: ['lo_mutex(A)'], T2: [] });
+  });
+
+  it('isTerminal holds only when every thread has finished its script', () => {
+    const model = build('post-patch', 'udev');
+    const view = new StateView(model.layout, model.initialStates()[0]);
+    expect(model.isTerminal!(view)).toBe(false);
+    const r = randomRun(model, 3, 500);
+    expect(model.isTerminal!(new StateView(model.layout, r.final))).toBe(true);
+  });
+});
+
+/** Thread frames in a function on device A, read from the pc value names. */
+function inFn(model: Model, pred: (fn: string, key: string, r: number) => boolean): (s: StateView) => Set<number> {
+  const L = model.layout;
+  const frames: { t: number; pc: number; dev: number; r: number }[] = [];
+  for (let t = 1; L.has(`T${t}.done`); t++) {
+    for (let s = 0; L.has(`T${t}.s${s}.pc`); s++) {
+      frames.push({ t, pc: L.index(`T${t}.s${s}.pc`), dev: L.index(`T${t}.s${s}.dev`), r: L.index(`T${t}.s${s}.r`) });
+    }
+  }
+  const names = L.fields[frames[0].pc].values!;
+  return (s) => {
+    const out = new Set<number>();
+    for (const f of frames) {
+      const [fn, key] = names[s.at(f.pc)].split(':');
+      if (s.at(f.dev) === 1 && pred(fn, key, s.at(f.r))) out.add(f.t);
+    }
+    return out;
+  };
+}
+
+describe('explore can race an ioctl teardown with a last close (spec §7)', () => {
+  const params = { devices: 1, threads: 2, calls: 3, fds: 1, shared: 1 };
+  for (const strategy of STRATS) {
+    it(`${strategy}: a thread in lo_release(A) while another runs the ioctl __loop_clr_fd(A) is reachable`, () => {
+      const model = build(strategy, 'explore', params);
+      const ioctl = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 0);
+      const release = inFn(model, (fn) => fn === 'lo_release');
+      const race: Invariant = {
+        name: 'no-race',
+        description: '',
+        holds: (s) => {
+          const a = ioctl(s);
+          const b = release(s);
+          return ![...b].some((t) => a.size > 0 && !a.has(t));
+        },
+      };
+      const r = explore({ ...model, invariants: [race] }, { checkDeadlock: false });
+      expect(r.outcomes[0].verdict).toBe('violated');
+    });
+
+    it(`${strategy}: but never past lo_release's disk_openers == 0 check, so single-teardown holds`, () => {
+      const model = build(strategy, 'explore', params);
+      const ioctl = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 0);
+      const lastClose = inFn(model, (fn, key, r) => (fn === 'lo_release' && key !== 'read_openers') || (fn === '__loop_clr_fd' && r === 1));
+      const race: Invariant = {
+        name: 'no-overlap',
+        description: '',
+        holds: (s) => !(ioctl(s).size > 0 && lastClose(s).size > 0),
+      };
+      const r = explore({ ...model, invariants: [race, ...model.invariants.filter((i) => i.name === 'single-teardown')] });
+      expect(r.complete).toBe(true);
+      expect(r.outcomes.map((o) => [o.invariant, o.verdict])).toEqual([
+        ['no-overlap', 'holds'],
+        ['single-teardown', 'holds'],
+        ['deadlock', 'holds'],
+      ]);
+    });
+  }
+});
+
+describe('the autoclear teardown path is exercised', () => {
+  for (const strategy of STRATS) {
+    it(`${strategy} × udev: the reader's last close can run __loop_clr_fd(release=true)`, () => {
+      const model = build(strategy, 'udev');
+      const inRelease = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 1);
+      const never: Invariant = { name: 'never', description: '', holds: (s) => !inRelease(s).has(2) };
+      expect(explore({ ...model, invariants: [never] }).outcomes[0].verdict).toBe('violated');
+    });
+  }
+});
