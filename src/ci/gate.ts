@@ -1,0 +1,197 @@
+// The CI side of `verify`: resolves the config (--config FILE, else
+// ./loopcheck.config.json unless --no-config or the command line selects the
+// runs), checks report paths before any search, runs the config's searches
+// with their limits, judges every cell against its expectation, writes the
+// JUnit and SARIF reports and, under GitHub Actions, the annotations and job
+// summary. main.ts uses it when there is a config, a report or GitHub Actions;
+// otherwise verify behaves exactly as without this module.
+
+import { existsSync } from 'node:fs';
+import type { ChalkInstance } from 'chalk';
+import { UsageError } from '../cli/errors.js';
+import { table } from '../cli/format.js';
+import { plan, type PlannedRun } from '../cli/plan.js';
+import { executeRun, exitCodeFor, type CompletedRun, type Limits } from '../cli/run.js';
+import type { Progress } from '../engine/result.js';
+import { exitCodeForCells, judgeCells, mismatchText, type CellResult } from './cells.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } from './config.js';
+import { annotations, appendSummary, summaryMarkdown } from './github.js';
+import { junitXml } from './junit.js';
+import { sarifLog } from './sarif.js';
+import { checkWritable, writeFileAtomic } from './write-file.js';
+
+export interface GateFlags extends Limits {
+  /** A file name, false for --no-config, undefined for neither. */
+  readonly config?: string | boolean;
+  readonly junit?: string;
+  readonly sarif?: string;
+  readonly json?: boolean;
+  readonly model?: string;
+  readonly param?: readonly string[];
+  readonly strategy?: readonly string[];
+  readonly scenario?: readonly string[];
+  readonly invariant?: readonly string[];
+}
+
+export interface Gate {
+  readonly config: LoadedConfig | null;
+  /** Every search, in the order execute() runs them. */
+  readonly runs: readonly PlannedRun[];
+  execute(onProgress?: (p: Progress) => void, afterEach?: (r: CompletedRun) => void): Promise<CompletedRun[]>;
+  /** The cells of completed searches, judged. */
+  cells(done: readonly CompletedRun[]): CellResult[];
+  /** Extra text after verify's tables: the expectation verdict (config only). */
+  text(done: readonly CompletedRun[], c: ChalkInstance): string;
+  /** Extra members of the --json document. */
+  json(done: readonly CompletedRun[]): Record<string, unknown>;
+  /** Writes reports and Actions output; returns the exit code. */
+  finish(done: readonly CompletedRun[]): number;
+}
+
+const SELECTORS = ['--model', '--param', '--strategy', '--scenario', '--invariant'] as const;
+
+function selectors(f: GateFlags): string[] {
+  const given = [f.model, f.param, f.strategy, f.scenario, f.invariant];
+  return SELECTORS.filter((_, i) => given[i] !== undefined && (!Array.isArray(given[i]) || (given[i] as unknown[]).length > 0));
+}
+
+/** Which config verify uses, or null; says on stderr which file it picked up. */
+export function resolveConfig(flags: GateFlags, cwd = process.cwd()): LoadedConfig | null {
+  const limits: Limits = { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit };
+  const sel = selectors(flags);
+  if (typeof flags.config === 'string') {
+    if (sel.length > 0) {
+      throw new UsageError(`--config cannot be combined with ${sel.join(', ')}: the config selects the runs (use --no-config to select them on the command line)`);
+    }
+    const cfg = loadConfig(flags.config, limits);
+    process.stderr.write(`loopcheck: using config ${flags.config}\n`);
+    return cfg;
+  }
+  if (flags.config === false || sel.length > 0) return null;
+  const auto = `${cwd}/${DEFAULT_CONFIG_FILE}`;
+  if (!existsSync(auto)) return null;
+  const cfg = loadConfig(`./${DEFAULT_CONFIG_FILE}`, limits);
+  process.stderr.write(`loopcheck: using config ./${DEFAULT_CONFIG_FILE} (--no-config to ignore it)\n`);
+  return cfg;
+}
+
+/**
+ * The gate for this verify, or null when there is no config, no report and
+ * no GitHub Actions (plain verify). Throws UsageError before any search.
+ */
+export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env): Gate | null {
+  if (flags.junit !== undefined) checkWritable('--junit', flags.junit);
+  if (flags.sarif !== undefined) checkWritable('--sarif', flags.sarif);
+  if (flags.junit !== undefined && flags.sarif !== undefined && flags.junit === flags.sarif) {
+    throw new UsageError(`--junit and --sarif name the same file '${flags.junit}'`);
+  }
+  const actions = env.GITHUB_ACTIONS === 'true';
+  const config = resolveConfig(flags);
+  if (!config && flags.junit === undefined && flags.sarif === undefined && !actions) return null;
+
+  let groups: readonly ConfigRun[];
+  if (config) {
+    groups = config.runs;
+  } else {
+    const planned = plan({
+      model: flags.model,
+      params: flags.param,
+      strategies: flags.strategy,
+      scenarios: flags.scenario,
+      invariants: flags.invariant,
+    });
+    const family = planned[0].family;
+    groups = [
+      {
+        index: 0,
+        label: family.name,
+        family,
+        params: planned[0].params,
+        limits: { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit },
+        searches: planned.map((p) => ({ planned: p, cells: [] })),
+        expect: new Map(),
+      },
+    ];
+  }
+  const order = groups.flatMap((g) => g.searches.map((s) => ({ group: g, planned: s.planned })));
+  let judged: { done: readonly CompletedRun[]; cells: CellResult[] } | undefined;
+  const cellsOf = (done: readonly CompletedRun[]) => {
+    if (judged?.done !== done) judged = { done, cells: judgeCells(done, (i) => order[i].group) };
+    return judged.cells;
+  };
+  const out = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
+
+  return {
+    config,
+    runs: order.map((o) => o.planned),
+    async execute(onProgress, afterEach) {
+      const done: CompletedRun[] = [];
+      for (const o of order) {
+        const r = await executeRun(o.planned, { ...o.group.limits, workers: flags.workers }, onProgress);
+        afterEach?.(r);
+        done.push(r);
+      }
+      return done;
+    },
+    cells: cellsOf,
+    text(done, c) {
+      if (!config) return '';
+      const cells = cellsOf(done);
+      const bad = cells.filter((x) => x.status !== 'as-expected');
+      const n = (s: CellResult['status']) => cells.filter((x) => x.status === s).length;
+      const lines = [
+        '',
+        c.bold(`expectations (${config.file}): `) +
+          `${n('as-expected')} of ${cells.length} cells as expected` +
+          (n('differs') ? c.red(`, ${n('differs')} differ${n('differs') === 1 ? 's' : ''}`) : '') +
+          (n('incomplete') ? c.yellow(`, ${n('incomplete')} incomplete`) : ''),
+      ];
+      if (bad.length > 0) {
+        lines.push(
+          table(
+            ['cell', 'expected', 'actual'],
+            bad.map((x) => [x.name, x.expected + (x.explicit ? '' : ' (not listed)'), x.status === 'differs' ? c.red(mismatchText(x).replace(/^expected \S+( \(not listed\))?, got /, '')) : c.yellow(`incomplete (${x.run.result.stopReason})`)]),
+          ),
+        );
+        if (bad.some((x) => x.actual === 'violated')) lines.push(c.dim('(the counterexamples of unexpected violations are printed above)'));
+      }
+      return lines.join('\n');
+    },
+    json(done) {
+      const cells = cellsOf(done);
+      return {
+        expectations: {
+          config: config?.file ?? null,
+          exitCode: exitCodeForCells(cells),
+          cells: cells.map((x) => ({
+            run: x.group.label,
+            cell: x.key,
+            expected: x.expected,
+            listed: x.explicit,
+            actual: x.actual,
+            status: x.status,
+          })),
+        },
+      };
+    },
+    finish(done) {
+      const cells = cellsOf(done);
+      // Without a config every cell is expected to hold: verify's own codes.
+      const code = config ? exitCodeForCells(cells) : exitCodeFor(done);
+      if (flags.junit !== undefined) {
+        writeFileAtomic(flags.junit, junitXml(cells));
+        process.stderr.write(`loopcheck: wrote JUnit report ${flags.junit}\n`);
+      }
+      if (flags.sarif !== undefined) {
+        writeFileAtomic(flags.sarif, JSON.stringify(sarifLog(cells, code), null, 2) + '\n');
+        process.stderr.write(`loopcheck: wrote SARIF report ${flags.sarif}\n`);
+      }
+      if (actions) {
+        for (const a of annotations(cells)) out(a);
+        const summary = env.GITHUB_STEP_SUMMARY;
+        if (summary) appendSummary(summary, summaryMarkdown(cells, code, config?.file ?? null));
+      }
+      return code;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// GitHub Actions integration, active when GITHUB_ACTIONS=true: an `::error`
+// workflow command per cell that is not as expected (shown as annotations on
+// the model files), and a Markdown job summary appended to
+// $GITHUB_STEP_SUMMARY: a result matrix per config run and every
+// counterexample in a collapsible <details> block.
+
+import { appendFileSync } from 'node:fs';
+import { fmtInt } from '../cli/format.js';
+import type { CellResult } from './cells.js';
+import { mismatchText } from './cells.js';
+import { locateRun, locateStep } from './sources.js';
+import { outcomeMarkdown } from './trace-markdown.js';
+
+/** GitHub's job summary limit is 1 MiB per step; stay well below it. */
+const SUMMARY_BUDGET = 900 * 1024;
+
+const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function annotations(cells: readonly CellResult[]): string[] {
+  return cells
+    .filter((c) => c.status !== 'as-expected')
+    .map((c) => {
+      const { run } = c;
+      const trace = c.outcome.trace;
+      const lastLabel = trace ? trace.steps[trace.steps.length - 1].label : null;
+      const loc = lastLabel
+        ? locateStep(run.run.family, { action: lastLabel.action, step: lastLabel.step ?? null }, [run.run.strategy, run.run.scenario])
+        : locateRun(run.run.family, run.run.strategy, run.run.scenario);
+      const props = [`file=${escProp(loc.uri)}`, ...(loc.line ? [`line=${loc.line}`] : []), `title=${escProp(`loopcheck: ${c.name}`)}`];
+      const msg = `${c.name}: ${mismatchText(c)}${c.status === 'differs' && c.actual === 'violated' ? ` -- ${c.outcome.description}` : ''}`;
+      return `::error ${props.join(',')}::${escData(msg)}`;
+    });
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|');
+
+function verdictCell(c: CellResult): string {
+  if (c.status === 'as-expected') {
+    return c.actual === 'incomplete' ? '☑️ incomplete (ok)' : c.actual === 'violated' ? '✅ violated (expected)' : '✅ holds';
+  }
+  if (c.status === 'incomplete') return `⚠️ **incomplete** (expected ${c.expected})`;
+  return `❌ **${c.actual}** (expected ${c.expected})`;
+}
+
+export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, configFile: string | null): string {
+  const differs = cells.filter((c) => c.status === 'differs').length;
+  const incomplete = cells.filter((c) => c.status === 'incomplete').length;
+  const head =
+    differs > 0
+      ? `❌ ${differs} verdict${differs === 1 ? '' : 's'} differ${differs === 1 ? 's' : ''} from ${configFile ? 'the expectations' : 'holds'}`
+      : incomplete > 0
+        ? `⚠️ ${incomplete} cell${incomplete === 1 ? '' : 's'} incomplete`
+        : `✅ all ${cells.length} cells as expected`;
+  const out: string[] = [`## loopcheck: ${head}`, ''];
+  const searches = new Set(cells.map((c) => c.run)).size;
+  out.push(`${configFile ? `Config \`${configFile}\`` : 'No config (every invariant must hold)'} · ${searches} search${searches === 1 ? '' : 'es'} · ${cells.length} cells · exit code ${exitCode}`);
+  out.push('');
+
+  // One matrix per config run: rows are searches, columns invariants.
+  const groups = [...new Set(cells.map((c) => c.group))];
+  for (const g of groups) {
+    const gc = cells.filter((c) => c.group === g);
+    const invariants = [...new Set(gc.map((c) => c.outcome.invariant))];
+    const runs = [...new Set(gc.map((c) => c.run))];
+    if (groups.length > 1) out.push(`### ${g.label}`, '');
+    out.push(`| search | ${invariants.map(mdCell).join(' | ')} | states | seconds |`);
+    out.push(`|---|${invariants.map(() => '---').join('|')}|---:|---:|`);
+    for (const r of runs) {
+      const name = [r.run.strategy, r.run.scenario].filter((x) => x !== null).join(' / ') || r.model.name;
+      const row = invariants.map((inv) => {
+        const c = gc.find((x) => x.run === r && x.outcome.invariant === inv);
+        return c ? verdictCell(c) : '·';
+      });
+      out.push(`| ${mdCell(name)} | ${row.join(' | ')} | ${fmtInt(r.result.stats.states)} | ${r.result.stats.seconds.toFixed(2)} |`);
+    }
+    out.push('');
+  }
+
+  const violated = cells.filter((c) => c.outcome.trace);
+  const ordered = [...violated.filter((c) => c.status !== 'as-expected'), ...violated.filter((c) => c.status === 'as-expected')];
+  if (ordered.length > 0) out.push('### Counterexamples', '');
+  let size = out.join('\n').length;
+  for (const c of ordered) {
+    const md = outcomeMarkdown(c.run, c.outcome)!;
+    const unexpected = c.status !== 'as-expected';
+    const block = [
+      `<details${unexpected ? ' open' : ''}><summary>${unexpected ? '❌' : '✅'} ${htmlText(c.name)}: ${c.steps}-step counterexample${unexpected ? ' (unexpected)' : ' (expected)'}</summary>`,
+      '',
+      md,
+      '',
+      '</details>',
+      '',
+    ].join('\n');
+    if (size + block.length > SUMMARY_BUDGET) {
+      out.push(`_${ordered.length - ordered.indexOf(c)} more counterexamples left out to stay within the summary size limit; see the JUnit/SARIF reports._`);
+      break;
+    }
+    size += block.length;
+    out.push(block);
+  }
+  return out.join('\n') + '\n';
+}
+
+const htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function appendSummary(file: string, markdown: string): void {
+  appendFileSync(file, markdown);
+}

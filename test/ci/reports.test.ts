@@ -1,0 +1,164 @@
+// --junit, --sarif and GitHub Actions output. The JUnit file is read back by
+// test-results-parser (the parser of the TestBeats CI reporter), the SARIF
+// file validated against the SARIF 2.1.0 JSON schema that Microsoft ships in
+// @microsoft/jest-sarif.
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { parse as parseTestResults } from 'test-results-parser';
+import { describe, expect, it } from 'vitest';
+import { lc, philosophersConfig, tempDir, writeConfig } from './helpers.js';
+
+const require = createRequire(import.meta.url);
+const REPO = new URL('../../', import.meta.url).pathname;
+
+function sarifValidator() {
+  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('--junit', () => {
+  it('one test case per cell; a mismatch is a failure with expected/actual and the Markdown trace', () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, philosophersConfig({ leftyDeadlock: 'holds' }), 'c.json');
+    const out = join(dir, 'reports', 'junit.xml'); // parent created on write
+    const r = lc(['verify', '--config', cfg, '--junit', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`wrote JUnit report ${out}`);
+    const res = parseTestResults({ type: 'junit', files: [out] });
+    expect(res.total).toBe(4);
+    expect(res.failed).toBe(1);
+    expect(res.passed).toBe(3);
+    expect(res.suites.map((s) => s.name)).toEqual(['calm', 'lefty']);
+    const failed = res.suites.flatMap((s) => s.cases).filter((c) => c.status === 'FAIL');
+    expect(failed.map((c) => c.name)).toEqual(['deadlock']);
+    expect(failed[0].failure).toBe('lefty: deadlock: expected holds, got violated (8-step counterexample)');
+    expect(failed[0].stack_trace).toContain('expected: holds\nactual: violated');
+    expect(failed[0].stack_trace).toContain('### Counterexample: deadlock after 8 steps');
+    expect(failed[0].stack_trace).toMatch(/\| \*\*8\*\* ⚠ \| P3 \| `take-first\(fork=3\)` \*\*← violates `deadlock`\*\*/);
+    // Written atomically: no temporary file left behind.
+    expect(readdirSync(join(dir, 'reports'))).toEqual(['junit.xml']);
+  });
+
+  it('an incomplete cell is an error; without a config every cell must hold', () => {
+    const dir = tempDir();
+    const out = join(dir, 'j.xml');
+    const r = lc(['verify', '--no-config', '--model', 'philosophers', '--param', 'N=5', '--max-states', '50', '--junit', out]);
+    expect(r.code).toBe(3);
+    const res = parseTestResults({ type: 'junit', files: [out] });
+    expect(res.total).toBe(2);
+    expect(res.errors).toBe(2);
+    expect(readFileSync(out, 'utf8')).toContain('<error message="philosophers: deadlock: expected holds (not listed), got incomplete (search stopped: max-states)" type="incomplete">');
+  });
+
+  it('a bad report path is a one-line exit-2 error before any search', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    for (const [flag, path, msg] of [
+      ['--junit', join(dir, 'file', 'x.xml'), /is not a directory/],
+      ['--sarif', dir, /is a directory/],
+    ] as const) {
+      const r = lc(['verify', '--model', 'philosophers', '--param', 'N=64', flag, path]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+});
+
+describe('--sarif', () => {
+  it('validates against the SARIF 2.1.0 schema: one result per unexpected violation, thread flows per actor', () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, {
+      runs: [
+        ...philosophersConfig({ leftyDeadlock: 'holds' }).runs,
+        { name: 'expected', model: 'philosophers', params: { N: 3, lefty: 1 }, expect: { deadlock: 'violated' } },
+        { name: 'gone', model: 'philosophers', params: { N: 3 }, expect: { deadlock: 'violated' } },
+      ],
+    }, 'c.json');
+    const out = join(dir, 'loopcheck.sarif');
+    const r = lc(['verify', '--config', cfg, '--sarif', out]);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    const validate = sarifValidator();
+    expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    expect(run.tool.driver.name).toBe('loopcheck');
+    expect(run.results).toHaveLength(1); // the expected violation is not a result
+    const res = run.results[0];
+    expect(res.ruleId).toBe('deadlock');
+    expect(run.tool.driver.rules[res.ruleIndex].id).toBe('deadlock');
+    expect(res.message.text).toContain('lefty: deadlock');
+    const flows = res.codeFlows[0].threadFlows;
+    expect(flows.map((f: { id: string }) => f.id).sort()).toEqual(['P0', 'P1', 'P2', 'P3']);
+    const steps = flows.flatMap((f: { locations: { executionOrder: number }[] }) => f.locations.map((l) => l.executionOrder)).sort((a: number, b: number) => a - b);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const f of flows) {
+      for (const l of f.locations) {
+        const uri = l.location.physicalLocation.artifactLocation.uri as string;
+        expect(uri).toMatch(/^models\/philosophers\//);
+        expect(existsSync(join(REPO, uri))).toBe(true);
+        expect(l.location.physicalLocation.region.startLine).toBeGreaterThan(0);
+      }
+    }
+    // The expected violation that vanished is reported as a notification.
+    const notes = run.invocations[0].toolExecutionNotifications;
+    expect(notes).toHaveLength(1);
+    expect(notes[0].message.text).toBe('gone: deadlock: expected violated, got holds');
+  });
+
+  it('is valid with no result at all', () => {
+    const dir = tempDir();
+    const out = join(dir, 's.sarif');
+    const r = lc(['verify', '--no-config', '--model', 'philosophers', '--param', 'N=3', '--sarif', out]);
+    expect(r.code).toBe(0);
+    const log = JSON.parse(readFileSync(out, 'utf8'));
+    expect(sarifValidator()(log)).toBe(true);
+    expect(log.runs[0].results).toEqual([]);
+  });
+});
+
+describe('GitHub Actions', () => {
+  it('prints ::error for unexpected verdicts only and appends a Markdown summary', () => {
+    const dir = tempDir();
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, 'earlier step\n');
+    const cfg = writeConfig(dir, {
+      runs: [
+        ...philosophersConfig({ leftyDeadlock: 'holds' }).runs,
+        { name: 'expected', model: 'philosophers', params: { N: 3, lefty: 1 }, expect: { deadlock: 'violated' } },
+      ],
+    }, 'c.json');
+    const r = lc(['verify', '--config', cfg], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^::error file=models\/philosophers\/[\w/.-]+\.ts,line=\d+,title=loopcheck%3A lefty%3A deadlock::lefty: deadlock: expected holds, got violated \(8-step counterexample\)/,
+    );
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('earlier step\n## loopcheck: ❌ 1 verdict differs from the expectations')).toBe(true);
+    expect(md).toContain('| search | eating-holds-forks | deadlock | states | seconds |');
+    expect(md).toContain('| ✅ holds | ❌ **violated** (expected holds) |');
+    expect(md).toContain('<details open><summary>❌ lefty: deadlock: 8-step counterexample (unexpected)</summary>');
+    expect(md).toContain('<details><summary>✅ expected: deadlock: 6-step counterexample (expected)</summary>');
+  });
+
+  it('stays quiet outside GitHub Actions', () => {
+    const dir = tempDir();
+    const summary = join(dir, 'summary.md');
+    const r = lc(['verify', '--config', writeConfig(dir, philosophersConfig({ leftyDeadlock: 'holds' }), 'c.json')], {
+      env: { GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('::error');
+    expect(existsSync(summary)).toBe(false);
+  });
+});
