@@ -172,11 +172,11 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       if (anyCheck && open === 0 && (lastLevel === null || lastLevel === 'max-depth')) lastLevel = 'all-violated';
       if ((k & 255) === 255) {
         const now = performance.now();
+        if (opts.shouldStop?.()) stop = 'interrupted';
         if (now - t0 > timeLimitMs) stop = 'time-limit';
         else if (maxMemory !== Infinity && (k & 4095) === 4095 && process.memoryUsage.rss() > maxMemory) stop = 'max-memory';
         if (now - lastTick >= progressEveryMs) {
           lastTick = now;
-          if (opts.shouldStop?.()) stop = 'interrupted';
           if (opts.onProgress) {
             const secs = (now - t0) / 1000;
             opts.onProgress({

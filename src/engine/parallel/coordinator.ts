@@ -23,6 +23,7 @@ import {
   type ExploreOptions,
   type ExploreResult,
   type InvariantOutcome,
+  type Progress,
   type StopReason,
 } from '../result.js';
 import { StateView } from '../state-view.js';
@@ -60,12 +61,15 @@ export class SearchPool {
   private failure: Error | null = null;
   private onFailure: ((e: Error) => void) | null = null;
   private closed = false;
+  /** Receives progress reports of a sequential search running in a worker. */
+  onProgress: ((p: Progress) => void) | null = null;
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
       const w = spawnWorker();
       w.on('message', (m: FromWorker) => {
         if (m.type === 'error') return this.fail(new Error(`search worker ${i} failed: ${m.message}`));
+        if (m.type === 'progress') return this.onProgress?.(m.progress);
         const k = this.waiting.get(i);
         this.waiting.delete(i);
         k?.(m);
@@ -122,9 +126,31 @@ export async function exploreParallel(
   const ownPool = typeof workers === 'number';
   const pool = typeof workers === 'number' ? new SearchPool(Math.max(1, Math.floor(workers))) : workers;
   try {
-    return await search(model, recipe, pool, opts);
+    return pool.size === 1 ? await searchInWorker(recipe, pool, opts) : await search(model, recipe, pool, opts);
   } finally {
     if (ownPool) await pool.close();
+  }
+}
+
+/** One worker: the sequential engine, run off the main thread so the caller stays responsive. */
+async function searchInWorker(recipe: ModelRecipe, pool: SearchPool, opts: ExploreOptions): Promise<ExploreResult> {
+  const control = new SharedArrayBuffer(4);
+  const flags = new Int32Array(control);
+  const { onProgress, shouldStop, ...options } = opts;
+  const poll = shouldStop ? setInterval(() => shouldStop() && Atomics.store(flags, 0, 1), 100) : null;
+  pool.onProgress = onProgress ?? null;
+  try {
+    const [reply] = await pool.collect<{ type: 'result'; result: ExploreResult }>(() => ({
+      type: 'sequential',
+      recipe,
+      options,
+      progress: onProgress !== undefined,
+      control,
+    }));
+    return reply.result;
+  } finally {
+    if (poll) clearInterval(poll);
+    pool.onProgress = null;
   }
 }
 
@@ -163,6 +189,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   let depth = 0;
   let levelCount = 0;
   let level: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
+  let spare: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
   let levelBase = 0;
 
   // The main thread is idle while workers search: poll for a stop request, the
@@ -198,7 +225,12 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     const total = lists.reduce((s, l) => s + l.count, 0);
     const room = Math.max(0, Math.min(total, maxStates - parent.length));
     if (room < total) stop = 'max-states';
-    const next = new Uint32Array(new SharedArrayBuffer(Math.max(1, room) * stride));
+    // Two level buffers are reused in turn: a fresh SharedArrayBuffer per level
+    // would linger until every worker isolate happens to collect garbage.
+    if (spare.length < room * nWords) {
+      spare = new Uint32Array(new SharedArrayBuffer(Math.max(room * stride, spare.byteLength * 2)));
+    }
+    const next = spare;
     const ids = lists.map((l) => new Int32Array(l.count).fill(-1));
     const heads = new Int32Array(lists.length);
     const rw = NEW_HEAD + nWords;
@@ -301,6 +333,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     };
     const first = await insert(initLevel, (j) => [initBins[j].ref()], true);
     if (first) {
+      spare = level;
       level = first.next;
       levelCount = first.count;
       if (levelCount > 0) depth = 1;
@@ -338,6 +371,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       }
       const merged = await insert(level, (j) => expanded.map((m) => m.bins[j]), false);
       if (!merged) break;
+      spare = level;
       level = merged.next;
       levelCount = merged.count;
       levelBase = nextBase;

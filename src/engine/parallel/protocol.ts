@@ -5,6 +5,7 @@
 
 import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
+import type { ExploreOptions, ExploreResult, Progress } from '../result.js';
 import type { RecordsRef } from './records.js';
 
 /** Sent to a pooled worker to start one search. */
@@ -77,5 +78,21 @@ export interface InsertedMsg {
   readonly stopped: boolean;
 }
 
-export type ToWorker = WorkerInit | ExpandMsg | InsertMsg;
-export type FromWorker = { type: 'ready'; table: TableRef } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };
+/**
+ * With a single worker: run the whole sequential search in the worker (the
+ * two-phase protocol only pays off when phases run side by side).
+ */
+export interface SequentialMsg {
+  readonly type: 'sequential';
+  readonly recipe: ModelRecipe;
+  readonly options: Omit<ExploreOptions, 'onProgress' | 'shouldStop'>;
+  readonly progress: boolean;
+  /** Shared Int32 flags: [0] = stop requested. */
+  readonly control: SharedArrayBuffer;
+}
+
+export type ToWorker = WorkerInit | ExpandMsg | InsertMsg | SequentialMsg;
+export type FromWorker =
+  | { type: 'ready'; table: TableRef }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'result'; result: ExploreResult } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };

@@ -8,10 +8,19 @@ import { parentPort } from 'node:worker_threads';
 import { ExactSet, type VisitedSet } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
-import { selectInvariants } from '../bfs.js';
+import { explore, selectInvariants } from '../bfs.js';
 import { loadModel } from '../recipe.js';
 import { StateView } from '../state-view.js';
-import { CAND_WORDS, NEW_HEAD, type ExpandMsg, type FromWorker, type InsertMsg, type ToWorker, type WorkerInit } from './protocol.js';
+import {
+  CAND_WORDS,
+  NEW_HEAD,
+  type ExpandMsg,
+  type FromWorker,
+  type InsertMsg,
+  type SequentialMsg,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol.js';
 import { RecordList } from './records.js';
 
 const port = parentPort!;
@@ -159,12 +168,27 @@ async function start(init: WorkerInit): Promise<Search> {
 }
 
 const failed = (e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e) });
+
+async function sequential(m: SequentialMsg): Promise<void> {
+  const model = await loadModel(m.recipe);
+  const control = new Int32Array(m.control);
+  const result = explore(model, {
+    ...m.options,
+    shouldStop: () => Atomics.load(control, 0) !== 0,
+    ...(m.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),
+  });
+  post({ type: 'result', result });
+}
+
 let search: Search | null = null;
 port.on('message', (m: ToWorker) => {
   try {
     if (m.type === 'init') {
       search = null;
       start(m).then((s) => (search = s), failed);
+    } else if (m.type === 'sequential') {
+      search = null;
+      sequential(m).catch(failed);
     } else if (!search) {
       failed(new Error(`${m.type} before init`));
     } else if (m.type === 'expand') {
