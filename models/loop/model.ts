@@ -8,6 +8,7 @@
 // `choice` — starting a call runs that call's first step in the same action.
 
 import type { ActionLabel, Model } from '../../src/engine/model.js';
+import type { SymmetryGroup } from '../../src/engine/symmetry.js';
 import type { StateView } from '../../src/engine/state-view.js';
 import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
 import { defineDriver } from './driver/index.js';
@@ -160,8 +161,29 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     locks.push({ idx: m.om[x], name: `open_mutex(${devName(x)})` });
   }
 
+  // Threads are interchangeable when each runs the same menu on a table of its
+  // own: permuting them moves their fields and fd tables and renames lock owners.
+  const sameMenus = shape.itemNames.every((names) => names.join('\n') === shape.itemNames[0].join('\n'));
+  const ownTables = setup.tableOf.every((q, t) => q === t);
+  const symmetry: SymmetryGroup[] =
+    !scripted && T >= 2 && sameMenus && ownTables
+      ? [
+          {
+            name: 'threads',
+            members: Array.from({ length: T }, (_, t) => [
+              m.done[t],
+              m.cur[t],
+              ...Array.from({ length: S * FRAME }, (_, i) => m.frames[t] + i),
+              ...m.fd[t],
+            ]),
+            references: locks.map((l) => ({ field: l.idx, base: 1 })),
+          },
+        ]
+      : [];
+
   const model: Model = {
     name: `loop[${strategy.name}/${scenario.name}]`,
+    ...(symmetry.length > 0 ? { symmetry } : {}),
     layout,
     actionCount: T * Bmax,
     initialStates: () => [init.slice()],

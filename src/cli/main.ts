@@ -59,6 +59,7 @@ interface VerifyFlags extends TraceOutputFlags {
   workers: number;
   maxMemory?: number;
   exact?: boolean;
+  symmetry?: boolean;
   json?: boolean;
   color: boolean;
   fullStates?: boolean;
@@ -116,6 +117,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'))
     .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
+    .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
     .option('--full-states', 'print every state of a trace in full, not only the changes')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')
     .option('--no-config', 'ignore ./loopcheck.config.json')

@@ -47,6 +47,8 @@ export function resultsJson(runs: readonly CompletedRun[]) {
           statesPerSecond: Math.round(result.stats.statesPerSecond),
           peakRssBytes: result.stats.peakRssBytes,
           collisionProbability: result.stats.collisionProbability,
+          exact: result.stats.exact,
+          symmetryReduced: result.stats.symmetry,
         },
         trace: o.trace ? traceJson(model, o.trace) : null,
       })),

@@ -54,6 +54,8 @@ export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fu
     ];
   });
   out.push(table(['run', 'states', 'transitions', 'depth', 'seconds', 'states/s', 'peak RSS', 'search'], statRows));
+  const reduced = runs.filter((r) => r.result.stats.symmetry).length;
+  if (reduced > 0) out.push(c.dim(`symmetry reduction: ${reduced} of ${runs.length} searches count states up to renaming of interchangeable threads (run without --symmetry for unreduced counts)`));
   if (runs.every((r) => r.result.stats.exact)) {
     out.push(c.dim('exact mode: full state vectors stored, no fingerprint collision possible'));
   } else {

@@ -23,6 +23,8 @@ export interface Limits {
   readonly maxMemory?: number;
   /** Store full state vectors instead of fingerprints. */
   readonly exact?: boolean;
+  /** Reduce by the model's declared symmetry. */
+  readonly symmetry?: boolean;
 }
 
 export interface CompletedRun {
@@ -67,6 +69,7 @@ export async function executeRun(
     maxMemoryBytes: limits.maxMemory !== undefined ? limits.maxMemory * 2 ** 20 : undefined,
     shouldStop: interrupted,
     exact: limits.exact ?? false,
+    symmetry: limits.symmetry ?? false,
     onProgress,
     progressEvery: 1,
   };

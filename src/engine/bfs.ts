@@ -22,7 +22,8 @@ import {
   type StopReason,
 } from './result.js';
 import { StateView } from './state-view.js';
-import { NO_PARENT, pathTo, replayPath } from './trace.js';
+import { Canonicalizer } from './symmetry.js';
+import { NO_PARENT, pathTo, replayPath, replayPathReduced } from './trace.js';
 
 /** Invariants selected by name; throws (a usage error) for an unknown one. */
 export function selectInvariants(model: Model, names?: readonly string[]): Invariant[] {
@@ -69,6 +70,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   const exact = opts.exact ?? false;
   const fpMask = opts.fingerprintMask ?? 0xffffffff;
   const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
+  const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
   const parent = new GrowableU32();
   const action = new GrowableU16();
   let current = new VectorQueue(stride);
@@ -106,6 +108,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
     }
     if (constraint && !constraint(StateView.point(view, init))) return;
     dst.set(init);
+    canon?.canonicalize(dst);
     fingerprint(dstWords, 0, nWords);
     if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
     if (!seen.add(fpOut[0], fpOut[1], dstWords, 0)) return;
@@ -113,9 +116,9 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
     parent.push(NO_PARENT);
     action.push(index);
     const off = current.reserve();
-    current.bytes.set(init, off);
+    current.bytes.set(dst, off);
     current.count++;
-    checkNew(id, init);
+    checkNew(id, dst);
   });
   if (current.count > 0) depth = 1;
   const anyCheck = nInv > 0 || checkDeadlock;
@@ -137,6 +140,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       for (let a = 0; a < actionCount; a++) {
         if (!model.step(a, src, dst)) continue;
         enabled++;
+        if (canon) canon.canonicalize(dst);
         if (!constraint || constraint(StateView.point(view, dst))) {
           fingerprint(dstWords, 0, nWords);
           if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
@@ -212,7 +216,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
     invariant: name,
     description,
     verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
-    trace: at >= 0 ? replayPath(model, initCopies, pathTo(links, at)) : null,
+    trace: at < 0 ? null : canon ? replayPathReduced(model, initCopies, pathTo(links, at), canon) : replayPath(model, initCopies, pathTo(links, at)),
   });
   const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
   if (checkDeadlock) {
@@ -233,6 +237,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       peakRssBytes: peakRss(),
       collisionProbability: exact ? 0 : collisionProbability(states),
       exact,
+      symmetry: canon !== null,
     },
     outcomes,
   };

@@ -8,6 +8,7 @@
 
 import type { Layout } from './layout.js';
 import type { StateView } from './state-view.js';
+import type { SymmetryGroup } from './symmetry.js';
 
 /** How an action is shown in traces and exports. */
 export interface ActionLabel {
@@ -51,6 +52,12 @@ export interface Model {
   isTerminal?(s: StateView): boolean;
   /** State constraint: states failing it are neither stored nor checked (as TLC's CONSTRAINT). */
   constraint?(s: StateView): boolean;
+  /**
+   * Interchangeable members (see symmetry.ts), used only when the search is
+   * asked for symmetry reduction. The declaration must be sound: permuting
+   * members maps transitions to transitions and preserves every invariant.
+   */
+  readonly symmetry?: readonly SymmetryGroup[];
   /** For traces: resources (locks) each actor holds in a state, by actor name. */
   held?(s: StateView): Readonly<Record<string, readonly string[]>>;
 }

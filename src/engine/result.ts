@@ -33,6 +33,8 @@ export interface ExploreOptions {
   /** Called every progressEvery seconds with the figures so far. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressEvery?: number;
+  /** Reduce by the model's declared symmetry (ignored when it declares none). */
+  readonly symmetry?: boolean;
   /** Store full state vectors: no state can be lost to a fingerprint collision. */
   readonly exact?: boolean;
   /** Testing aid: keep only these bits of each fingerprint word (default all). */
@@ -66,6 +68,8 @@ export interface Stats {
   readonly collisionProbability: number;
   /** Whether full vectors were stored (--exact). */
   readonly exact: boolean;
+  /** Whether `states` counts symmetry-reduced representatives. */
+  readonly symmetry: boolean;
 }
 
 export interface TraceStep {

@@ -36,7 +36,7 @@ export function replayPath(model: Model, inits: readonly Uint8Array[], path: rea
   const init = inits[path[0]];
   if (!init) throw new Error(`internal error: no initial state #${path[0]}`);
   const steps: TraceStep[] = [{ action: path[0], label: null, state: init.slice() }];
-  let cur = init.slice();
+  let cur: Uint8Array = init.slice();
   for (let i = 1; i < path.length; i++) {
     const a = path[i];
     const dst = cur.slice();
@@ -45,6 +45,52 @@ export function replayPath(model: Model, inits: readonly Uint8Array[], path: rea
     }
     steps.push({ action: a, label: model.label(a, cur), state: dst });
     cur = dst;
+  }
+  return { steps };
+}
+
+/**
+ * Rebuild a trace found under symmetry reduction. The path's actions were
+ * taken from representatives; the trace shown is a concrete run from the
+ * model's own initial state: at each step, the first action whose successor
+ * has the recorded representative. Throws if there is none, which means the
+ * model's symmetry declaration is unsound.
+ */
+export function replayPathReduced(
+  model: Model,
+  inits: readonly Uint8Array[],
+  path: readonly number[],
+  canon: { canonicalize(v: Uint8Array): void },
+): Trace {
+  const init = inits[path[0]];
+  if (!init) throw new Error(`internal error: no initial state #${path[0]}`);
+  const steps: TraceStep[] = [{ action: path[0], label: null, state: init.slice() }];
+  let rep: Uint8Array = init.slice();
+  canon.canonicalize(rep);
+  let cur: Uint8Array = init.slice();
+  const probe = new Uint8Array(cur.length);
+  for (let i = 1; i < path.length; i++) {
+    const nextRep = rep.slice();
+    if (!model.step(path[i], rep, nextRep)) throw new Error(`internal error: trace action ${path[i]} at step ${i} is not enabled on replay`);
+    canon.canonicalize(nextRep);
+    let found = -1;
+    let next: Uint8Array | null = null;
+    for (let a = 0; a < model.actionCount && found < 0; a++) {
+      const dst = cur.slice();
+      if (!model.step(a, cur, dst)) continue;
+      probe.set(dst);
+      canon.canonicalize(probe);
+      if (probe.every((x, j) => x === nextRep[j])) {
+        found = a;
+        next = dst;
+      }
+    }
+    if (found < 0 || !next) {
+      throw new Error(`internal error: no concrete step ${i} matches the symmetry-reduced trace (unsound symmetry declaration?)`);
+    }
+    steps.push({ action: found, label: model.label(found, cur), state: next });
+    cur = next;
+    rep = nextRep;
   }
   return { steps };
 }

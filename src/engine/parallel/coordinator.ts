@@ -28,7 +28,8 @@ import {
 } from '../result.js';
 import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
-import { NO_PARENT, pathTo, replayPath } from '../trace.js';
+import { Canonicalizer } from '../symmetry.js';
+import { NO_PARENT, pathTo, replayPath, replayPathReduced } from '../trace.js';
 import { CAND_WORDS, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
 import { RecordList, type RecordsRef } from './records.js';
 
@@ -160,6 +161,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   const nWords = stride >>> 2;
   const W = pool.size;
   const exact = opts.exact ?? false;
+  const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
   const fpMask = opts.fingerprintMask ?? 0xffffffff;
   const invs = selectInvariants(model, opts.invariants);
   const nInv = invs.length;
@@ -291,6 +293,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       invariants: invs.map((i) => i.name),
       checkDeadlock,
       exact,
+      symmetry: canon !== null,
       fingerprintMask: fpMask,
       control: controlBuf,
     }));
@@ -308,6 +311,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       }
       if (model.constraint && !model.constraint(StateView.point(view, init))) return;
       vb.set(init);
+      canon?.canonicalize(vb);
       fingerprint(vw, 0, nWords);
       if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
       initLevel.set(vw, index * nWords);
@@ -390,7 +394,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     invariant: name,
     description,
     verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
-    trace: at >= 0 ? replayPath(model, inits, pathTo(links, at)) : null,
+    trace: at < 0 ? null : canon ? replayPathReduced(model, inits, pathTo(links, at), canon) : replayPath(model, inits, pathTo(links, at)),
   });
   const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
   if (checkDeadlock) {
@@ -410,6 +414,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       collisionProbability: exact ? 0 : collisionProbability(states),
       exact,
+      symmetry: canon !== null,
     },
     outcomes,
   };

@@ -18,6 +18,7 @@ export interface WorkerInit {
   readonly invariants: readonly string[];
   readonly checkDeadlock: boolean;
   readonly exact: boolean;
+  readonly symmetry: boolean;
   readonly fingerprintMask: number;
   /** Shared Int32 flags: [0] = stop requested. */
   readonly control: SharedArrayBuffer;

@@ -10,6 +10,7 @@ import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
 import { explore, selectInvariants } from '../bfs.js';
 import { loadModel } from '../recipe.js';
+import { Canonicalizer } from '../symmetry.js';
 import { StateView } from '../state-view.js';
 import {
   CAND_WORDS,
@@ -45,6 +46,7 @@ async function start(init: WorkerInit): Promise<Search> {
   const actionCount = model.actionCount;
 
   const exact = init.exact;
+  const canon = init.symmetry && model.symmetry?.length ? new Canonicalizer(model.layout, model.symmetry) : null;
   const fpMask = init.fingerprintMask;
   const table: VisitedSet = exact ? new ExactSet(nWords, 1 << 16, true) : new FingerprintSet(1 << 16, true);
   // Per-level duplicate filter; in exact mode a fingerprint match proves nothing, so owners dedup alone.
@@ -82,6 +84,7 @@ async function start(init: WorkerInit): Promise<Search> {
       for (let a = 0; a < actionCount; a++) {
         if (!model.step(a, src, dst)) continue;
         enabled++;
+        if (canon) canon.canonicalize(dst);
         if (!constraint || constraint(StateView.point(view, dst))) {
           fingerprint(dstWords, 0, nWords);
           if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
@@ -120,7 +123,9 @@ async function start(init: WorkerInit): Promise<Search> {
       srcWords[w] = lvl[base + w];
       dstWords[w] = lvl[base + w];
     }
-    if (!initial && !model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
+    if (initial) return;
+    if (!model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
+    if (canon) canon.canonicalize(dst);
   }
 
   function insert(m: InsertMsg): void {
