@@ -10,7 +10,7 @@ import { EXIT, UsageError } from './errors.js';
 import { requestInterrupt } from './interrupt.js';
 import { fmtInt } from './format.js';
 import { listJson, renderList } from './list.js';
-import { collect, positiveInt, positiveNumber } from './options.js';
+import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { plan } from './plan.js';
@@ -19,6 +19,7 @@ import { VERSION } from './version.js';
 import { registerCompare } from './compare.js';
 import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
 import { registerReplay } from './replay.js';
+import { registerSimulate } from './simulate.js';
 import { openGate } from '../ci/gate.js';
 import { registerInit } from '../ci/init.js';
 
@@ -95,12 +96,22 @@ async function verify(flags: VerifyFlags): Promise<number> {
   return gate ? gate.finish(done) : exitCodeFor(done);
 }
 
+/**
+ * Commander's error as one line: its "(Did you mean ...?)" suggestion goes on
+ * a second line, and an unknown command gets the list of valid ones.
+ */
+function oneLineError(str: string, prog: Command): string {
+  let line = str.trim().replace(/\s*\n\s*/g, ' ');
+  if (line.startsWith("error: unknown command '")) line += ` (valid: ${prog.commands.map((c) => c.name()).join(', ')})`;
+  return line;
+}
+
 function program(setCode: (c: number) => void): Command {
   const prog = new Command('loopcheck')
     .description('Explicit-state model checker for the Linux loop block driver\'s locking')
     .version(VERSION)
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(`loopcheck: ${str}`) })
+    .configureOutput({ outputError: (str, write) => write(`loopcheck: ${oneLineError(str, prog)}\n`) })
     .addHelpText('after', EXIT_CODE_HELP);
 
   prog
@@ -113,7 +124,7 @@ function program(setCode: (c: number) => void): Command {
     .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
     .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
     .addOption(new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'))
     .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
@@ -144,6 +155,7 @@ function program(setCode: (c: number) => void): Command {
   registerReplay(prog, setCode);
   registerInit(prog, setCode, progressPrinter);
   registerExport(prog, setCode);
+  registerSimulate(prog, setCode);
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());

@@ -1,0 +1,155 @@
+// `loopcheck simulate`: seeded random walks for configurations too large to
+// exhaust. Prints, per run and invariant, where a walk broke it (run, the
+// seed that replays that run alone, walk length) and the counterexample
+// shortened within the states the walk visited. Exit 1 if anything was
+// found, else 3: a simulation is never exhaustive, so nothing "holds".
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Option, type Command } from 'commander';
+import { simulate, type SimulationResult } from '../engine/simulate.js';
+import { replayTrace } from '../export/replay.js';
+import { renderTraceText } from '../report/trace-text.js';
+import { viewTrace } from '../report/trace-view.js';
+import { EXIT } from './errors.js';
+import { fmtInt, fmtSeconds, table } from './format.js';
+import { interrupted } from './interrupt.js';
+import { collect, positiveInt, positiveNumber } from './options.js';
+import { traceJson } from './output-json.js';
+import { plan, type PlannedRun } from './plan.js';
+import { buildModel } from './run.js';
+import { VERSION } from './version.js';
+
+interface SimulateFlags {
+  model?: string;
+  param?: string[];
+  strategy?: string[];
+  scenario?: string[];
+  invariant?: string[];
+  seed: number;
+  runs: number;
+  maxSteps: number;
+  timeLimit?: number;
+  json?: boolean;
+  color: boolean;
+}
+
+interface Simulated {
+  readonly run: PlannedRun;
+  readonly result: SimulationResult;
+  readonly model: ReturnType<typeof buildModel>;
+}
+
+function runName(r: PlannedRun): string {
+  return [r.strategy, r.scenario].filter((x) => x !== null).join(' / ') || r.family.name;
+}
+
+function render(done: readonly Simulated[], flags: SimulateFlags, c: ChalkInstance): string {
+  const out: string[] = [];
+  const rows = done.flatMap(({ run, result }) => [
+    ...result.findings.map((f) => [
+      runName(run),
+      f.invariant,
+      c.red.bold(`VIOLATED (${f.trace.steps.length - 1} steps)`),
+      `run ${f.run}, seed ${f.runSeed}, walk ${f.walkSteps} steps, after ${fmtSeconds(f.seconds)} s`,
+    ]),
+    ...result.notFound.map((n) => [runName(run), n, c.yellow('not found'), '']),
+  ]);
+  out.push(table(['run', 'invariant', 'simulation', 'found'], rows));
+  out.push('');
+  out.push(
+    table(
+      ['run', 'walks', 'steps', 'seconds', 'stopped'],
+      done.map(({ run, result }) => [runName(run), fmtInt(result.runs), fmtInt(result.steps), fmtSeconds(result.seconds), result.stopReason]),
+    ),
+  );
+  out.push(c.dim(`seed ${flags.seed}; a walk is replayed alone with --seed <its seed> --runs 1. Not finding a violation proves nothing.`));
+  for (const { run, result, model } of done) {
+    for (const f of result.findings) {
+      out.push('');
+      out.push(c.bold(`== ${runName(run)} ==`));
+      out.push(renderTraceText(viewTrace(model, f.trace, f.invariant, f.description), c));
+    }
+  }
+  return out.join('\n');
+}
+
+export async function runSimulate(flags: SimulateFlags): Promise<number> {
+  const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
+  const done: Simulated[] = [];
+  for (const run of runs) {
+    const model = buildModel(run);
+    let invariants: string[] | undefined;
+    let checkDeadlock = true;
+    if (run.invariants) {
+      const offered = new Set(model.invariants.map((i) => i.name));
+      invariants = run.invariants.filter((i) => offered.has(i));
+      checkDeadlock = run.invariants.includes('deadlock');
+    }
+    const result = simulate(model, {
+      seed: flags.seed,
+      runs: flags.runs,
+      maxSteps: flags.maxSteps,
+      invariants,
+      checkDeadlock,
+      timeLimit: flags.timeLimit,
+      shouldStop: interrupted,
+    });
+    const fresh = buildModel(run);
+    for (const f of result.findings) {
+      const r = replayTrace(fresh, f.trace, f.invariant, f.description);
+      if (!r.ok) throw new Error(`the simulation's counterexample for ${f.invariant} does not replay (step ${r.step}: ${r.reason})`);
+    }
+    done.push({ run, result, model });
+  }
+  if (flags.json) {
+    const doc = {
+      tool: 'loopcheck',
+      version: VERSION,
+      seed: flags.seed,
+      results: done.map(({ run, result, model }) => ({
+        model: run.family.name,
+        strategy: run.strategy,
+        scenario: run.scenario,
+        params: run.params,
+        walks: result.runs,
+        steps: result.steps,
+        seconds: Number(result.seconds.toFixed(3)),
+        stopReason: result.stopReason,
+        findings: result.findings.map((f) => ({
+          invariant: f.invariant,
+          run: f.run,
+          runSeed: f.runSeed,
+          walkSteps: f.walkSteps,
+          seconds: Number(f.seconds.toFixed(3)),
+          steps: f.trace.steps.length - 1,
+          trace: traceJson(model, f.trace),
+        })),
+        notFound: result.notFound,
+      })),
+    };
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  } else {
+    const enabled = !flags.color ? false : process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(render(done, flags, new Chalk({ level: enabled ? 1 : 0 })) + '\n');
+  }
+  return done.some((d) => d.result.findings.length > 0) ? EXIT.violation : EXIT.incomplete;
+}
+
+export function registerSimulate(prog: Command, setCode: (c: number) => void): Command {
+  return prog
+    .command('simulate')
+    .description('random walks checking every invariant, for models too large to exhaust (never proves anything holds)')
+    .option('--model <name>', 'model to simulate (see `loopcheck list`)')
+    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
+    .option('--strategy <names...>', 'strategies (default: all)')
+    .option('--scenario <names...>', 'scenarios (default: the scripted ones)')
+    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
+    .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
+    .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
+    .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
+    .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit')))
+    .option('--json', 'print one JSON document on stdout instead of text')
+    .option('--no-color', 'disable colour')
+    .addHelpText('after', '\nExit codes:\n  1  a walk violated an invariant (or deadlocked)\n  2  usage or input error\n  3  no violation found (a simulation is never exhaustive)')
+    .action(async (flags: SimulateFlags) => setCode(await runSimulate(flags)));
+}
