@@ -12,6 +12,7 @@ import { UsageError } from '../cli/errors.js';
 import { table } from '../cli/format.js';
 import { plan, type PlannedRun } from '../cli/plan.js';
 import { executeRun, exitCodeFor, type CompletedRun, type Limits } from '../cli/run.js';
+import { SearchPool } from '../engine/parallel/coordinator.js';
 import type { Progress } from '../engine/result.js';
 import { exitCodeForCells, judgeCells, mismatchText, type CellResult } from './cells.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } from './config.js';
@@ -126,10 +127,26 @@ export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env)
     runs: order.map((o) => o.planned),
     async execute(onProgress, afterEach) {
       const done: CompletedRun[] = [];
-      for (const o of order) {
-        const r = await executeRun(o.planned, { ...o.group.limits, workers: flags.workers }, onProgress);
-        afterEach?.(r);
-        done.push(r);
+      let pool = new SearchPool(flags.workers ?? 1);
+      try {
+        for (const o of order) {
+          if (pool.broken) {
+            await pool.close();
+            pool = new SearchPool(flags.workers ?? 1);
+          }
+          const limits: Limits = {
+            maxMemory: flags.maxMemory,
+            exact: flags.exact,
+            symmetry: flags.symmetry,
+            ...o.group.limits,
+            workers: flags.workers,
+          };
+          const r = await executeRun(o.planned, limits, onProgress, pool);
+          afterEach?.(r);
+          done.push(r);
+        }
+      } finally {
+        await pool.close();
       }
       return done;
     },

@@ -101,9 +101,13 @@ export async function executeRuns(
   afterEach?: (r: CompletedRun) => void,
 ): Promise<CompletedRun[]> {
   const done: CompletedRun[] = [];
-  const pool = new SearchPool(limits.workers ?? 1);
+  let pool = new SearchPool(limits.workers ?? 1);
   try {
     for (const run of runs) {
+      if (pool.broken) {
+        await pool.close();
+        pool = new SearchPool(limits.workers ?? 1);
+      }
       const r = await executeRun(run, limits, onProgress, pool);
       afterEach?.(r);
       done.push(r);

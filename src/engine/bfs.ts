@@ -38,6 +38,11 @@ export function selectInvariants(model: Model, names?: readonly string[]): Invar
   });
 }
 
+/** Whether an error is an allocation beyond what a typed array or the heap can hold. */
+export function isCapacityError(e: unknown): boolean {
+  return e instanceof RangeError && /typed array length|Array buffer allocation failed|Invalid array length|out of memory/i.test(e.message);
+}
+
 /** Birthday bound on the chance that two of n distinct states share a 64-bit fingerprint. */
 export function collisionProbability(n: number): number {
   return (n * (n - 1)) / 2 / 2 ** 64;
@@ -125,85 +130,91 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   if (anyCheck && open === 0) stop = 'all-violated';
 
   let levelBase = 0;
-  while (current.count > 0 && stop === null) {
-    const atDepthLimit = depth >= maxDepth;
-    const nextBase = parent.length;
-    const cw = current.words;
-    for (let k = 0; k < current.count && stop === null; k++) {
-      const id = levelBase + k;
-      const base = k * nWords;
-      for (let w = 0; w < nWords; w++) {
-        srcWords[w] = cw[base + w];
-        dstWords[w] = cw[base + w];
-      }
-      let enabled = 0;
-      for (let a = 0; a < actionCount; a++) {
-        if (!model.step(a, src, dst)) continue;
-        enabled++;
-        if (canon) canon.canonicalize(dst);
-        if (!constraint || constraint(StateView.point(view, dst))) {
-          fingerprint(dstWords, 0, nWords);
-          if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
-          if (atDepthLimit) {
-            // Not expanded: only learn whether the limit hides anything. The
-            // level is still scanned to the end for transitions and deadlocks.
-            if (lastLevel === null && !seen.has(fpOut[0], fpOut[1], dstWords, 0)) lastLevel = 'max-depth';
-          } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1], dstWords, 0)) {
-            const newId = parent.length;
-            if (newId >= maxStates) {
-              lastLevel = 'max-states';
-            } else {
-              parent.push(id);
-              action.push(a);
-              const off = next.reserve() >>> 2;
-              const nw = next.words;
-              for (let w = 0; w < nWords; w++) nw[off + w] = dstWords[w];
-              next.count++;
-              if (nInv > 0) checkNew(newId, dst);
+  try {
+    while (current.count > 0 && stop === null) {
+      const atDepthLimit = depth >= maxDepth;
+      const nextBase = parent.length;
+      const cw = current.words;
+      for (let k = 0; k < current.count && stop === null; k++) {
+        const id = levelBase + k;
+        const base = k * nWords;
+        for (let w = 0; w < nWords; w++) {
+          srcWords[w] = cw[base + w];
+          dstWords[w] = cw[base + w];
+        }
+        let enabled = 0;
+        for (let a = 0; a < actionCount; a++) {
+          if (!model.step(a, src, dst)) continue;
+          enabled++;
+          if (canon) canon.canonicalize(dst);
+          if (!constraint || constraint(StateView.point(view, dst))) {
+            fingerprint(dstWords, 0, nWords);
+            if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+            if (atDepthLimit) {
+              // Not expanded: only learn whether the limit hides anything. The
+              // level is still scanned to the end for transitions and deadlocks.
+              if (lastLevel === null && !seen.has(fpOut[0], fpOut[1], dstWords, 0)) lastLevel = 'max-depth';
+            } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1], dstWords, 0)) {
+              const newId = parent.length;
+              if (newId >= maxStates) {
+                lastLevel = 'max-states';
+              } else {
+                parent.push(id);
+                action.push(a);
+                const off = next.reserve() >>> 2;
+                const nw = next.words;
+                for (let w = 0; w < nWords; w++) nw[off + w] = dstWords[w];
+                next.count++;
+                if (nInv > 0) checkNew(newId, dst);
+              }
+            }
+          }
+          for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+          if (stop !== null) break;
+        }
+        transitions += enabled;
+        if (enabled === 0 && checkDeadlock && violationAt[nInv] < 0) {
+          if (!isTerminal || !isTerminal(StateView.point(view, src))) {
+            violationAt[nInv] = id;
+            open--;
+          }
+        }
+        if (anyCheck && open === 0 && (lastLevel === null || lastLevel === 'max-depth')) lastLevel = 'all-violated';
+        if ((k & 255) === 255) {
+          const now = performance.now();
+          if (opts.shouldStop?.()) stop = 'interrupted';
+          if (now - t0 > timeLimitMs) stop = 'time-limit';
+          else if (maxMemory !== Infinity && (k & 4095) === 4095 && process.memoryUsage.rss() > maxMemory) stop = 'max-memory';
+          if (now - lastTick >= progressEveryMs) {
+            lastTick = now;
+            if (opts.onProgress) {
+              const secs = (now - t0) / 1000;
+              opts.onProgress({
+                states: parent.length,
+                transitions,
+                depth,
+                queue: current.count - k + next.count,
+                seconds: secs,
+                statesPerSecond: parent.length / Math.max(secs, 1e-9),
+                rssBytes: process.memoryUsage.rss(),
+              });
             }
           }
         }
-        for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
-        if (stop !== null) break;
       }
-      transitions += enabled;
-      if (enabled === 0 && checkDeadlock && violationAt[nInv] < 0) {
-        if (!isTerminal || !isTerminal(StateView.point(view, src))) {
-          violationAt[nInv] = id;
-          open--;
-        }
-      }
-      if (anyCheck && open === 0 && (lastLevel === null || lastLevel === 'max-depth')) lastLevel = 'all-violated';
-      if ((k & 255) === 255) {
-        const now = performance.now();
-        if (opts.shouldStop?.()) stop = 'interrupted';
-        if (now - t0 > timeLimitMs) stop = 'time-limit';
-        else if (maxMemory !== Infinity && (k & 4095) === 4095 && process.memoryUsage.rss() > maxMemory) stop = 'max-memory';
-        if (now - lastTick >= progressEveryMs) {
-          lastTick = now;
-          if (opts.onProgress) {
-            const secs = (now - t0) / 1000;
-            opts.onProgress({
-              states: parent.length,
-              transitions,
-              depth,
-              queue: current.count - k + next.count,
-              seconds: secs,
-              statesPerSecond: parent.length / Math.max(secs, 1e-9),
-              rssBytes: process.memoryUsage.rss(),
-            });
-          }
-        }
-      }
+      if (stop === null && lastLevel !== null) stop = lastLevel;
+      if (atDepthLimit) break;
+      const tmp = current;
+      current = next;
+      next = tmp;
+      next.clear();
+      levelBase = nextBase;
+      if (current.count > 0) depth++;
     }
-    if (stop === null && lastLevel !== null) stop = lastLevel;
-    if (atDepthLimit) break;
-    const tmp = current;
-    current = next;
-    next = tmp;
-    next.clear();
-    levelBase = nextBase;
-    if (current.count > 0) depth++;
+  } catch (e) {
+    // A typed array past what the engine can address: out of memory, not a bug.
+    if (!isCapacityError(e)) throw e;
+    stop = 'max-memory';
   }
   if (stop === null) stop = 'exhausted';
 

@@ -4,6 +4,9 @@
 // traces) and with the sequential engine (identical results).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Force the two-phase parallel protocol even on small models (no sequential probe). */
+const FORCE = { probeStates: 0 };
 import { explore } from '../../src/engine/bfs.js';
 import { SearchPool, exploreParallel } from '../../src/engine/parallel/coordinator.js';
 import type { ExploreOptions } from '../../src/engine/result.js';
@@ -29,7 +32,7 @@ describe('parallel engine (2 workers) against the reference', () => {
       const m = buildModel(spec);
       const recipe = { module: MODULE, export: 'buildModel', args: [spec] };
       for (const opts of [{}, { invariants: [], checkDeadlock: false }] as ExploreOptions[]) {
-        const par = await exploreParallel(m, recipe, pool, opts);
+        const par = await exploreParallel(m, recipe, pool, opts, FORCE);
         const errs = compareWithReference(m, par, opts);
         expect(errs, `${describeSpec(spec)}\n${JSON.stringify(opts)}`).toEqual([]);
         const seq = explore(m, opts);

@@ -3,6 +3,9 @@
 // shortest traces, for any number of workers.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Force the two-phase parallel protocol even on small models (no sequential probe). */
+const FORCE = { probeStates: 0 };
 import { explore } from '../../src/engine/bfs.js';
 import type { Model } from '../../src/engine/model.js';
 import { SearchPool, exploreParallel } from '../../src/engine/parallel/coordinator.js';
@@ -42,7 +45,7 @@ afterAll(async () => {
 async function agree(model: Model, recipe: ModelRecipe, workers: number[], opts: ExploreOptions = {}) {
   const seq = essence(explore(model, opts));
   for (const w of workers) {
-    const par = essence(await exploreParallel(model, recipe, pools.get(w)!, opts));
+    const par = essence(await exploreParallel(model, recipe, pools.get(w)!, opts, FORCE));
     expect(par, `${model.name} with ${w} workers`).toEqual(seq);
   }
   return seq;
@@ -91,7 +94,7 @@ describe('parallel search equals sequential search', () => {
 
   it('a crashing worker fails the run with a clear error instead of hanging', async () => {
     const recipe = { module: new URL('../fixtures/crashing-model.ts', import.meta.url).href, export: 'crashingPhilosophers', args: [6, 500] };
-    await expect(exploreParallel(buildPhilosophers(6, 3), recipe, 2)).rejects.toThrow(/search worker \d (failed|crashed).*exploded on purpose/);
+    await expect(exploreParallel(buildPhilosophers(6, 3), recipe, 2, {}, FORCE)).rejects.toThrow(/search worker \d (failed|crashed).*exploded on purpose/);
   });
 });
 
@@ -102,7 +105,7 @@ describe('--exact mode', () => {
       const recipe = { module: PHIL, export: 'buildPhilosophers', args: [n, 3] };
       const fp = essence(explore(m));
       expect(essence(explore(m, { exact: true }))).toEqual(fp);
-      expect(essence(await exploreParallel(m, recipe, pools.get(2)!, { exact: true }))).toEqual(fp);
+      expect(essence(await exploreParallel(m, recipe, pools.get(2)!, { exact: true }, FORCE))).toEqual(fp);
     }
     for (let seed = 1; seed <= 10; seed++) {
       const spec = randomSpec(seed * 104729);
@@ -120,8 +123,23 @@ describe('--exact mode', () => {
     const exactSeq = explore(m, { exact: true, fingerprintMask: 0xf });
     expect(exactSeq.stats.states).toBe(5706);
     expect(exactSeq.stats.collisionProbability).toBe(0);
-    const exactPar = await exploreParallel(m, recipe, pools.get(2)!, { exact: true, fingerprintMask: 0xf });
+    const exactPar = await exploreParallel(m, recipe, pools.get(2)!, { exact: true, fingerprintMask: 0xf }, FORCE);
     expect(essence(exactPar)).toEqual(essence(exactSeq));
     expect(essence(exactSeq)).toEqual(essence(explore(m)));
+  });
+});
+
+describe('running out of addressable memory', () => {
+  it('ends the search as incomplete (max-memory), sequential and parallel', async () => {
+    const { exhaustingPhilosophers } = await import('../fixtures/crashing-model.js');
+    const seq = explore(exhaustingPhilosophers(6, 5000));
+    expect(seq.stopReason).toBe('max-memory');
+    expect(seq.complete).toBe(false);
+    expect(seq.outcomes.every((o) => o.verdict === 'incomplete')).toBe(true);
+    const recipe = { module: new URL('../fixtures/crashing-model.ts', import.meta.url).href, export: 'exhaustingPhilosophers', args: [6, 5000] };
+    const one = await exploreParallel(buildPhilosophers(6, 3), recipe, 1);
+    expect(one.stopReason).toBe('max-memory');
+    const two = await exploreParallel(buildPhilosophers(6, 3), recipe, 2, {}, FORCE);
+    expect(['max-memory']).toContain(two.stopReason);
   });
 });

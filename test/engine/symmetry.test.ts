@@ -3,6 +3,9 @@
 // model as it is (not in its reduced form).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Force the two-phase parallel protocol even on small models (no sequential probe). */
+const FORCE = { probeStates: 0 };
 import { explore } from '../../src/engine/bfs.js';
 import { SearchPool, exploreParallel } from '../../src/engine/parallel/coordinator.js';
 import type { ExploreResult } from '../../src/engine/result.js';
@@ -49,7 +52,7 @@ describe('symmetry reduction', () => {
       const spec = randomSymmetricSpec(seed * 40503);
       const m = buildSymmetric(spec);
       const seq = explore(m, { symmetry: true });
-      const par = await exploreParallel(m, { module, export: 'buildSymmetric', args: [spec] }, pool, { symmetry: true });
+      const par = await exploreParallel(m, { module, export: 'buildSymmetric', args: [spec] }, pool, { symmetry: true }, FORCE);
       expect(par.stats.states).toBe(seq.stats.states);
       expect(par.outcomes.map((o) => o.trace?.steps.map((s) => Array.from(s.state)) ?? null)).toEqual(
         seq.outcomes.map((o) => o.trace?.steps.map((s) => Array.from(s.state)) ?? null),

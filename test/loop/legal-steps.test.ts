@@ -15,7 +15,9 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/engine/model.js';
 import { STRATS, build, held, randomRun, run, traceSteps, type Step } from './helpers.js';
 
-type Path = readonly RegExp[];
+/** A step pattern: a RegExp, or a predicate (e.g. a counter that must move by exactly one). */
+type Pat = { test(step: string): boolean };
+type Path = readonly Pat[];
 const X = '[A-D]';
 const N = '\\d+';
 const FL = 'f\\d+';
@@ -57,6 +59,39 @@ const notBound = re(`st\\(${X}\\) == Lo_(unbound|rundown|deleting): -ENXIO`);
 const setAc = re(`openers ${N} > 1: AUTOCLEAR\\(${X}\\) := 1`);
 const setRundown = re(`openers == 1: st\\(${X}\\) := Lo_rundown`);
 
+/** `<what> (n → m)` where m = n + delta, for counters such as lo_refcnt. */
+function counted(prefix: string, delta: number, suffix: string): Pat {
+  const r = re(`${prefix} \\((?<from>${N}) → (?<to>${N})\\)${suffix}`);
+  return {
+    test: (s) => {
+      const g = r.exec(s)?.groups;
+      return !!g && +g.to === +g.from + delta;
+    },
+  };
+}
+
+// ->open exists in (a) and (d): blkdev_open and mount may see it fail (-ENXIO),
+// and (approximation, see v5-17.ts) a mount whose exclusive claim fails does
+// not call it.
+const withOpen = {
+  blkdev_open: [
+    [ACQ(OM), re(`bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\); new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
+    [ACQ(OM), re('->open failed: -ENXIO'), re(`REL ${OM}: open fails`)],
+  ],
+  mount: [
+    [
+      re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`),
+      re(`claim for the mount; bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)`),
+      re(`REL ${OM}`),
+      re(`read superblock via loop${X}: (ok: mounted|-EIO .*: mount fails, blkdev_put)`),
+    ],
+    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
+    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('->open failed: -ENXIO'), re(`REL ${OM}: mount fails`)],
+  ],
+};
+const noOpen: Path = [re('mount: exclusive holder exists, bd_prepare_to_claim fails before ->open: not called')];
+const NOT_BOUND = 'Lo_(unbound|rundown|deleting)';
+
 const STRATEGY_FNS: Record<string, Record<string, Path[]>> = {
   // (b) §3.3: LM only; __loop_clr_fd with flush and BUG_ON.
   'pre-patch': {
@@ -84,7 +119,89 @@ const STRATEGY_FNS: Record<string, Record<string, Path[]>> = {
     __loop_clr_fd: [tail, withFput(tail)],
     lo_release: loRelease,
   },
+  // (a) §3.2: lo_open/lo_release count lo_refcnt under lo_mutex; loop_clr_fd
+  // under lo_mutex only (the caller is an opener: lo_refcnt >= 1);
+  // __loop_clr_fd: flush, BUG_ON, freeze (always) + destroy_workqueue,
+  // detach, unfreeze, lo_flags := 0, Unbound under lo_mutex, fput.
+  'v5.17': {
+    ...withOpen,
+    lo_open: [
+      noOpen,
+      [ACQ(LM), counted(`st\\(${X}\\) == Lo_(unbound|bound|rundown): lo_refcnt\\(${X}\\)\\+\\+`, 1, ''), re(`REL ${LM}`)],
+      [ACQ(LM), re(`st\\(${X}\\) == Lo_deleting: -ENXIO`), re(`REL ${LM}: -ENXIO`)],
+    ],
+    lo_release: ((
+      dec = (rest: string) => counted(`lo_refcnt\\(${X}\\)--`, -1, rest),
+      // the teardown / drain decisions are taken only when the count reaches 0
+      last = (rest: string): Pat => ({ test: (s) => dec(rest).test(s) && s.includes(' → 0)') }),
+    ) => [
+      [ACQ(LM), { test: (s: string) => dec(': not the last close').test(s) && !s.includes(' → 0)') }, re(`REL ${LM}`)],
+      [ACQ(LM), last(`; AUTOCLEAR && st\\(${X}\\) == Lo_bound: st\\(${X}\\) := Lo_rundown`), re(`REL ${LM}; call __loop_clr_fd\\(release=true\\)`)],
+      [ACQ(LM), last(`; AUTOCLEAR, st\\(${X}\\) == ${NOT_BOUND}: nothing to clear`), re(`REL ${LM}`)],
+      [
+        ACQ(LM),
+        last(`; no AUTOCLEAR, st\\(${X}\\) == Lo_bound: drain the queue`),
+        re(`blk_mq_freeze_queue\\(${X}\\) under lo_mutex .*`),
+        re(`blk_mq_unfreeze_queue\\(${X}\\)`),
+        re(`REL ${LM}`),
+      ],
+      [ACQ(LM), last(`; no AUTOCLEAR, st\\(${X}\\) == ${NOT_BOUND}: nothing to do`), re(`REL ${LM}`)],
+    ])(),
+    loop_clr_fd: [
+      [ACQ(LM), re(`st\\(${X}\\) == Lo_bound; lo_refcnt\\(${X}\\) == ([2-9]|\\d\\d+) > 1: AUTOCLEAR\\(${X}\\) := 1`), re(`REL ${LM}`)],
+      [ACQ(LM), re(`st\\(${X}\\) == Lo_bound; lo_refcnt\\(${X}\\) == 1: st\\(${X}\\) := Lo_rundown`), re(`REL ${LM}; call __loop_clr_fd\\(release=false\\)`)],
+      [ACQ(LM), notBound, re(`REL ${LM}: -ENXIO`)],
+    ],
+    __loop_clr_fd: ((p: Path) => [p, withFput(p)])([
+      re(`ACQ ${VM} \\(flush\\)`),
+      re(`REL ${VM} \\(flush\\)`),
+      ACQ(LM),
+      re(`BUG_ON\\(st\\(${X}\\) != Lo_rundown\\) passes`),
+      re(`REL ${LM}`),
+      re(`blk_mq_freeze_queue\\(${X}\\) \\(always.*\\); destroy_workqueue( \\(under open_mutex\\))?`),
+      re(`filp := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := NULL`),
+      re(`blk_mq_unfreeze_queue\\(${X}\\); lo_flags := 0`),
+      ACQ(LM),
+      re(`st\\(${X}\\) := Lo_unbound`),
+      re(`REL ${LM}`),
+    ]),
+  },
+  // (d) §3.5: lo_open refuses Rundown and Deleting; loop_clr_fd under VM + LM
+  // sets AUTOCLEAR always and Rundown only for a sole opener, never tears
+  // down; lo_release's need_clear teardown is the only __loop_clr_fd, with
+  // no flush, BUG_ON or freeze.
+  'v6.11': {
+    ...withOpen,
+    lo_open: [
+      noOpen,
+      [ACQ(LM), re(`st\\(${X}\\) == Lo_(unbound|bound): ok`), re(`REL ${LM}`)],
+      [ACQ(LM), re(`st\\(${X}\\) == Lo_(rundown|deleting): -ENXIO`), re(`REL ${LM}: -ENXIO`)],
+    ],
+    loop_clr_fd: ((setAc = (n: string) => re(`st\\(${X}\\) == Lo_bound: AUTOCLEAR\\(${X}\\) := 1; read disk_openers\\(${X}\\) == ${n}`)) => [
+      [ACQ(VM), ACQ(LM), setAc('([2-9]|\\d\\d+): not the sole opener'), re(`REL ${LM}`), re(`REL ${VM}`)],
+      [ACQ(VM), ACQ(LM), setAc('1'), re(`openers == 1: st\\(${X}\\) := Lo_rundown .*`), re(`REL ${LM}`), re(`REL ${VM}`)],
+      [ACQ(VM), ACQ(LM), notBound, re(`REL ${LM}: -ENXIO`), re(`REL ${VM}`)],
+    ])(),
+    lo_release: [
+      [re(`read disk_openers\\(${X}\\) == [1-9]\\d*: not the last close, return`)],
+      ...[
+        re(`st\\(${X}\\) == Lo_bound && AUTOCLEAR: st\\(${X}\\) := Lo_rundown; need_clear`),
+        re(`st\\(${X}\\) == Lo_rundown: need_clear`),
+      ].map((c): Path => [re(`read disk_openers\\(${X}\\) == 0: last close`), ACQ(LM), c, re(`REL ${LM}; call __loop_clr_fd`)]),
+      [
+        re(`read disk_openers\\(${X}\\) == 0: last close`),
+        ACQ(LM),
+        re(`st\\(${X}\\) == (Lo_bound, AUTOCLEAR == 0|Lo_(unbound|deleting), AUTOCLEAR == [01]): nothing to clear`),
+        re(`REL ${LM}`),
+      ],
+    ],
+    __loop_clr_fd: [tail, withFput(tail)],
+  },
 };
+
+/** The strategies for the code states before and after the review thread's two (a and d). */
+const HISTORY = ['v5.17', 'v6.11'] as const;
+const ALL = [...STRATS, ...HISTORY];
 
 /** loop_validate_file (§3.1): up to `depth` hops, each is_loop_device / read lo_state / read lo_backing_file. */
 function walks(depth: number): Path[] {
@@ -243,7 +360,7 @@ const SCRIPTED = ['stack-independent', 'stack-shared-fd', 'stack-fork', 'mount',
 const EXPLORES: Record<string, number>[] = [{ calls: 2 }, { threads: 1, calls: 4 }, { calls: 2, shared: 1, fds: 1 }];
 
 describe('every counterexample step is a legal kernel step', () => {
-  for (const strategy of STRATS) {
+  for (const strategy of ALL) {
     for (const scenario of SCRIPTED) {
       it(`${strategy} × ${scenario}`, () => {
         const { model, result } = run(strategy, scenario);
@@ -260,7 +377,7 @@ describe('every counterexample step is a legal kernel step', () => {
 });
 
 describe('random complete runs consist of legal kernel steps and end in a terminal state', () => {
-  for (const strategy of STRATS) {
+  for (const strategy of ALL) {
     for (const [scenario, params, n] of [
       ...SCRIPTED.map((s) => [s, {}, 150] as const),
       ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 150] as const,
@@ -288,6 +405,18 @@ describe('the grammar itself rejects illegal orders', () => {
   it('pre-patch __loop_clr_fd must flush before the BUG_ON check', () => {
     const g = grammar('pre-patch', 2).__loop_clr_fd;
     expect(parses(['ACQ lo_mutex(A)', 'BUG_ON(st(A) != Lo_rundown) passes'], g)).toBe(false);
+  });
+  it('v6.11 lo_open refuses Lo_rundown; v5.17 lo_open does not', () => {
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_rundown: ok'], grammar('v6.11', 2).lo_open)).toBe(false);
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_rundown: -ENXIO', 'REL lo_mutex(A): -ENXIO'], grammar('v6.11', 2).lo_open)).toBe(true);
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_rundown: lo_refcnt(A)++ (1 → 2)'], grammar('v5.17', 2).lo_open)).toBe(true);
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_rundown: lo_refcnt(A)++ (1 → 1)'], grammar('v5.17', 2).lo_open)).toBe(false);
+  });
+  it('v6.11 loop_clr_fd never calls __loop_clr_fd; v5.17 loop_clr_fd takes no loop_validate_mutex', () => {
+    const d = grammar('v6.11', 2).loop_clr_fd;
+    expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)', 'st(A) == Lo_bound: AUTOCLEAR(A) := 1; read disk_openers(A) == 1', 'REL lo_mutex(A); call __loop_clr_fd(release=false)'], d)).toBe(false);
+    expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)'], grammar('v5.17', 2).loop_clr_fd)).toBe(false);
+    expect(parses(['lo_refcnt(A)-- (1 → 0): not the last close'], grammar('v5.17', 2).lo_release)).toBe(false);
   });
   it('blkdev_release decrements bd_openers before ->release, under open_mutex', () => {
     const g = SHARED_FNS.blkdev_release;

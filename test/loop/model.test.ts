@@ -13,7 +13,7 @@ import { STRATS, build, randomRun } from './helpers.js';
 describe('loop family catalogue', () => {
   it('declares strategies, scenarios, invariants and params', () => {
     expect(loopFamily.name).toBe('loop');
-    expect(loopFamily.strategies.map((s) => s.name)).toEqual(['pre-patch', 'post-patch']);
+    expect(loopFamily.strategies.map((s) => s.name)).toEqual(['pre-patch', 'post-patch', 'v5.17', 'v6.11']);
     expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
       'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd', 'explore',
     ]);

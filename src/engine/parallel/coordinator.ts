@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { TableRef } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
-import { collisionProbability, selectInvariants } from '../bfs.js';
+import { collisionProbability, isCapacityError, selectInvariants } from '../bfs.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
 import {
@@ -33,6 +33,9 @@ import { NO_PARENT, pathTo, replayPath, replayPathReduced } from '../trace.js';
 import { CAND_WORDS, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
 import { RecordList, type RecordsRef } from './records.js';
 
+/** Distinct states a search may reach on one worker before it is redone on all of them. */
+export const PROBE_STATES = 100_000;
+
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
@@ -49,6 +52,9 @@ function spawnWorker(): Worker {
   const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
   return new Worker(boot, { eval: true });
 }
+
+/** A worker ran out of addressable memory: the search ends as incomplete (max-memory). */
+export class CapacityFailure extends Error {}
 
 /**
  * Search worker threads, started once and reused by every search of a run
@@ -69,7 +75,10 @@ export class SearchPool {
     for (let i = 0; i < size; i++) {
       const w = spawnWorker();
       w.on('message', (m: FromWorker) => {
-        if (m.type === 'error') return this.fail(new Error(`search worker ${i} failed: ${m.message}`));
+        if (m.type === 'error') {
+          const msg = `search worker ${i} failed: ${m.message}`;
+          return this.fail(m.capacity ? new CapacityFailure(msg) : new Error(msg));
+        }
         if (m.type === 'progress') return this.onProgress?.(m.progress);
         const k = this.waiting.get(i);
         this.waiting.delete(i);
@@ -87,6 +96,21 @@ export class SearchPool {
     if (this.failure) return;
     this.failure = e;
     this.onFailure?.(e);
+  }
+
+  /** The failure that broke the pool, if any (a broken pool rejects every request). */
+  get broken(): Error | null {
+    return this.failure;
+  }
+
+  /** Send a message to worker i only and wait for its reply. */
+  ask<T extends FromWorker>(i: number, msg: ToWorker): Promise<T> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.onFailure = reject;
+      this.waiting.set(i, (m) => resolve(m as T));
+      this.workers[i].postMessage(msg);
+    });
   }
 
   /** Send a message to every worker and wait for each one's reply. */
@@ -123,11 +147,25 @@ export async function exploreParallel(
   recipe: ModelRecipe,
   workers: SearchPool | number,
   opts: ExploreOptions = {},
+  /** Tests set probeStates to 0 to force the two-phase protocol on small models. */
+  tuning: { readonly probeStates?: number } = {},
 ): Promise<ExploreResult> {
+  const probeStates = tuning.probeStates ?? PROBE_STATES;
   const ownPool = typeof workers === 'number';
   const pool = typeof workers === 'number' ? new SearchPool(Math.max(1, Math.floor(workers))) : workers;
   try {
-    return pool.size === 1 ? await searchInWorker(recipe, pool, opts) : await search(model, recipe, pool, opts);
+    if (pool.size === 1 || (probeStates > 0 && (opts.maxStates ?? Infinity) <= probeStates)) {
+      return await searchInWorker(recipe, pool, opts);
+    }
+    // Most searches are small: the sequential engine in one worker finishes
+    // them before the two-phase protocol's per-level round trips would pay
+    // off. Only a search that outgrows the probe is redone in parallel (the
+    // results are the same either way).
+    if (probeStates > 0) {
+      const probe = await searchInWorker(recipe, pool, { ...opts, maxStates: probeStates });
+      if (probe.stopReason !== 'max-states') return probe;
+    }
+    return await search(model, recipe, pool, opts);
   } finally {
     if (ownPool) await pool.close();
   }
@@ -141,13 +179,13 @@ async function searchInWorker(recipe: ModelRecipe, pool: SearchPool, opts: Explo
   const poll = shouldStop ? setInterval(() => shouldStop() && Atomics.store(flags, 0, 1), 100) : null;
   pool.onProgress = onProgress ?? null;
   try {
-    const [reply] = await pool.collect<{ type: 'result'; result: ExploreResult }>(() => ({
+    const reply = await pool.ask<{ type: 'result'; result: ExploreResult }>(0, {
       type: 'sequential',
       recipe,
       options,
       progress: onProgress !== undefined,
       control,
-    }));
+    });
     return reply.result;
   } finally {
     if (poll) clearInterval(poll);
@@ -382,6 +420,11 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       if (levelCount > 0) depth++;
       if (anyCheck && open === 0) stop ??= 'all-violated';
     }
+  } catch (e) {
+    // Out of addressable memory here or in a worker: incomplete, not a crash.
+    // (A worker's failure leaves the pool broken; the caller replaces it.)
+    if (!(e instanceof CapacityFailure) && !isCapacityError(e)) throw e;
+    stop = 'max-memory';
   } finally {
     timers.forEach((t) => clearTimeout(t));
   }

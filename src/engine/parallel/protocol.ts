@@ -96,4 +96,4 @@ export type ToWorker = WorkerInit | ExpandMsg | InsertMsg | SequentialMsg;
 export type FromWorker =
   | { type: 'ready'; table: TableRef }
   | { type: 'progress'; progress: Progress }
-  | { type: 'result'; result: ExploreResult } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string };
+  | { type: 'result'; result: ExploreResult } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string; capacity?: boolean };

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { ExactSet, type VisitedSet } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
-import { explore, selectInvariants } from '../bfs.js';
+import { explore, isCapacityError, selectInvariants } from '../bfs.js';
 import { loadModel } from '../recipe.js';
 import { Canonicalizer } from '../symmetry.js';
 import { StateView } from '../state-view.js';
@@ -172,7 +172,7 @@ async function start(init: WorkerInit): Promise<Search> {
   return { expand, insert };
 }
 
-const failed = (e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e) });
+const failed = (e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e), capacity: isCapacityError(e) });
 
 async function sequential(m: SequentialMsg): Promise<void> {
   const model = await loadModel(m.recipe);
