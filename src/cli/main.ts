@@ -20,6 +20,7 @@ import { registerCompare } from './compare.js';
 import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
+import { registerLockOrder } from './lock-order.js';
 import { openGate } from '../ci/gate.js';
 import { registerInit } from '../ci/init.js';
 
@@ -156,6 +157,7 @@ function program(setCode: (c: number) => void): Command {
   registerInit(prog, setCode, progressPrinter);
   registerExport(prog, setCode);
   registerSimulate(prog, setCode);
+  registerLockOrder(prog, setCode);
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());
@@ -198,6 +200,15 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write('', () => process.exit(code));
 }
 
+/**
+ * Messages quote names from the command line and from files; a newline (or a
+ * terminal escape) in one must not break the one-line error, so control
+ * characters are printed as JSON escapes (\n, \u001b).
+ */
+function escapeControls(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
+}
+
 function exitCodeForError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed its message (or the help text).
@@ -206,11 +217,11 @@ function exitCodeForError(e: unknown): number {
     return EXIT.usage;
   }
   if (e instanceof UsageError) {
-    process.stderr.write(`loopcheck: error: ${e.message}\n`);
+    process.stderr.write(`loopcheck: error: ${escapeControls(e.message)}\n`);
     return EXIT.usage;
   }
   const err = e as Error;
-  process.stderr.write(`loopcheck: internal error: ${err?.message ?? String(e)}\n`);
+  process.stderr.write(`loopcheck: internal error: ${escapeControls(err?.message ?? String(e))}\n`);
   if (process.env.LOOPCHECK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
   return EXIT.usage;
 }

@@ -20,6 +20,7 @@ import {
   type ExploreResult,
   type InvariantOutcome,
   type StopReason,
+  type Trace,
 } from './result.js';
 import { StateView } from './state-view.js';
 import { Canonicalizer } from './symmetry.js';
@@ -53,6 +54,22 @@ function peakRss(): number {
 }
 
 export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult {
+  return exploreTraced(model, opts).result;
+}
+
+/** Called for every transition fired from an expanded state (analyses such as lock order). */
+export type TransitionObserver = (srcId: number, action: number, src: Uint8Array, dst: Uint8Array) => void;
+
+/**
+ * explore(), with an optional observer of every transition and, afterwards,
+ * the shortest trace to any stored state id (ids are assigned in BFS order
+ * and are the ones the observer saw).
+ */
+export function exploreTraced(
+  model: Model,
+  opts: ExploreOptions = {},
+  observe?: TransitionObserver,
+): { result: ExploreResult; traceTo(id: number): Trace } {
   const layout = model.layout;
   const stride = layout.stride;
   const nWords = stride >>> 2;
@@ -146,6 +163,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
         for (let a = 0; a < actionCount; a++) {
           if (!model.step(a, src, dst)) continue;
           enabled++;
+          if (observe) observe(id, a, src, dst);
           if (canon) canon.canonicalize(dst);
           if (!constraint || constraint(StateView.point(view, dst))) {
             fingerprint(dstWords, 0, nWords);
@@ -235,7 +253,9 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   }
 
   const states = parent.length;
-  return {
+  const traceTo = (id: number): Trace =>
+    canon ? replayPathReduced(model, initCopies, pathTo(links, id), canon) : replayPath(model, initCopies, pathTo(links, id));
+  const result: ExploreResult = {
     model: model.name,
     complete,
     stopReason: stop,
@@ -252,4 +272,5 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
     },
     outcomes,
   };
+  return { result, traceTo };
 }

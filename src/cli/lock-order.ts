@@ -1,0 +1,111 @@
+// `loopcheck lock-order`: the lockdep-style analysis of engine/lock-order.ts
+// for every selected run: the "held X while acquiring Y" edges, and a
+// shortest cycle with one witness trace per edge. Exit 1 for a cycle, 3 if a
+// search was cut short, else 0.
+
+import { Chalk } from 'chalk';
+import { Option, type Command } from 'commander';
+import { lockOrder, shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
+import { renderTraceText } from '../report/trace-text.js';
+import { stepTitle, viewTrace } from '../report/trace-view.js';
+import { EXIT } from './errors.js';
+import { fmtInt, table } from './format.js';
+import { collect, positiveInt, positiveNumber } from './options.js';
+import { plan } from './plan.js';
+import { buildModel } from './run.js';
+
+interface LockOrderFlags {
+  model?: string;
+  param?: string[];
+  strategy?: string[];
+  scenario?: string[];
+  maxStates?: number;
+  timeLimit?: number;
+  color: boolean;
+  traces?: boolean;
+}
+
+export function runLockOrder(flags: LockOrderFlags): number {
+  const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
+  const c = new Chalk({ level: flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR ? 1 : 0 });
+  const out: string[] = [];
+  let code: number = EXIT.ok;
+  const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];
+  for (const run of runs) {
+    const model = buildModel(run);
+    const r = lockOrder(model, { maxStates: flags.maxStates, timeLimit: flags.timeLimit });
+    const name = [run.strategy, run.scenario].filter((x) => x !== null).join(' / ') || model.name;
+    results.push({ name, r, model });
+    if (r.cycle) code = EXIT.violation;
+    else if (!r.search.complete && code === EXIT.ok) code = EXIT.incomplete;
+  }
+  out.push(
+    table(
+      ['run', 'states', 'lock-order edges', 'lock-order'],
+      results.map(({ name, r }) => [
+        name,
+        fmtInt(r.search.stats.states),
+        r.edges.map((e) => `${e.from} → ${e.to}`).join(', ') || '(none)',
+        r.cycle
+          ? c.red.bold(`CYCLE ${r.cycle.map((e) => e.from).join(' → ')} → ${r.cycle[0].from}`)
+          : r.search.complete
+            ? c.green('holds')
+            : c.yellow(`incomplete: ${r.search.stopReason}`),
+      ]),
+    ),
+  );
+  // lockdep keeps every edge the kernel ever took: per strategy, the union over
+  // all scenarios run, with a cycle check on that union.
+  const strategies = [...new Set(runs.map((r) => r.strategy))];
+  if (runs.length > 1) {
+    const unionRows: string[][] = [];
+    for (const st of strategies) {
+      const mine = results.filter((_, i) => runs[i].strategy === st);
+      const edges = new Map<string, { from: string; to: string; name: string; model: ReturnType<typeof buildModel>; e: LockOrderResult['edges'][number] }>();
+      for (const { name, r, model } of mine) for (const e of r.edges) if (!edges.has(`${e.from}\u0000${e.to}`)) edges.set(`${e.from}\u0000${e.to}`, { from: e.from, to: e.to, name, model, e });
+      const cyc = shortestCycle([...edges.values()].map((e) => [e.from, e.to] as const));
+      if (cyc) code = EXIT.violation;
+      unionRows.push([
+        st ?? '-',
+        String(edges.size),
+        cyc ? c.red.bold(`CYCLE ${cyc.map(([x]) => x).join(' → ')} → ${cyc[0][0]}`) : mine.every(({ r }) => r.search.complete) ? c.green('holds') : c.yellow('incomplete'),
+      ]);
+      if (cyc) {
+        out.push('', c.bold(`== ${st}: potential deadlock across scenarios ==`));
+        for (const [x, y] of cyc) {
+          const w = edges.get(`${x}\u0000${y}`)!;
+          out.push(`  ${w.e.actor} held ${x} while acquiring ${y} in ${w.name}, after ${w.e.witness.steps.length - 1} steps`);
+          if (flags.traces) out.push(renderTraceText(viewTrace(w.model, w.e.witness, 'lock-order', `${x} held while acquiring ${y}`), c));
+        }
+      }
+    }
+    out.splice(1, 0, '', table(['strategy (all scenarios)', 'edges', 'lock-order'], unionRows));
+  }
+  for (const { name, r, model } of results) {
+    if (!r.cycle) continue;
+    out.push('', c.bold(`== ${name}: potential deadlock ==`));
+    for (const e of r.cycle) {
+      const last = e.witness.steps[e.witness.steps.length - 1];
+      out.push(`  ${e.actor} held ${e.from} while acquiring ${e.to} (${last.label ? stepTitle({ action: last.label.action, step: last.label.step ?? null, params: null }) : ''}), after ${e.witness.steps.length - 1} steps`);
+      if (flags.traces) out.push(renderTraceText(viewTrace(model, e.witness, 'lock-order', `${e.from} held while acquiring ${e.to}`), c));
+    }
+  }
+  process.stdout.write(out.join('\n') + '\n');
+  return code;
+}
+
+export function registerLockOrder(prog: Command, setCode: (c: number) => void): Command {
+  return prog
+    .command('lock-order')
+    .description('lockdep-style check: "held X while acquiring Y" edges over every reachable transition, and any cycle')
+    .option('--model <name>', 'model (see `loopcheck list`)')
+    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
+    .option('--strategy <names...>', 'strategies (default: all)')
+    .option('--scenario <names...>', 'scenarios (default: the scripted ones)')
+    .addOption(new Option('--max-states <n>', 'stop each search after storing this many distinct states').argParser(positiveInt('--max-states')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .option('--traces', 'print the witness trace of every edge of a cycle')
+    .option('--no-color', 'disable colour')
+    .addHelpText('after', '\nExit codes:\n  0  no cycle, every search exhaustive\n  1  a cycle (potential deadlock)\n  2  usage or input error\n  3  a search was cut short and no cycle was found')
+    .action((flags: LockOrderFlags) => setCode(runLockOrder(flags)));
+}
