@@ -45,6 +45,16 @@ export function buildModel(run: PlannedRun): Model {
   }
 }
 
+/**
+ * What a run checks on its model: the selected invariants the model offers
+ * (all when none were named) and whether deadlock was selected.
+ */
+export function checksFor(run: PlannedRun, model: Model): { invariants?: string[]; checkDeadlock: boolean } {
+  if (!run.invariants) return { checkDeadlock: true };
+  const offered = new Set(model.invariants.map((i) => i.name));
+  return { invariants: run.invariants.filter((i) => offered.has(i)), checkDeadlock: run.invariants.includes(DEADLOCK) };
+}
+
 /** Runs one planned search. Async so the search can move to worker threads. */
 export async function executeRun(
   run: PlannedRun,
@@ -53,13 +63,7 @@ export async function executeRun(
   pool?: SearchPool,
 ): Promise<CompletedRun> {
   const model = buildModel(run);
-  let invariants: string[] | undefined;
-  let checkDeadlock = true;
-  if (run.invariants) {
-    const offered = new Set(model.invariants.map((i) => i.name));
-    invariants = run.invariants.filter((i) => offered.has(i));
-    checkDeadlock = run.invariants.includes(DEADLOCK);
-  }
+  const { invariants, checkDeadlock } = checksFor(run, model);
   const opts = {
     invariants,
     checkDeadlock,

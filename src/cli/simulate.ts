@@ -16,7 +16,7 @@ import { interrupted } from './interrupt.js';
 import { collect, positiveInt, positiveNumber } from './options.js';
 import { traceJson } from './output-json.js';
 import { plan, type PlannedRun } from './plan.js';
-import { buildModel } from './run.js';
+import { buildModel, checksFor } from './run.js';
 import { VERSION } from './version.js';
 
 interface SimulateFlags {
@@ -78,13 +78,7 @@ export async function runSimulate(flags: SimulateFlags): Promise<number> {
   const done: Simulated[] = [];
   for (const run of runs) {
     const model = buildModel(run);
-    let invariants: string[] | undefined;
-    let checkDeadlock = true;
-    if (run.invariants) {
-      const offered = new Set(model.invariants.map((i) => i.name));
-      invariants = run.invariants.filter((i) => offered.has(i));
-      checkDeadlock = run.invariants.includes('deadlock');
-    }
+    const { invariants, checkDeadlock } = checksFor(run, model);
     const result = simulate(model, {
       seed: flags.seed,
       runs: flags.runs,

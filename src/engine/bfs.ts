@@ -15,14 +15,13 @@ import { FingerprintSet } from './fingerprint-set.js';
 import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
 import type { Invariant, Model } from './model.js';
 import {
-  DEADLOCK,
   type ExploreOptions,
   type ExploreResult,
-  type InvariantOutcome,
   type StopReason,
   type Trace,
 } from './result.js';
 import { StateView } from './state-view.js';
+import { finishSearch } from './finish.js';
 import { Canonicalizer } from './symmetry.js';
 import { NO_PARENT, pathTo, replayPath, replayPathReduced } from './trace.js';
 
@@ -44,14 +43,7 @@ export function isCapacityError(e: unknown): boolean {
   return e instanceof RangeError && /typed array length|Array buffer allocation failed|Invalid array length|out of memory/i.test(e.message);
 }
 
-/** Birthday bound on the chance that two of n distinct states share a 64-bit fingerprint. */
-export function collisionProbability(n: number): number {
-  return (n * (n - 1)) / 2 / 2 ** 64;
-}
-
-function peakRss(): number {
-  return process.resourceUsage().maxRSS * 1024;
-}
+export { collisionProbability } from './collision.js';
 
 export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult {
   return exploreTraced(model, opts).result;
@@ -236,41 +228,23 @@ export function exploreTraced(
   }
   if (stop === null) stop = 'exhausted';
 
-  const seconds = (performance.now() - t0) / 1000;
-  const complete = stop === 'exhausted' || stop === 'all-violated';
   const links = { parent, action };
   const initCopies = inits.map((v) => v.slice());
-
-  const outcome = (name: string, description: string, at: number): InvariantOutcome => ({
-    invariant: name,
-    description,
-    verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
-    trace: at < 0 ? null : canon ? replayPathReduced(model, initCopies, pathTo(links, at), canon) : replayPath(model, initCopies, pathTo(links, at)),
-  });
-  const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
-  if (checkDeadlock) {
-    outcomes.push(outcome(DEADLOCK, 'some state other than a terminal one has no enabled action', violationAt[nInv]));
-  }
-
-  const states = parent.length;
   const traceTo = (id: number): Trace =>
     canon ? replayPathReduced(model, initCopies, pathTo(links, id), canon) : replayPath(model, initCopies, pathTo(links, id));
-  const result: ExploreResult = {
-    model: model.name,
-    complete,
-    stopReason: stop,
-    stats: {
-      states,
-      transitions,
-      depth,
-      seconds,
-      statesPerSecond: states / Math.max(seconds, 1e-9),
-      peakRssBytes: peakRss(),
-      collisionProbability: exact ? 0 : collisionProbability(states),
-      exact,
-      symmetry: canon !== null,
-    },
-    outcomes,
-  };
+  const result = finishSearch({
+    model,
+    invariants: invs,
+    checkDeadlock,
+    violationAt,
+    stop,
+    t0,
+    states: parent.length,
+    transitions,
+    depth,
+    exact,
+    symmetry: canon !== null,
+    traceTo,
+  });
   return { result, traceTo };
 }

@@ -15,14 +15,13 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { TableRef } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
-import { collisionProbability, isCapacityError, selectInvariants } from '../bfs.js';
+import { isCapacityError, selectInvariants } from '../bfs.js';
+import { finishSearch } from '../finish.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
 import {
-  DEADLOCK,
   type ExploreOptions,
   type ExploreResult,
-  type InvariantOutcome,
   type Progress,
   type StopReason,
 } from '../result.js';
@@ -430,35 +429,20 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   }
   stop ??= stopRequest ?? 'exhausted';
 
-  const seconds = (performance.now() - t0) / 1000;
-  const complete = stop === 'exhausted' || stop === 'all-violated';
   const links = { parent, action };
-  const outcome = (name: string, description: string, at: number): InvariantOutcome => ({
-    invariant: name,
-    description,
-    verdict: at >= 0 ? 'violated' : complete ? 'holds' : 'incomplete',
-    trace: at < 0 ? null : canon ? replayPathReduced(model, inits, pathTo(links, at), canon) : replayPath(model, inits, pathTo(links, at)),
+  return finishSearch({
+    model,
+    invariants: invs,
+    checkDeadlock,
+    violationAt,
+    stop,
+    t0,
+    states: parent.length,
+    transitions,
+    depth,
+    exact,
+    symmetry: canon !== null,
+    traceTo: (id) =>
+      canon ? replayPathReduced(model, inits, pathTo(links, id), canon) : replayPath(model, inits, pathTo(links, id)),
   });
-  const outcomes = invs.map((inv, i) => outcome(inv.name, inv.description, violationAt[i]));
-  if (checkDeadlock) {
-    outcomes.push(outcome(DEADLOCK, 'some state other than a terminal one has no enabled action', violationAt[nInv]));
-  }
-  const states = parent.length;
-  return {
-    model: model.name,
-    complete,
-    stopReason: stop,
-    stats: {
-      states,
-      transitions,
-      depth,
-      seconds,
-      statesPerSecond: states / Math.max(seconds, 1e-9),
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      collisionProbability: exact ? 0 : collisionProbability(states),
-      exact,
-      symmetry: canon !== null,
-    },
-    outcomes,
-  };
 }
