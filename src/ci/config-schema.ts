@@ -41,7 +41,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         maxStates: { type: 'integer', minimum: 1, description: 'stop after storing this many distinct states' },
         maxDepth: { type: 'integer', minimum: 1, description: 'do not expand states deeper than this (initial = 1)' },
-        timeLimit: { type: 'number', exclusiveMinimum: 0, description: 'stop each search after this many seconds' },
+        timeLimit: { type: 'number', exclusiveMinimum: 0, maximum: 2147483, description: 'stop each search after this many seconds' },
       },
     },
     run: {

@@ -122,7 +122,8 @@ function schemaProblem(e: ErrorObject, data: unknown): ConfigProblem {
     case 'required':
       return new ConfigProblem(path, `missing required key '${String(e.params.missingProperty)}'`);
     case 'type':
-      return new ConfigProblem(path, `expected ${String(e.params.type)}, got ${typeOf(value)}${typeof value === 'string' || typeof value === 'number' ? ` ${JSON.stringify(value)}` : ''}`);
+      // String() for numbers: JSON.stringify would print 1e400 (Infinity) as null.
+      return new ConfigProblem(path, `expected ${String(e.params.type)}, got ${typeOf(value)}${typeof value === 'string' ? ` ${JSON.stringify(value)}` : typeof value === 'number' ? ` ${String(value)}` : ''}`);
     case 'enum':
       return new ConfigProblem(path, `expected one of ${list((e.params.allowedValues as unknown[]).map(String))}, got ${JSON.stringify(value)}`);
     case 'uniqueItems':
@@ -139,9 +140,28 @@ function lineCol(text: string, offset: number): string {
   return `line ${line}, column ${col}`;
 }
 
+/** Deeper than any config needs; jsonc-parser's recursive parser overflows the stack at a few thousand. */
+const MAX_NESTING = 100;
+
+/** Throws when arrays and objects nest deeper than MAX_NESTING (an iterative scan, so it cannot overflow). */
+function checkNesting(text: string): void {
+  const scanner = jsonc.createScanner(text, false);
+  let depth = 0;
+  for (let t = scanner.scan(); t !== jsonc.SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === jsonc.SyntaxKind.OpenBraceToken || t === jsonc.SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_NESTING) {
+        throw new UsageError(`${lineCol(text, scanner.getTokenOffset())}: invalid JSON: nested deeper than ${MAX_NESTING} levels`);
+      }
+    } else if (t === jsonc.SyntaxKind.CloseBraceToken || t === jsonc.SyntaxKind.CloseBracketToken) {
+      depth--;
+    }
+  }
+}
+
 /** Parses JSON with comments; duplicate keys are errors (JSON.parse would keep the last silently). */
 function parseText(text: string): unknown {
   if (jsonc.stripComments(text).trim() === '') throw new ConfigProblem([], 'empty file');
+  checkNesting(text);
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
   if (errors.length > 0) {

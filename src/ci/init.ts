@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../cli/errors.js';
 import { fmtInt, fmtSeconds } from '../cli/format.js';
-import { collect, positiveInt, positiveNumber } from '../cli/options.js';
+import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from '../cli/options.js';
 import { plan } from '../cli/plan.js';
 import { executeRun, type CompletedRun, type Limits } from '../cli/run.js';
 import { VERSION } from '../cli/version.js';
@@ -158,7 +158,7 @@ export function registerInit(
     .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
     .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states (kept in the config)').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (kept in the config)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds (kept in the config)').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds (kept in the config)').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
     .addOption(new Option('--workers <n>', 'search worker threads').argParser(positiveInt('--workers')))
     .option('-o, --output <file>', `file to write, - for stdout (default: ${DEFAULT_CONFIG_FILE})`)
     .option('--force', 'overwrite an existing file')

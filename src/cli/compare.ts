@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
 import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { fmtInt, fmtSeconds, table } from './format.js';
-import { collect, positiveInt, positiveNumber } from './options.js';
+import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from './options.js';
 import { verdictText } from './output-text.js';
 import { plan } from './plan.js';
 import { executeRuns, exitCodeFor, type CompletedRun } from './run.js';
@@ -211,7 +211,7 @@ export function registerCompare(prog: Command, setCode: (c: number) => void, exi
     .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
     .addOption(new Option('--max-states <n>', 'stop each search after storing this many distinct states').argParser(positiveInt('--max-states')))
     .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
     .option('--full-states', 'md traces written with --trace-dir: every state in full');
   addTraceOptions(cmd)
     .option('--json', 'print one JSON document on stdout instead of text')

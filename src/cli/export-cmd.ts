@@ -121,13 +121,15 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
   const formats = parseFormats(flags.format ?? ['md'], '--format');
   if (formats.length === 0) throw new UsageError('--format needs at least one format');
   if (flags.outDir === undefined && formats.length > 1) throw new UsageError('several formats need --out-dir');
-  if (flags.outDir !== undefined) prepareTraceDir(flags.outDir, '--out-dir');
+  // Read and replay the trace before touching --out-dir, so a bad trace file
+  // creates no directory.
   const loaded = readTraceFile(file);
   const outcome = replay(loaded);
   if (!outcome.ok) {
     process.stdout.write(`${file} does not replay against the current model; not exported.\n`);
     return EXIT.violation;
   }
+  if (flags.outDir !== undefined) prepareTraceDir(flags.outDir, '--out-dir');
   const ctx: TraceContext = {
     family: loaded.family.name,
     params: loaded.file.params,

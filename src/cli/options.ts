@@ -12,10 +12,18 @@ export function positiveInt(flag: string) {
   };
 }
 
-export function positiveNumber(flag: string) {
+/**
+ * The longest --time-limit, in seconds: timers hold at most 2^31 - 1 ms, and a
+ * longer one fires at once (Node warns and uses 1 ms), which would stop the
+ * search immediately as incomplete.
+ */
+export const MAX_TIME_LIMIT_S = 2_147_483;
+
+export function positiveNumber(flag: string, max = Infinity) {
   return (raw: string): number => {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number, got '${raw}'`);
+    if (n > max) throw new UsageError(`${flag} needs a positive number up to ${max}, got '${raw}'`);
     return n;
   };
 }

@@ -3,9 +3,10 @@
 // directory and renamed into place, so an interrupted run never leaves a
 // half-written trace.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
+import { makeDirs } from '../ci/write-file.js';
 import { traceData, type TraceContext } from '../report/trace-data.js';
 import { renderTraceMarkdown } from '../report/trace-md.js';
 import { viewTrace } from '../report/trace-view.js';
@@ -111,7 +112,7 @@ export function prepareTraceDir(dir: string, flag = '--trace-dir'): string {
   try {
     const st = statSync(dir, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) throw new UsageError(`${flag} ${dir} is not a directory`);
-    if (!st) mkdirSync(dir, { recursive: true });
+    if (!st) makeDirs(dir); // not mkdirSync({ recursive }): it never returns under /proc
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${flag} ${dir}: cannot create directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);

@@ -85,6 +85,26 @@ function need<T>(o: Record<string, unknown>, key: string, ok: (x: unknown) => x 
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isStringOrNull = (x: unknown): x is string | null => x === null || typeof x === 'string';
 
+/**
+ * Checks a recorded action label. Replay prints and compares labels as text,
+ * so anything but strings (and numbers in params) could throw while doing so.
+ */
+function parseLabel(raw: unknown, where: string): ActionLabel {
+  if (!isObj(raw)) throw new TraceFileError(`field '${where}' must be an object or null`);
+  const thread = need(raw, 'thread', isString, 'a string', `${where}.`);
+  const action = need(raw, 'action', isString, 'a string', `${where}.`);
+  let step: string | undefined;
+  if ('step' in raw && raw.step !== null && raw.step !== undefined) step = need(raw, 'step', isString, 'a string or null', `${where}.`);
+  let params: Record<string, string | number> | undefined;
+  if ('params' in raw && raw.params !== null && raw.params !== undefined) {
+    params = need(raw, 'params', isObj, 'an object or null', `${where}.`) as Record<string, string | number>;
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v !== 'string' && typeof v !== 'number') throw new TraceFileError(`field '${where}.params.${k}' must be a string or a number`);
+    }
+  }
+  return { thread, action, ...(step !== undefined ? { step } : {}), ...(params !== undefined ? { params } : {}) };
+}
+
 /** Parses and checks the shape of a trace file (not yet against a model). */
 export function parseTraceFile(text: string): TraceFile {
   let doc: unknown;
@@ -99,7 +119,10 @@ export function parseTraceFile(text: string): TraceFile {
     throw new TraceFileError(`missing field 'schema'${hint}`);
   }
   if (doc.schema !== TRACE_SCHEMA) {
-    throw new TraceFileError(`unsupported schema version ${JSON.stringify(doc.schema)} (this loopcheck reads schema ${TRACE_SCHEMA})`);
+    // Only scalars are quoted: JSON.stringify overflows the stack on deeply nested arrays.
+    const v = doc.schema;
+    const shown = v === null || typeof v !== 'object' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : 'an object';
+    throw new TraceFileError(`unsupported schema version ${shown} (this loopcheck reads schema ${TRACE_SCHEMA})`);
   }
   const model = need(doc, 'model', isString, 'a string');
   const params = need(doc, 'params', isObj, 'an object');
@@ -120,7 +143,7 @@ export function parseTraceFile(text: string): TraceFile {
     for (const [k, v] of Object.entries(state)) {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw new TraceFileError(`steps[${i}].state.${k} must be an integer`);
     }
-    const label = isObj(s.label) ? (s.label as unknown as ActionLabel) : null;
+    const label = 'label' in s && s.label !== null ? parseLabel(s.label, `steps[${i}].label`) : null;
     return { step: i, action, label, state: state as Record<string, number> };
   });
   return {

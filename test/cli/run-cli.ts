@@ -17,6 +17,7 @@ export function cli(args: readonly string[], opts: { cwd?: string; env?: Record<
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     timeout: 240_000,
+    maxBuffer: 1 << 28,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
