@@ -220,7 +220,10 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     Atomics.store(control, 0, 1);
   };
   const timers: NodeJS.Timeout[] = [];
-  if (opts.timeLimit !== undefined) timers.push(setTimeout(() => requestStop('time-limit'), opts.timeLimit * 1000));
+  // Node's timers overflow past 2^31-1 ms (and then fire at once): longer limits need no timer.
+  if (opts.timeLimit !== undefined && opts.timeLimit * 1000 <= 0x7fffffff) {
+    timers.push(setTimeout(() => requestStop('time-limit'), opts.timeLimit * 1000));
+  }
 
   const parent = new GrowableU32();
   const action = new GrowableU16();
