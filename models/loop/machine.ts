@@ -161,12 +161,12 @@ export class Machine {
         add({ name: F.cur(t), domain: shape.itemNames[t].length + 1, values: ['idle', ...shape.itemNames[t]], group }),
       );
       for (let s = 0; s < this.S; s++) {
-        const pc = add({ name: F.frame(t, s, 'pc'), domain: 1, group });
+        const pc = add({ name: F.frame(t, s, 'pc'), domain: 1, group, quiet: true });
         if (s === 0) this.frames.push(pc);
         this.pcSlots.push(pc);
-        add({ name: F.frame(t, s, 'dev'), domain: D + 1, values: devs, group });
-        add({ name: F.frame(t, s, 'file'), domain: NF + 2, values: files, group });
-        add({ name: F.frame(t, s, 'r'), domain: shape.regDomain, group });
+        add({ name: F.frame(t, s, 'dev'), domain: D + 1, values: devs, group, quiet: true });
+        add({ name: F.frame(t, s, 'file'), domain: NF + 2, values: files, group, quiet: true });
+        add({ name: F.frame(t, s, 'r'), domain: shape.regDomain, group, quiet: true });
       }
     }
     this.bugOn = add({ name: F.bugOn, domain: 2, group: 'ghost' });

@@ -15,6 +15,11 @@ export interface FieldDecl {
   readonly values?: readonly string[];
   /** Object the field belongs to, for grouping in traces (e.g. `device A`). */
   readonly group?: string;
+  /**
+   * Printing hint: leave the field out of a full-state listing while it is 0
+   * (e.g. an unused call-stack slot). Diffs always show it.
+   */
+  readonly quiet?: boolean;
 }
 
 export class Layout {

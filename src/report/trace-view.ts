@@ -50,6 +50,7 @@ export interface TraceView {
 export function groupState(layout: Layout, vec: Uint8Array): FieldGroup[] {
   const groups = new Map<string, FieldValue[]>();
   layout.fields.forEach((f, i) => {
+    if (f.quiet && vec[i] === 0) return;
     const g = f.group ?? 'state';
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g)!.push({ field: f.name, value: layout.format(i, vec[i]) });
