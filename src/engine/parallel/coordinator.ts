@@ -29,7 +29,7 @@ import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Canonicalizer } from '../symmetry.js';
 import { NO_PARENT, pathTo, replayPath, replayPathReduced } from '../trace.js';
-import { CAND_WORDS, NEW_HEAD, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker } from './protocol.js';
+import { CAND_WORDS, FRESH_WORDS, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker, type WrittenMsg } from './protocol.js';
 import { RecordList, type RecordsRef } from './records.js';
 
 /** Distinct states a search may reach on one worker before it is redone on all of them. */
@@ -261,21 +261,19 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     }, 200),
   );
 
-  /** Merge owners' new states by key into the next level; returns the new level and per-owner id bases. */
-  const merge = (ins: InsertedMsg[], initial: boolean): { next: Uint32Array; count: number; ids: Int32Array[] } => {
-    const lists = ins.map((m) => RecordList.wrap(m.fresh, NEW_HEAD + nWords));
+  /**
+   * Merge the owners' new-state keys (parent index, action) into the order
+   * the sequential search would give them: assign their state ids, parents
+   * and actions, and for each owner the position of each of its new states
+   * in the next level (-1 past a state limit).
+   */
+  const merge = (ins: InsertedMsg[], initial: boolean): { count: number; positions: Int32Array[] } => {
+    const lists = ins.map((m) => RecordList.wrap(m.fresh, FRESH_WORDS));
     const total = lists.reduce((s, l) => s + l.count, 0);
     const room = Math.max(0, Math.min(total, maxStates - parent.length));
     if (room < total) stop = 'max-states';
-    // Two level buffers are reused in turn: a fresh SharedArrayBuffer per level
-    // would linger until every worker isolate happens to collect garbage.
-    if (spare.length < room * nWords) {
-      spare = new Uint32Array(new SharedArrayBuffer(Math.max(room * stride, spare.byteLength * 2)));
-    }
-    const next = spare;
-    const ids = lists.map((l) => new Int32Array(l.count).fill(-1));
+    const positions = lists.map((l) => new Int32Array(new SharedArrayBuffer(Math.max(1, l.count) * 4)).fill(-1));
     const heads = new Int32Array(lists.length);
-    const rw = NEW_HEAD + nWords;
     for (let n = 0; n < room; n++) {
       let best = -1;
       let bp = 0;
@@ -283,17 +281,15 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       for (let j = 0; j < lists.length; j++) {
         const h = heads[j];
         if (h >= lists[j].count) continue;
-        const p = lists[j].words[h * rw];
-        const a = lists[j].words[h * rw + 1];
+        const p = lists[j].words[h * FRESH_WORDS];
+        const a = lists[j].words[h * FRESH_WORDS + 1];
         if (best < 0 || p < bp || (p === bp && a < ba)) {
           best = j;
           bp = p;
           ba = a;
         }
       }
-      const h = heads[best]++;
-      const w = lists[best].words;
-      ids[best][h] = parent.length;
+      positions[best][heads[best]++] = n;
       if (initial) {
         parent.push(NO_PARENT);
         action.push(bp);
@@ -301,27 +297,11 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
         parent.push(levelBase + bp);
         action.push(ba);
       }
-      const src = h * rw + NEW_HEAD;
-      const dst = n * nWords;
-      for (let k = 0; k < nWords; k++) next[dst + k] = w[src + k];
     }
-    return { next, count: room, ids };
+    return { count: room, positions };
   };
 
-  const recordViolations = (ins: InsertedMsg[], ids: Int32Array[]) => {
-    for (let i = 0; i < nInv; i++) {
-      if (violationAt[i] >= 0) continue;
-      let best = -1;
-      ins.forEach((m, j) => {
-        const v = m.violations[i];
-        if (v >= 0 && ids[j][v] >= 0 && (best < 0 || ids[j][v] < best)) best = ids[j][v];
-      });
-      if (best >= 0) {
-        violationAt[i] = best;
-        open--;
-      }
-    }
-  };
+
 
   const inits = model.initialStates().map((v) => v.slice());
   try {
@@ -361,20 +341,48 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       bin.commit();
     });
     const openFlags = () => invs.map((_, i) => violationAt[i] < 0);
+    /**
+     * Insert, merge, write: the new states of a level (or the initial states)
+     * land in the spare level buffer, in sequential order; null if stopped.
+     */
     const insert = async (lvl: Uint32Array, binsFor: (owner: number) => RecordsRef[], initial: boolean) => {
       const ins = await pool.collect<InsertedMsg>((j) => ({
         type: 'insert',
         level: lvl.buffer as SharedArrayBuffer,
         initial,
         bins: binsFor(j),
-        open: openFlags(),
       }));
       if (ins.some((m) => m.stopped)) return null;
       tables = ins.map((m) => m.table);
-      const merged = merge(ins, initial);
-      recordViolations(ins, merged.ids);
-      return merged;
+      const firstId = parent.length;
+      const { count, positions } = merge(ins, initial);
+      // Two level buffers are reused in turn: a fresh SharedArrayBuffer per
+      // level would linger until every worker isolate collects garbage.
+      if (spare.length < count * nWords) {
+        spare = new Uint32Array(new SharedArrayBuffer(Math.max(count * stride, spare.byteLength * 2)));
+      }
+      const next = spare;
+      const stillOpen = openFlags();
+      const written = await pool.collect<WrittenMsg>((j) => ({
+        type: 'write',
+        level: lvl.buffer as SharedArrayBuffer,
+        initial,
+        next: next.buffer as SharedArrayBuffer,
+        positions: positions[j].buffer as SharedArrayBuffer,
+        open: stillOpen,
+      }));
+      for (let i = 0; i < nInv; i++) {
+        if (violationAt[i] >= 0) continue;
+        const least = Math.min(...written.map((w) => (w.violations[i] < 0 ? Infinity : w.violations[i])));
+        if (least !== Infinity) {
+          violationAt[i] = firstId + least;
+          open--;
+        }
+      }
+      if (written.some((w) => w.stopped)) return null;
+      return { next, count };
     };
+
     const first = await insert(initLevel, (j) => [initBins[j].ref()], true);
     if (first) {
       spare = level;

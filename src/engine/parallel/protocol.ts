@@ -1,7 +1,10 @@
 // Messages between the parallel coordinator and its workers. One BFS level
-// is two phases: `expand` (successors of a range of the level, filtered
-// against the visited tables and binned by owning worker) and `insert` (each
-// owner adds its candidates in key order to its own table).
+// is three phases: `expand` (successors of a range of the level, filtered
+// against the visited tables and binned by owning worker), `insert` (each
+// owner adds its candidates in key order to its own table and keeps the keys
+// of the new ones), and, once the coordinator has merged those keys into
+// positions, `write` (each owner recomputes its new states, writes them into
+// the next level at their positions and checks the invariants on them).
 
 import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
@@ -30,8 +33,8 @@ export interface WorkerInit {
  * which keeps the candidate bins at 16 bytes per successor.
  */
 export const CAND_WORDS = 4;
-/** New-state record: parent index within the level, action, vector words. */
-export const NEW_HEAD = 2;
+/** New-state record: parent index within the level, action (no vector: see `write`). */
+export const FRESH_WORDS = 2;
 
 export interface ExpandMsg {
   readonly type: 'expand';
@@ -58,14 +61,12 @@ export interface ExpandedMsg {
 
 export interface InsertMsg {
   readonly type: 'insert';
-  /** The level the candidates' parents are in. */
+  /** The level the candidates' parents are in (exact mode recomputes vectors to compare them). */
   readonly level: SharedArrayBuffer;
   /** Initial states: `level` holds the candidates themselves (parent index = initial-state index). */
   readonly initial: boolean;
   /** This owner's bin from every expander, in expander order (= key order). */
   readonly bins: readonly RecordsRef[];
-  /** Per invariant: still unviolated (worth checking). */
-  readonly open: readonly boolean[];
 }
 
 export interface InsertedMsg {
@@ -74,7 +75,25 @@ export interface InsertedMsg {
   /** Own table buffers (they change when the table grows). */
   readonly table: TableRef;
   readonly tableBytes: number;
-  /** Per invariant: index in `fresh` of the first violating state, or -1. */
+  readonly stopped: boolean;
+}
+
+export interface WriteMsg {
+  readonly type: 'write';
+  /** The level the new states' parents are in (as in the insert). */
+  readonly level: SharedArrayBuffer;
+  readonly initial: boolean;
+  /** The next level, to write into. */
+  readonly next: SharedArrayBuffer;
+  /** Int32 per entry of this owner's `fresh` list: its position in `next`, or -1 (cut by a limit). */
+  readonly positions: SharedArrayBuffer;
+  /** Per invariant: still unviolated (worth checking). */
+  readonly open: readonly boolean[];
+}
+
+export interface WrittenMsg {
+  readonly type: 'written';
+  /** Per invariant: the least position in `next` of a violating state, or -1. */
   readonly violations: readonly number[];
   readonly stopped: boolean;
 }
@@ -92,8 +111,12 @@ export interface SequentialMsg {
   readonly control: SharedArrayBuffer;
 }
 
-export type ToWorker = WorkerInit | ExpandMsg | InsertMsg | SequentialMsg;
+export type ToWorker = WorkerInit | ExpandMsg | InsertMsg | WriteMsg | SequentialMsg;
 export type FromWorker =
   | { type: 'ready'; table: TableRef }
   | { type: 'progress'; progress: Progress }
-  | { type: 'result'; result: ExploreResult } | ExpandedMsg | InsertedMsg | { type: 'error'; message: string; capacity?: boolean };
+  | { type: 'result'; result: ExploreResult }
+  | ExpandedMsg
+  | InsertedMsg
+  | WrittenMsg
+  | { type: 'error'; message: string; capacity?: boolean };

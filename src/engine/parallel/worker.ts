@@ -14,10 +14,11 @@ import { Canonicalizer } from '../symmetry.js';
 import { StateView } from '../state-view.js';
 import {
   CAND_WORDS,
-  NEW_HEAD,
+  FRESH_WORDS,
   type ExpandMsg,
   type FromWorker,
   type InsertMsg,
+  type WriteMsg,
   type SequentialMsg,
   type ToWorker,
   type WorkerInit,
@@ -30,6 +31,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 interface Search {
   expand(m: ExpandMsg): void;
   insert(m: InsertMsg): void;
+  write(m: WriteMsg): void;
 }
 
 async function start(init: WorkerInit): Promise<Search> {
@@ -38,7 +40,6 @@ async function start(init: WorkerInit): Promise<Search> {
   const stride = model.layout.stride;
   const nWords = stride >>> 2;
   const candWords = CAND_WORDS;
-  const newWords = NEW_HEAD + nWords;
   const invs = selectInvariants(model, init.invariants);
   const control = new Int32Array(init.control);
   const constraint = model.constraint?.bind(model);
@@ -52,7 +53,7 @@ async function start(init: WorkerInit): Promise<Search> {
   // Per-level duplicate filter; in exact mode a fingerprint match proves nothing, so owners dedup alone.
   const local = new FingerprintSet(1 << 12);
   const bins = Array.from({ length: W }, () => new RecordList(candWords));
-  const fresh = new RecordList(newWords);
+  const fresh = new RecordList(FRESH_WORDS);
   const src = new Uint8Array(stride);
   const srcWords = new Uint32Array(src.buffer);
   const dst = new Uint8Array(stride);
@@ -131,7 +132,6 @@ async function start(init: WorkerInit): Promise<Search> {
   function insert(m: InsertMsg): void {
     const lvl = new Uint32Array(m.level);
     fresh.clear();
-    const violations = invs.map(() => -1);
     let stopped = false;
     outer: for (const ref of m.bins) {
       const list = RecordList.wrap(ref, candWords);
@@ -144,32 +144,47 @@ async function start(init: WorkerInit): Promise<Search> {
         const off = r * candWords;
         const p = cw[off + 2];
         const a = cw[off + 3];
-        if (exact) {
-          recompute(lvl, p, a, m.initial);
-          if (!table.add(cw[off], cw[off + 1], dstWords, 0)) continue;
-        } else {
-          if (!table.add(cw[off], cw[off + 1], dstWords, 0)) continue;
-          recompute(lvl, p, a, m.initial);
-        }
+        if (exact) recompute(lvl, p, a, m.initial);
+        if (!table.add(cw[off], cw[off + 1], dstWords, 0)) continue;
         const f = fresh.reserve();
-        const fw = fresh.words;
-        fw[f] = p;
-        fw[f + 1] = a;
-        for (let w = 0; w < nWords; w++) fw[f + NEW_HEAD + w] = dstWords[w];
+        fresh.words[f] = p;
+        fresh.words[f + 1] = a;
         fresh.commit();
-        if (invs.length > 0) {
-          StateView.point(view, dst);
-          for (let i = 0; i < invs.length; i++) {
-            if (m.open[i] && violations[i] < 0 && !invs[i].holds(view)) violations[i] = fresh.count - 1;
-          }
+      }
+    }
+    post({ type: 'inserted', fresh: fresh.ref(), table: table.ref(), tableBytes: table.bytes, stopped });
+  }
+
+  function write(m: WriteMsg): void {
+    const lvl = new Uint32Array(m.level);
+    const next = new Uint32Array(m.next);
+    const positions = new Int32Array(m.positions);
+    const violations = invs.map(() => -1);
+    let stopped = false;
+    const fw = fresh.words;
+    for (let r = 0; r < fresh.count; r++) {
+      if ((r & 1023) === 1023 && Atomics.load(control, 0) !== 0) {
+        stopped = true;
+        break;
+      }
+      const pos = positions[r];
+      if (pos < 0) continue;
+      recompute(lvl, fw[r * FRESH_WORDS], fw[r * FRESH_WORDS + 1], m.initial);
+      const base = pos * nWords;
+      for (let w = 0; w < nWords; w++) next[base + w] = dstWords[w];
+      if (invs.length > 0) {
+        // Positions grow with r (key order), so the first violation is the least.
+        StateView.point(view, dst);
+        for (let i = 0; i < invs.length; i++) {
+          if (m.open[i] && violations[i] < 0 && !invs[i].holds(view)) violations[i] = pos;
         }
       }
     }
-    post({ type: 'inserted', fresh: fresh.ref(), table: table.ref(), tableBytes: table.bytes, violations, stopped });
+    post({ type: 'written', violations, stopped });
   }
 
   post({ type: 'ready', table: table.ref() });
-  return { expand, insert };
+  return { expand, insert, write };
 }
 
 const failed = (e: unknown) => post({ type: 'error', message: (e as Error)?.message ?? String(e), capacity: isCapacityError(e) });
@@ -198,8 +213,10 @@ port.on('message', (m: ToWorker) => {
       failed(new Error(`${m.type} before init`));
     } else if (m.type === 'expand') {
       search.expand(m);
-    } else {
+    } else if (m.type === 'insert') {
       search.insert(m);
+    } else {
+      search.write(m);
     }
   } catch (e) {
     failed(e);
