@@ -22,6 +22,7 @@ import {
 } from './result.js';
 import { StateView } from './state-view.js';
 import { finishSearch } from './finish.js';
+import { Packer } from './packer.js';
 import { Canonicalizer } from './symmetry.js';
 import { NO_PARENT, pathTo, replayPath, replayPathReduced } from './trace.js';
 
@@ -87,8 +88,11 @@ export function exploreTraced(
   const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
   const parent = new GrowableU32();
   const action = new GrowableU16();
-  let current = new VectorQueue(stride);
-  let next = new VectorQueue(stride);
+  // Levels hold bit-packed vectors (packer.words 32-bit words each).
+  const packer = new Packer(layout);
+  const pw = packer.words;
+  let current = new VectorQueue(pw * 4);
+  let next = new VectorQueue(pw * 4);
 
   const src = new Uint8Array(stride);
   const srcWords = new Uint32Array(src.buffer);
@@ -129,8 +133,8 @@ export function exploreTraced(
     const id = parent.length;
     parent.push(NO_PARENT);
     action.push(index);
-    const off = current.reserve();
-    current.bytes.set(dst, off);
+    const off = current.reserve() >>> 2;
+    packer.pack(dst, current.words, off);
     current.count++;
     checkNew(id, dst);
   });
@@ -146,11 +150,8 @@ export function exploreTraced(
       const cw = current.words;
       for (let k = 0; k < current.count && stop === null; k++) {
         const id = levelBase + k;
-        const base = k * nWords;
-        for (let w = 0; w < nWords; w++) {
-          srcWords[w] = cw[base + w];
-          dstWords[w] = cw[base + w];
-        }
+        packer.unpack(cw, k * pw, src);
+        for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
         for (let a = 0; a < actionCount; a++) {
           if (!model.step(a, src, dst)) continue;
@@ -171,9 +172,8 @@ export function exploreTraced(
               } else {
                 parent.push(id);
                 action.push(a);
-                const off = next.reserve() >>> 2;
-                const nw = next.words;
-                for (let w = 0; w < nWords; w++) nw[off + w] = dstWords[w];
+                const off = next.reserve() >>> 2; // may reallocate next.words
+                packer.pack(dst, next.words, off);
                 next.count++;
                 if (nInv > 0) checkNew(newId, dst);
               }

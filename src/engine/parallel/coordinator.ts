@@ -27,6 +27,7 @@ import {
 } from '../result.js';
 import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
+import { Packer } from '../packer.js';
 import { Canonicalizer } from '../symmetry.js';
 import { NO_PARENT, pathTo, replayPath, replayPathReduced } from '../trace.js';
 import { CAND_WORDS, FRESH_WORDS, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker, type WrittenMsg } from './protocol.js';
@@ -196,6 +197,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   const layout = model.layout;
   const stride = layout.stride;
   const nWords = stride >>> 2;
+  // Level buffers hold bit-packed vectors, as the workers read and write them.
+  const packer = new Packer(layout);
   const W = pool.size;
   const exact = opts.exact ?? false;
   const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
@@ -334,7 +337,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       canon?.canonicalize(vb);
       fingerprint(vw, 0, nWords);
       if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
-      initLevel.set(vw, index * nWords);
+      packer.pack(vb, initLevel, index * packer.words);
       const bin = initBins[fpOut[1] % W];
       const off = bin.reserve();
       bin.words.set([fpOut[0], fpOut[1], index, 0], off);
@@ -358,8 +361,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       const { count, positions } = merge(ins, initial);
       // Two level buffers are reused in turn: a fresh SharedArrayBuffer per
       // level would linger until every worker isolate collects garbage.
-      if (spare.length < count * nWords) {
-        spare = new Uint32Array(new SharedArrayBuffer(Math.max(count * stride, spare.byteLength * 2)));
+      if (spare.length < count * packer.words) {
+        spare = new Uint32Array(new SharedArrayBuffer(Math.max(count * packer.words * 4, spare.byteLength * 2)));
       }
       const next = spare;
       const stillOpen = openFlags();

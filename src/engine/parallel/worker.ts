@@ -9,6 +9,7 @@ import { ExactSet, type VisitedSet } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
 import { explore, isCapacityError, selectInvariants } from '../bfs.js';
+import { Packer } from '../packer.js';
 import { loadModel } from '../recipe.js';
 import { Canonicalizer } from '../symmetry.js';
 import { StateView } from '../state-view.js';
@@ -39,6 +40,9 @@ async function start(init: WorkerInit): Promise<Search> {
   const W = init.workers;
   const stride = model.layout.stride;
   const nWords = stride >>> 2;
+  // Levels hold bit-packed vectors (pw words each); work is done on unpacked ones.
+  const packer = new Packer(model.layout);
+  const pw = packer.words;
   const candWords = CAND_WORDS;
   const invs = selectInvariants(model, init.invariants);
   const control = new Int32Array(init.control);
@@ -76,11 +80,8 @@ async function start(init: WorkerInit): Promise<Search> {
         stopped = true;
         break;
       }
-      const base = p * nWords;
-      for (let w = 0; w < nWords; w++) {
-        srcWords[w] = lvl[base + w];
-        dstWords[w] = lvl[base + w];
-      }
+      packer.unpack(lvl, p * pw, src);
+      for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
       let enabled = 0;
       for (let a = 0; a < actionCount; a++) {
         if (!model.step(a, src, dst)) continue;
@@ -119,11 +120,8 @@ async function start(init: WorkerInit): Promise<Search> {
 
   /** The candidate's vector into dst: the parent's successor by action a (or the initial state itself). */
   function recompute(lvl: Uint32Array, p: number, a: number, initial: boolean): void {
-    const base = p * nWords;
-    for (let w = 0; w < nWords; w++) {
-      srcWords[w] = lvl[base + w];
-      dstWords[w] = lvl[base + w];
-    }
+    packer.unpack(lvl, p * pw, src);
+    for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
     if (initial) return;
     if (!model.step(a, src, dst)) throw new Error(`action ${a} no longer enabled on recomputation`);
     if (canon) canon.canonicalize(dst);
@@ -170,8 +168,7 @@ async function start(init: WorkerInit): Promise<Search> {
       const pos = positions[r];
       if (pos < 0) continue;
       recompute(lvl, fw[r * FRESH_WORDS], fw[r * FRESH_WORDS + 1], m.initial);
-      const base = pos * nWords;
-      for (let w = 0; w < nWords; w++) next[base + w] = dstWords[w];
+      packer.pack(dst, next, pos * pw);
       if (invs.length > 0) {
         // Positions grow with r (key order), so the first violation is the least.
         StateView.point(view, dst);
