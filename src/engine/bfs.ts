@@ -24,7 +24,7 @@ import { StateView } from './state-view.js';
 import { finishSearch } from './finish.js';
 import { Packer } from './packer.js';
 import { Canonicalizer } from './symmetry.js';
-import { NO_PARENT, pathTo, replayPath, replayPathReduced } from './trace.js';
+import { NO_PARENT, traceBuilder } from './trace.js';
 
 /** Invariants selected by name; throws (a usage error) for an unknown one. */
 export function selectInvariants(model: Model, names?: readonly string[]): Invariant[] {
@@ -228,10 +228,7 @@ export function exploreTraced(
   }
   if (stop === null) stop = 'exhausted';
 
-  const links = { parent, action };
-  const initCopies = inits.map((v) => v.slice());
-  const traceTo = (id: number): Trace =>
-    canon ? replayPathReduced(model, initCopies, pathTo(links, id), canon) : replayPath(model, initCopies, pathTo(links, id));
+  const traceTo = traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, canon);
   const result = finishSearch({
     model,
     invariants: invs,

@@ -94,3 +94,13 @@ export function replayPathReduced(
   }
   return { steps };
 }
+
+/** The shortest trace to any stored state id, from a search's parent links (and symmetry map, if reduced). */
+export function traceBuilder(
+  model: Model,
+  inits: readonly Uint8Array[],
+  links: ParentLinks,
+  canon: { canonicalize(v: Uint8Array): void } | null,
+): (id: number) => Trace {
+  return (id) => (canon ? replayPathReduced(model, inits, pathTo(links, id), canon) : replayPath(model, inits, pathTo(links, id)));
+}

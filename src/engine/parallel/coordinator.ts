@@ -29,7 +29,7 @@ import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Packer } from '../packer.js';
 import { Canonicalizer } from '../symmetry.js';
-import { NO_PARENT, pathTo, replayPath, replayPathReduced } from '../trace.js';
+import { NO_PARENT, traceBuilder } from '../trace.js';
 import { CAND_WORDS, FRESH_WORDS, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker, type WrittenMsg } from './protocol.js';
 import { RecordList, type RecordsRef } from './records.js';
 
@@ -443,7 +443,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   }
   stop ??= stopRequest ?? 'exhausted';
 
-  const links = { parent, action };
   return finishSearch({
     model,
     invariants: invs,
@@ -456,7 +455,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     depth,
     exact,
     symmetry: canon !== null,
-    traceTo: (id) =>
-      canon ? replayPathReduced(model, inits, pathTo(links, id), canon) : replayPath(model, inits, pathTo(links, id)),
+    traceTo: traceBuilder(model, inits, { parent, action }, canon),
   });
 }
