@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
 import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { fmtInt, fmtSeconds, table } from './format.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from './options.js';
+import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
 import { verdictText } from './output-text.js';
 import { plan } from './plan.js';
 import { executeRuns, exitCodeFor, type CompletedRun } from './run.js';
@@ -170,15 +170,7 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
   return out.join('\n');
 }
 
-interface CompareFlags extends TraceOutputFlags {
-  model?: string;
-  param?: string[];
-  strategy?: string[];
-  scenario?: string[];
-  invariant?: string[];
-  maxStates?: number;
-  maxDepth?: number;
-  timeLimit?: number;
+interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
   json?: boolean;
   color: boolean;
 }

@@ -10,15 +10,11 @@ import { renderTraceText } from '../report/trace-text.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
 import { EXIT } from './errors.js';
 import { fmtInt, table } from './format.js';
-import { collect, positiveInt, positiveNumber } from './options.js';
+import { collect, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
 import { plan } from './plan.js';
 import { buildModel } from './run.js';
 
-interface LockOrderFlags {
-  model?: string;
-  param?: string[];
-  strategy?: string[];
-  scenario?: string[];
+interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
   maxStates?: number;
   timeLimit?: number;
   color: boolean;

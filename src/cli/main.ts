@@ -10,7 +10,7 @@ import { EXIT, UsageError } from './errors.js';
 import { requestInterrupt } from './interrupt.js';
 import { fmtInt } from './format.js';
 import { listJson, renderList } from './list.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from './options.js';
+import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { plan } from './plan.js';
@@ -49,15 +49,7 @@ function progressPrinter(): ((p: import('../engine/result.js').Progress) => void
   };
 }
 
-interface VerifyFlags extends TraceOutputFlags {
-  model?: string;
-  param?: string[];
-  strategy?: string[];
-  scenario?: string[];
-  invariant?: string[];
-  maxStates?: number;
-  maxDepth?: number;
-  timeLimit?: number;
+interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
   workers: number;
   maxMemory?: number;
   exact?: boolean;

@@ -1,5 +1,7 @@
-// Parsers for numeric command-line options. Each rejects junk with a
-// UsageError instead of letting NaN or a negative bound reach the engine.
+// Command-line option plumbing shared by the commands: parsers for numeric
+// options (each rejects junk with a UsageError instead of letting NaN or a
+// negative bound reach the engine), the repeatable-option collector, and the
+// flag shapes for selecting models and limiting searches.
 
 import { UsageError } from './errors.js';
 
@@ -30,4 +32,20 @@ export function positiveNumber(flag: string, max = Infinity) {
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** What commands that run models take to select them (commander's parsed flags). */
+export interface SelectionFlags {
+  model?: string;
+  param?: string[];
+  strategy?: string[];
+  scenario?: string[];
+  invariant?: string[];
+}
+
+/** The search limits shared by verify, compare and init. */
+export interface LimitFlags {
+  maxStates?: number;
+  maxDepth?: number;
+  timeLimit?: number;
 }

@@ -13,18 +13,13 @@ import { viewTrace } from '../report/trace-view.js';
 import { EXIT } from './errors.js';
 import { fmtInt, fmtSeconds, table } from './format.js';
 import { interrupted } from './interrupt.js';
-import { collect, positiveInt, positiveNumber } from './options.js';
+import { collect, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
 import { traceJson } from './output-json.js';
 import { plan, type PlannedRun } from './plan.js';
 import { buildModel, checksFor } from './run.js';
 import { VERSION } from './version.js';
 
-interface SimulateFlags {
-  model?: string;
-  param?: string[];
-  strategy?: string[];
-  scenario?: string[];
-  invariant?: string[];
+interface SimulateFlags extends SelectionFlags {
   seed: number;
   runs: number;
   maxSteps: number;

@@ -1,8 +1,8 @@
 // Breadth-first explicit-state search over packed vectors.
 //
-// Level by level: the current level's vectors sit in one buffer, successors
-// are computed into a scratch vector, fingerprinted, and appended to the next
-// level when new. Per state only a parent index and an action number are
+// Level by level: the current level's vectors sit bit-packed in one buffer
+// (packer.ts), successors are computed into a scratch vector, fingerprinted,
+// and appended to the next level when new. Per state only a parent index and an action number are
 // kept, so the first violation found for each invariant is a shortest one and
 // its trace is rebuilt by replay (trace.ts). The hot loop allocates nothing.
 // A level is always finished before stopping for `all-violated` or

@@ -4,8 +4,8 @@
 // shared driver code never sees them.
 
 import { FILE_NONE, Lo_bound, Lo_rundown, Lo_unbound, LO_STATE_NAMES, isFileSlot } from '../encoding.js';
-import { DEV, FILE, type Machine } from '../machine.js';
-import type { Fn, Program } from '../program.js';
+import { DEV, FILE, REG, type Machine } from '../machine.js';
+import type { Fn, Program, Ref } from '../program.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 
@@ -111,6 +111,46 @@ export function loReleaseByOpeners(p: Program, teardown: Fn): Fn {
     },
   });
   return f;
+}
+
+/**
+ * loop_clr_fd's sole-opener check of states (b) and (c), whatever locks
+ * surround it: `read` checks st == Lo_bound (else to `err`) and reads
+ * disk_openers into the frame register (unlocked: it can be stale by the next
+ * step); `decide` sets AUTOCLEAR and goes to `autoclear` if it read more than
+ * one opener, else sets Lo_rundown and goes to `rundown`.
+ */
+export function openersCheck(clr: Fn, to: { readonly err: Ref; readonly autoclear: Ref; readonly rundown: Ref }): void {
+  clr.step('read', {
+    text: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      const st = s[m.st[i]];
+      return st === Lo_bound
+        ? `st(${m.dn(s[fr + DEV])}) == Lo_bound; read disk_openers(${m.dn(s[fr + DEV])}) == ${s[m.op[i]]}`
+        : `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
+    },
+    run: (m, d, _t, fr) => {
+      const i = x(d, fr);
+      if (d[m.st[i]] !== Lo_bound) return m.go(d, fr, to.err);
+      d[fr + REG] = d[m.op[i]];
+      return m.next(d, fr);
+    },
+  });
+  clr.step('decide', {
+    text: (m, s, _t, fr) =>
+      s[fr + REG] > 1
+        ? `openers ${s[fr + REG]} > 1: AUTOCLEAR(${m.dn(s[fr + DEV])}) := 1`
+        : `openers == ${s[fr + REG]}: st(${m.dn(s[fr + DEV])}) := Lo_rundown`,
+    run: (m, d, _t, fr) => {
+      const i = x(d, fr);
+      if (d[fr + REG] > 1) {
+        d[m.ac[i]] = 1;
+        return m.go(d, fr, to.autoclear);
+      }
+      d[m.st[i]] = Lo_rundown;
+      return m.go(d, fr, to.rundown);
+    },
+  });
 }
 
 export { x as frameDevice };

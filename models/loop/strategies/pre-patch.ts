@@ -6,10 +6,10 @@
 // __loop_clr_fd starts with the loop_validate_mutex flush and the
 // BUG_ON(lo_state != Lo_rundown) check. No ->open.
 
-import { Lo_bound, Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
-import { DEV, REG } from '../machine.js';
+import { Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
+import { DEV } from '../machine.js';
 import type { Program } from '../program.js';
-import { frameDevice as x, loReleaseByOpeners, teardownTail } from './common.js';
+import { frameDevice as x, loReleaseByOpeners, openersCheck, teardownTail } from './common.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const prePatch: Strategy = {
@@ -65,36 +65,7 @@ export const prePatch: Strategy = {
       text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
       run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
     });
-    clr.step('read', {
-      text: (m, s, _t, fr) => {
-        const i = x(s, fr);
-        const st = s[m.st[i]];
-        return st === Lo_bound
-          ? `st(${m.dn(s[fr + DEV])}) == Lo_bound; read disk_openers(${m.dn(s[fr + DEV])}) == ${s[m.op[i]]}`
-          : `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
-      },
-      run: (m, d, _t, fr) => {
-        const i = x(d, fr);
-        if (d[m.st[i]] !== Lo_bound) return m.go(d, fr, err);
-        d[fr + REG] = d[m.op[i]];
-        return m.next(d, fr);
-      },
-    });
-    clr.step('decide', {
-      text: (m, s, _t, fr) =>
-        s[fr + REG] > 1
-          ? `openers ${s[fr + REG]} > 1: AUTOCLEAR(${m.dn(s[fr + DEV])}) := 1`
-          : `openers == ${s[fr + REG]}: st(${m.dn(s[fr + DEV])}) := Lo_rundown`,
-      run: (m, d, _t, fr) => {
-        const i = x(d, fr);
-        if (d[fr + REG] > 1) {
-          d[m.ac[i]] = 1;
-          return m.go(d, fr, rel);
-        }
-        d[m.st[i]] = Lo_rundown;
-        return m.go(d, fr, relClr);
-      },
-    });
+    openersCheck(clr, { err, autoclear: rel, rundown: relClr });
     clr.step('rel_lm', {
       text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
       run: (m, d, t, fr) => {

@@ -1,15 +1,18 @@
 // Parallel breadth-first search on worker threads, with results identical to
 // the sequential engine for any number of workers.
 //
-// Each level runs in two phases. Expand: worker w takes a contiguous range of
-// the level, computes successors, drops those already in some visited table
-// or already produced by itself this level, and bins the rest by owner
+// Each level runs in three phases. Expand: worker w takes a contiguous range
+// of the level, computes successors, drops those already in some visited
+// table or already produced by itself this level, and bins the rest by owner
 // (fingerprint high word mod workers). Insert: each owner adds its bins in
 // expander order to its own table; since ranges are contiguous, that order is
 // the key order (parent index, action) in which the sequential search would
-// meet them, so the same duplicate wins. The coordinator then merges the
-// owners' new states by key, which assigns exactly the sequential state ids,
-// parents and actions: the same states, verdicts and shortest traces.
+// meet them, so the same duplicate wins. The coordinator merges the owners'
+// new keys, which assigns exactly the sequential state ids, parents and
+// actions. Write: owners recompute their new states into the next level at
+// the merged positions and check the invariants there. Hence the same
+// states, verdicts and shortest traces. Small searches never get this far:
+// they run sequentially in one worker first (see PROBE_STATES).
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';

@@ -1,8 +1,9 @@
 // A search worker thread, reused across searches. For each search (`init`)
 // it builds its own copy of the model from the recipe and owns one partition
 // of the visited set (fingerprints whose high word maps to its index); on
-// request it expands a range of a BFS level or inserts the candidates other
-// workers found for its partition.
+// request it expands a range of a BFS level, inserts the candidates other
+// workers found for its partition, or writes its new states into the next
+// level. With one worker it runs the whole sequential search instead.
 
 import { parentPort } from 'node:worker_threads';
 import { ExactSet, type VisitedSet } from '../exact-set.js';
