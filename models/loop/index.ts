@@ -5,6 +5,8 @@
 import type { ModelFamily } from '../../src/engine/catalog.js';
 import type { Model } from '../../src/engine/model.js';
 import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
+import { SYSCALLS_RETURN } from '../../specs/loop/syscalls-return.js';
+import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from '../../src/engine/properties.js';
 import { buildLoopModel } from './model.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { STRATEGIES } from './strategies/index.js';
@@ -23,7 +25,11 @@ export const loopFamily: ModelFamily = {
   strategies: STRATEGIES.map((s) => ({ name: s.name, description: s.description })),
   scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
   defaultScenarios: SCENARIOS.filter((s) => s.scripted).map((s) => s.name),
-  invariants: LOOP_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+  invariants: [
+    ...LOOP_INVARIANTS.map((i) => ({ name: i.name, description: i.description })),
+    SYSCALLS_RETURN,
+    { name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION },
+  ],
   build(opts): Model {
     const sname = opts.strategy ?? STRATEGIES[0].name;
     const strategy = STRATEGIES.find((s) => s.name === sname);

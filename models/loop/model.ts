@@ -11,6 +11,7 @@ import type { ActionLabel, Model } from '../../src/engine/model.js';
 import type { SymmetryGroup } from '../../src/engine/symmetry.js';
 import type { StateView } from '../../src/engine/state-view.js';
 import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
+import { syscallsReturn } from '../../specs/loop/syscalls-return.js';
 import { defineDriver } from './driver/index.js';
 import { callName } from './calls.js';
 import { FILE_REGULAR, Lo_bound, fileCode, devName, threadName } from './encoding.js';
@@ -190,6 +191,9 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     step,
     label,
     invariants: LOOP_INVARIANTS,
+    liveness: [syscallsReturn(T)],
+    // Weak fairness per thread: a thread that can always take a step eventually does.
+    fairness: { groups: Array.from({ length: T }, (_, t) => threadName(t)), groupOf: (a) => (a / Bmax) | 0 },
     isTerminal(s: StateView): boolean {
       for (let t = 0; t < T; t++) {
         if (s.at(m.done[t]) !== target[t] || s.at(m.cur[t]) !== 0) return false;

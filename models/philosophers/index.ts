@@ -13,6 +13,13 @@ import type { ModelFamily } from '../../src/engine/catalog.js';
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
 import type { ActionLabel, Invariant, Model } from '../../src/engine/model.js';
 import type { StateView } from '../../src/engine/state-view.js';
+import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from '../../src/engine/properties.js';
+import { DEADLOCK } from '../../src/engine/result.js';
+
+const HUNGRY_EATS = {
+  name: 'hungry-eats',
+  description: 'under weak fairness of every philosopher, every hungry philosopher eventually eats (fails: starvation)',
+} as const;
 
 const PC_NAMES = ['thinking', 'hungry', 'has-first', 'eating'] as const;
 const ACTIONS = ['get-hungry', 'take-first', 'take-second', 'release'] as const;
@@ -88,6 +95,15 @@ export function buildPhilosophers(n: number, m: number, lefty = false): Model {
       return { thread: `P${i}`, action: ACTIONS[k], ...(fork >= 0 ? { params: { fork } } : {}) };
     },
     invariants: [bothForks],
+    liveness: [
+      {
+        ...HUNGRY_EATS,
+        obligations: n,
+        obligationName: (i) => `P${i}`,
+        pending: (s, i) => s.at(PC + i) === 1 || s.at(PC + i) === 2,
+      },
+    ],
+    fairness: { groups: Array.from({ length: n }, (_, i) => `P${i}`), groupOf: (a) => a >>> 2 },
     held(s: StateView) {
       const out: Record<string, string[]> = {};
       for (let i = 0; i < n; i++) {
@@ -110,6 +126,12 @@ export const philosophersFamily: ModelFamily = {
   ],
   strategies: [],
   scenarios: [],
-  invariants: [{ name: 'eating-holds-forks', description: 'every eating philosopher holds both of its forks' }],
+  invariants: [
+    { name: 'eating-holds-forks', description: 'every eating philosopher holds both of its forks' },
+    HUNGRY_EATS,
+    { name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION },
+  ],
+  // The benchmark's runs: the graph analyses are asked for by name.
+  defaultInvariants: ['eating-holds-forks', DEADLOCK],
   build: (opts) => buildPhilosophers(opts.params.N, opts.params.M, opts.params.lefty === 1),
 };

@@ -5,6 +5,7 @@
 //   <file>: <json path>: <problem>
 // so main.ts prints `loopcheck: error: ...` and exits 2 before any search.
 
+import { modelProperties } from '../engine/properties.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
@@ -244,7 +245,7 @@ function checkRun(raw: RawRun, index: number, globalLimits: RawLimits | undefine
   const searches: ConfigSearch[] = planned.map((p) => {
     let offered: string[];
     try {
-      offered = [...buildModel(p).invariants.map((i) => i.name), DEADLOCK];
+      offered = modelProperties(buildModel(p)).map((i) => i.name);
     } catch (e) {
       throw e instanceof UsageError ? new ConfigProblem(at, e.message) : e;
     }

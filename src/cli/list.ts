@@ -22,7 +22,12 @@ export function renderList(c: ChalkInstance, families: readonly ModelFamily[] = 
     section('strategies', f.strategies);
     const defaults = new Set(f.defaultScenarios ?? f.scenarios.map((s) => s.name));
     section('scenarios', f.scenarios, (n) => (defaults.has(n) ? '' : c.dim(' (not run by default)')));
-    section('invariants', [...f.invariants, { name: 'deadlock', description: 'no state other than a terminal one lacks an enabled action (engine check)' }]);
+    const checked = new Set(f.defaultInvariants ?? [...f.invariants.map((i) => i.name), 'deadlock']);
+    section(
+      'invariants',
+      [...f.invariants, { name: 'deadlock', description: 'no state other than a terminal one lacks an enabled action (engine check)' }],
+      (n) => (checked.has(n) ? '' : c.dim(' (not checked by default)')),
+    );
     out.push('');
   }
   return out.join('\n').trimEnd();
@@ -37,5 +42,6 @@ export function listJson(families: readonly ModelFamily[] = FAMILIES) {
     scenarios: f.scenarios,
     defaultScenarios: f.defaultScenarios ?? f.scenarios.map((s) => s.name),
     invariants: f.invariants,
+    defaultInvariants: f.defaultInvariants ?? [...f.invariants.map((i) => i.name), 'deadlock'],
   }));
 }

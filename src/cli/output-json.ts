@@ -51,6 +51,9 @@ export function resultsJson(runs: readonly CompletedRun[]) {
           symmetryReduced: result.stats.symmetry,
         },
         trace: o.trace ? traceJson(model, o.trace) : null,
+        ...(o.trace?.loop !== undefined ? { loop: o.trace.loop } : {}),
+        ...(o.detail ? { detail: o.detail } : {}),
+        ...(o.related ? { related: o.related.map((x) => ({ title: x.title, trace: traceJson(model, x.trace) })) } : {}),
       })),
     ),
   };

@@ -67,7 +67,12 @@ export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fu
       if (!o.trace) continue;
       out.push('');
       out.push(c.bold(`== ${runName(r)} ==`));
-      out.push(renderTraceText(viewTrace(r.model, o.trace, o.invariant, o.description), c, fullStates));
+      out.push(renderTraceText(viewTrace(r.model, o.trace, o.invariant, o.description, o.detail), c, fullStates));
+      for (const rel of o.related ?? []) {
+        out.push('');
+        out.push(c.bold(`== ${runName(r)}: ${o.invariant}, next edge of the cycle ==`));
+        out.push(renderTraceText(viewTrace(r.model, rel.trace, o.invariant, o.description, rel.title), c, fullStates));
+      }
     }
   }
   return out.join('\n');

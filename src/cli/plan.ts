@@ -92,7 +92,7 @@ export function plan(input: PlanInput): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (const strategy of strategies) {
     for (const scenario of scenarios) {
-      runs.push({ family, strategy, scenario, params, invariants: input.invariants });
+      runs.push({ family, strategy, scenario, params, invariants: input.invariants ?? family.defaultInvariants });
     }
   }
   return runs;

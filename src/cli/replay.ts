@@ -35,7 +35,12 @@ export async function replayCmd(file: string, flags: ReplayFlags): Promise<numbe
     return EXIT.violation;
   }
   const k = o.trace.steps.length - 1;
-  const what = o.invariant === 'deadlock' ? 'ends in a deadlock' : `violates ${o.invariant}`;
+  const what =
+    o.invariant === 'deadlock'
+      ? 'ends in a deadlock'
+      : o.trace.loop !== undefined
+        ? `is a fair lasso (loop back to state ${o.trace.loop}) violating ${o.invariant}`
+        : `violates ${o.invariant}`;
   process.stdout.write(`${c.green.bold('OK')} ${file} replays ${k} step${k === 1 ? '' : 's'} on ${loaded.model.name} and ${what}: ${o.description}\n`);
   if (flags.print) {
     process.stdout.write('\n' + renderTraceText(viewTrace(loaded.model, o.trace, o.invariant, o.description), c, flags.fullStates) + '\n');

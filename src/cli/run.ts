@@ -9,6 +9,8 @@ import { registeredRecipe } from './recipe.js';
 import { FAMILIES } from './registry.js';
 import { interrupted } from './interrupt.js';
 import { replayTrace } from '../export/replay.js';
+import { withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
+import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
 import { EXIT, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
@@ -47,12 +49,19 @@ export function buildModel(run: PlannedRun): Model {
 
 /**
  * What a run checks on its model: the selected invariants the model offers
- * (all when none were named) and whether deadlock was selected.
+ * (all when none were named), whether deadlock was selected, and the
+ * liveness properties and lock-order analysis to run after the search.
  */
-export function checksFor(run: PlannedRun, model: Model): { invariants?: string[]; checkDeadlock: boolean } {
-  if (!run.invariants) return { checkDeadlock: true };
+export function checksFor(run: PlannedRun, model: Model): { invariants?: string[]; checkDeadlock: boolean } & AnalysisRequest {
+  const live = model.liveness ?? [];
+  if (!run.invariants) return { checkDeadlock: true, liveness: live, lockOrder: !!model.held };
   const offered = new Set(model.invariants.map((i) => i.name));
-  return { invariants: run.invariants.filter((i) => offered.has(i)), checkDeadlock: run.invariants.includes(DEADLOCK) };
+  return {
+    invariants: run.invariants.filter((i) => offered.has(i)),
+    checkDeadlock: run.invariants.includes(DEADLOCK),
+    liveness: live.filter((p) => run.invariants!.includes(p.name)),
+    lockOrder: !!model.held && run.invariants.includes(LOCK_ORDER),
+  };
 }
 
 /** Runs one planned search. Async so the search can move to worker threads. */
@@ -63,7 +72,7 @@ export async function executeRun(
   pool?: SearchPool,
 ): Promise<CompletedRun> {
   const model = buildModel(run);
-  const { invariants, checkDeadlock } = checksFor(run, model);
+  const { invariants, checkDeadlock, ...analyses } = checksFor(run, model);
   const opts = {
     invariants,
     checkDeadlock,
@@ -81,7 +90,7 @@ export async function executeRun(
   // (a test fixture) is searched on this thread.
   const registered = FAMILIES.includes(run.family);
   const workers = registered ? (pool ?? limits.workers ?? 1) : 1;
-  const result =
+  const safety =
     typeof workers !== 'number' || workers > 1
       ? await exploreParallel(
           model,
@@ -90,6 +99,7 @@ export async function executeRun(
           opts,
         )
       : explore(model, opts);
+  const result = withAnalyses(model, safety, analyses, opts);
   validateTraces(run, result);
   return { run, model, result };
 }
@@ -131,9 +141,11 @@ function validateTraces(run: PlannedRun, result: ExploreResult): void {
   const fresh = buildModel(run);
   for (const o of result.outcomes) {
     if (!o.trace) continue;
-    const r = replayTrace(fresh, o.trace, o.invariant, o.description);
-    if (!r.ok) {
-      throw new Error(`the counterexample for ${o.invariant} in ${fresh.name} does not replay (step ${r.step}: ${r.reason})`);
+    for (const t of [o.trace, ...(o.related ?? []).map((x) => x.trace)]) {
+      const r = replayTrace(fresh, t, o.invariant, o.description);
+      if (!r.ok) {
+        throw new Error(`the counterexample for ${o.invariant} in ${fresh.name} does not replay (step ${r.step}: ${r.reason})`);
+      }
     }
   }
 }

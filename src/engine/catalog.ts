@@ -31,7 +31,9 @@ export interface ModelFamily extends Named {
   readonly scenarios: readonly Named[];
   /** Scenarios `verify` runs when none is named (default: all). */
   readonly defaultScenarios?: readonly string[];
-  /** Every invariant any model of the family can offer. */
+  /** Every property (invariant, liveness, lock-order) any model of the family can offer; `deadlock` is implied. */
   readonly invariants: readonly Named[];
+  /** Properties `verify` checks when none is named (default: all the model offers). */
+  readonly defaultInvariants?: readonly string[];
   build(opts: BuildOptions): Model;
 }

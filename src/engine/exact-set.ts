@@ -97,16 +97,27 @@ export class ExactSet implements VisitedSet {
   }
 
   has(lo: number, hi: number, words: Uint32Array, off: number): boolean {
+    return this.indexOf(lo, hi, words, off) >= 0;
+  }
+
+  /** The insertion index (0, 1, ... in the order of add) of a stored vector, or -1. */
+  indexOf(lo: number, hi: number, words: Uint32Array, off: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
       const j = i * SLOT;
       const e = slots[j + 2];
-      if (e === 0) return false;
-      if (slots[j] === lo && slots[j + 1] === hi && this.same(e - 1, words, off)) return true;
+      if (e === 0) return -1;
+      if (slots[j] === lo && slots[j + 1] === hi && this.same(e - 1, words, off)) return e - 1;
       i = (i + 1) & mask;
     }
+  }
+
+  /** Copy the vector stored at insertion index `id` into out[off ..]. */
+  read(id: number, out: Uint32Array, off = 0): void {
+    const base = id * this.nWords;
+    for (let w = 0; w < this.nWords; w++) out[off + w] = this.arena[base + w];
   }
 
   clear(): void {

@@ -30,6 +30,33 @@ export interface Invariant {
   holds(s: StateView): boolean;
 }
 
+/**
+ * A liveness property of the "every started thing eventually finishes" kind:
+ * for each obligation k (say, thread k), always (pending(k) implies
+ * eventually not pending(k)). Checked over the whole state graph under the
+ * model's fairness (liveness.ts); a violation is a lasso.
+ */
+export interface LivenessProperty {
+  readonly name: string;
+  readonly description: string;
+  /** How many obligations there are (at most 32), e.g. one per thread. */
+  readonly obligations: number;
+  /** Who owes obligation k, e.g. the thread's name. */
+  obligationName(k: number): string;
+  /** Whether obligation k is outstanding in state s (e.g. thread k is inside a system call). */
+  pending(s: StateView, k: number): boolean;
+}
+
+/**
+ * Weak fairness: each group (say, one thread's actions) that stays enabled
+ * forever is eventually taken. Actions whose group is -1 are not fair.
+ */
+export interface Fairness {
+  /** Group names, at most 32. */
+  readonly groups: readonly string[];
+  groupOf(action: number): number;
+}
+
 export interface Model {
   readonly name: string;
   readonly layout: Layout;
@@ -58,6 +85,10 @@ export interface Model {
    * members maps transitions to transitions and preserves every invariant.
    */
   readonly symmetry?: readonly SymmetryGroup[];
+  /** Liveness properties the model offers (checked only over the full, unreduced graph). */
+  readonly liveness?: readonly LivenessProperty[];
+  /** Weak fairness assumed by liveness checks (none when absent). */
+  readonly fairness?: Fairness;
   /** For traces: resources (locks) each actor holds in a state, by actor name. */
   held?(s: StateView): Readonly<Record<string, readonly string[]>>;
 }

@@ -79,9 +79,16 @@ export interface TraceStep {
   readonly state: Uint8Array;
 }
 
-/** A path from an initial state; steps[0] is the initial state (label null). */
+/**
+ * A path from an initial state; steps[0] is the initial state (label null).
+ * A lasso (a liveness counterexample) also has `loop`: the run goes on
+ * forever by repeating steps loop+1 .. last, because the last state equals
+ * steps[loop].state; loop = last index means the last state stutters (no
+ * step is enabled).
+ */
 export interface Trace {
   readonly steps: readonly TraceStep[];
+  readonly loop?: number;
 }
 
 export interface InvariantOutcome {
@@ -90,6 +97,10 @@ export interface InvariantOutcome {
   readonly verdict: Verdict;
   /** Shortest counterexample when violated. */
   readonly trace: Trace | null;
+  /** One line saying more about a violation (e.g. who waits forever in a lasso). */
+  readonly detail?: string;
+  /** Further traces behind the same violation (the other edges of a lock-order cycle). */
+  readonly related?: readonly { readonly title: string; readonly trace: Trace }[];
 }
 
 export interface ExploreResult {

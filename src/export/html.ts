@@ -205,8 +205,9 @@ const SCRIPT = `
       det.appendChild(groupTable(k)); diff.appendChild(det);
     }
     if (k === D.violationAt) {
-      diff.appendChild(el('p', { 'class': 'banner violation' }, 'This state violates ' + D.invariant + ': ' + D.description));
+      diff.appendChild(el('p', { 'class': 'banner violation' }, D.ending ? 'The run goes on forever: ' + D.ending : 'This state violates ' + D.invariant + ': ' + D.description));
     }
+    if (D.ending && k === D.loop && k !== D.violationAt) diff.appendChild(el('p', { 'class': 'banner' }, '↻ The loop starts in this state.'));
   }
   function select(k) {
     k = Math.max(0, Math.min(N, k | 0));
@@ -214,7 +215,7 @@ const SCRIPT = `
     current = k;
     cellsByStep[k].forEach(function (c) { c.classList.add('cur'); });
     slider.value = String(k);
-    label.textContent = 'step ' + k + ' / ' + N + (k === D.violationAt ? ' (violation)' : '');
+    label.textContent = 'step ' + k + ' / ' + N + (k === D.violationAt ? (D.ending ? ' (loop closes)' : ' (violation)') : D.ending && k === D.loop ? ' (loop start)' : '');
     render(k);
     var first = cellsByStep[k][0];
     if (first && first.scrollIntoView) first.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -248,9 +249,9 @@ export function toHtml(d: TraceData): string {
 <style>${CSS}</style>
 </head>
 <body>
-<h1>Counterexample: ${escapeHtml(what)} after ${d.steps.length} step${d.steps.length === 1 ? '' : 's'}</h1>
+<h1>${d.ending ? 'Lasso' : 'Counterexample'}: ${escapeHtml(what)} after ${d.steps.length} step${d.steps.length === 1 ? '' : 's'}</h1>
 <p class="sub">run <b>${escapeHtml(run)}</b> · model ${escapeHtml(d.family)} (${escapeHtml(d.instance)})${params ? ` · ${escapeHtml(params)}` : ''}</p>
-<p class="banner"><b>${escapeHtml(d.invariant)}</b>: ${escapeHtml(d.description)} — broken at step ${d.violationAt}.</p>
+<p class="banner"><b>${escapeHtml(d.invariant)}</b>: ${escapeHtml(d.description)} — ${d.ending ? `an infinite run: ${escapeHtml(d.ending)}` : `broken at step ${d.violationAt}`}.</p>
 <div class="controls">
 <button id="prev" type="button" aria-label="previous step">◀</button>
 <input id="slider" type="range" min="0" max="${d.steps.length}" value="0" step="1" aria-label="step">

@@ -48,7 +48,12 @@ export function toItf(ctx: TraceContext): Record<string, unknown> {
   const vars = varNames(groups);
   const hasHeld = ctx.model.held !== undefined;
   const status = ctx.invariant === 'deadlock' ? 'deadlock' : 'violation';
-  const states = ctx.trace.steps.map((s, k) => {
+  // ITF's `loop`: the last state listed is followed by states[loop]. Our lasso
+  // repeats its loop state as the last step, so that duplicate is left out
+  // (a stuttering end keeps its last state and loops on it).
+  const lasso = ctx.trace.loop;
+  const shown = lasso !== undefined && lasso < ctx.trace.steps.length - 1 ? ctx.trace.steps.slice(0, -1) : ctx.trace.steps;
+  const states = shown.map((s, k) => {
     const st: Record<string, unknown> = {};
     const label = s.label;
     st['#meta'] = {
@@ -56,7 +61,8 @@ export function toItf(ctx: TraceContext): Record<string, unknown> {
       ...(label
         ? { thread: label.thread, action: label.action, ...(label.step ? { step: label.step } : {}), ...(label.params ? { params: label.params } : {}) }
         : { action: 'init' }),
-      ...(k === d.violationAt ? { violates: ctx.invariant } : {}),
+      ...(k === d.violationAt && lasso === undefined ? { violates: ctx.invariant } : {}),
+      ...(lasso !== undefined && k === lasso ? { 'loop-start': true } : {}),
     };
     for (const g of groups) st[vars.get(g)!] = {};
     layout.fields.forEach((f, i) => {
@@ -86,5 +92,6 @@ export function toItf(ctx: TraceContext): Record<string, unknown> {
     },
     vars: [...groups.map((g) => vars.get(g)!), ...(hasHeld ? ['held'] : [])],
     states,
+    ...(lasso !== undefined ? { loop: lasso } : {}),
   };
 }

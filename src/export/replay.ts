@@ -2,11 +2,13 @@
 // must be one of the model's initial states, every step's action must be
 // enabled and must produce exactly the recorded state, and the last state
 // must violate what the trace claims (for `deadlock`: no action enabled and
-// not terminal). The first disagreement is reported with expected vs actual.
+// not terminal; for a liveness property: a closing, fair lasso, lasso.ts). The first disagreement is reported with expected vs actual.
 
 import type { Model } from '../engine/model.js';
 import { DEADLOCK, type Trace, type TraceStep } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
+import { lassoProblem } from '../engine/lasso.js';
+import { LOCK_ORDER } from '../engine/properties.js';
 import { stepTitle } from '../report/trace-view.js';
 import type { LoadedTrace } from './trace-json.js';
 
@@ -44,6 +46,18 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 function labelText(l: TraceStep['label']): string {
   if (!l) return '';
   return `${l.thread} ${stepTitle({ action: l.action, step: l.step ?? null, params: l.params ?? null })}`;
+}
+
+/** Why the last step of a lock-order witness is not an acquisition under another held resource, or null. */
+function lockStepProblem(model: Model, steps: readonly TraceStep[]): string | null {
+  if (!model.held || steps.length < 2) return 'a lock-order witness ends with a step that acquires a resource while holding another';
+  const before = model.held(new StateView(model.layout, steps[steps.length - 2].state));
+  const after = model.held(new StateView(model.layout, steps[steps.length - 1].state));
+  for (const [actor, now] of Object.entries(after)) {
+    const had = before[actor] ?? [];
+    if (had.length > 0 && now.some((y) => !had.includes(y))) return null;
+  }
+  return 'replays, but its last step acquires nothing while holding another resource';
 }
 
 export function replay(loaded: LoadedTrace): ReplayOutcome {
@@ -119,10 +133,25 @@ export function replayTrace(model: Model, recorded: Trace, invariant: string, de
       return { ok: false, step: last, title: 'last state', reason: 'claims a deadlock, but the model marks the last state terminal', diffs: [] };
     }
   } else {
-    const inv = model.invariants.find((x) => x.name === invariant)!;
+    const live = model.liveness?.find((p) => p.name === invariant);
+    if (live) {
+      const why = lassoProblem(model, steps, recorded.loop, live);
+      if (why) return { ok: false, step: recorded.loop ?? last, title: 'loop', reason: why, diffs: [] };
+      return { ok: true, trace: { steps, loop: recorded.loop }, invariant, description };
+    }
+    if (invariant === LOCK_ORDER) {
+      const why = lockStepProblem(model, steps);
+      if (why) return { ok: false, step: last, title: 'last state', reason: why, diffs: [] };
+      return { ok: true, trace: { steps }, invariant, description };
+    }
+    const inv = model.invariants.find((x) => x.name === invariant);
+    if (!inv) return { ok: false, step: last, title: 'last state', reason: `${model.name} has no invariant ${invariant}`, diffs: [] };
     if (inv.holds(view)) {
       return { ok: false, step: last, title: 'last state', reason: `replays, but the last state does not violate ${invariant}`, diffs: [] };
     }
+  }
+  if (recorded.loop !== undefined) {
+    return { ok: false, step: recorded.loop, title: 'loop', reason: `a loop index belongs only to liveness counterexamples, not to ${invariant}`, diffs: [] };
   }
   return { ok: true, trace: { steps }, invariant, description };
 }

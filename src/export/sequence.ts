@@ -92,9 +92,12 @@ export function buildSequence(d: TraceData): Sequence {
       events.push({ kind: 'change', n: s.n, from: me, to: participant('object', g).id, text: texts.join(', ') });
     }
     if (own.length > 0) events.push({ kind: 'note', n: s.n, on: me, text: own.join(', ') });
+    if (d.loop === s.n && s.n < d.steps.length) events.push({ kind: 'note', n: s.n, on: me, text: `↻ loop starts after step ${s.n}` });
   }
   const last = d.steps.length > 0 ? d.steps[d.steps.length - 1].thread : d.threads[0];
   const on = last !== undefined ? threadOf(last) : participant('object', 'state').id;
-  events.push({ kind: 'violation', n: d.violationAt, on, text: `violates ${d.invariant}: ${d.description}` });
+  const text = d.ending ? `violates ${d.invariant} forever: ${d.ending}` : `violates ${d.invariant}: ${d.description}`;
+  if (d.loop === 0 && d.steps.length > 0) events.unshift({ kind: 'note', n: 0, on: threadOf(d.steps[0].thread), text: '↻ loop starts at the initial state' });
+  events.push({ kind: 'violation', n: d.violationAt, on, text });
   return { participants: [...ids.values()], events };
 }

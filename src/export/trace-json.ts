@@ -6,7 +6,8 @@
 
 import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
-import { DEADLOCK, type Trace, type TraceStep } from '../engine/result.js';
+import type { Trace, TraceStep } from '../engine/result.js';
+import { modelProperties, propertyOf } from '../engine/properties.js';
 import { VERSION } from '../cli/version.js';
 import type { TraceContext } from '../report/trace-data.js';
 
@@ -33,6 +34,8 @@ export interface TraceFile {
   readonly description: string;
   readonly layout: readonly { name: string; domain: number; values?: readonly string[]; group?: string }[];
   readonly steps: readonly TraceFileStep[];
+  /** Liveness counterexamples only: the run repeats steps loop+1 .. last forever (see Trace.loop). */
+  readonly loop?: number;
 }
 
 export function toTraceFile(ctx: TraceContext): TraceFile {
@@ -60,6 +63,7 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
       label: s.label,
       state: Object.fromEntries(layout.fields.map((f, k) => [f.name, s.state[k]])),
     })),
+    ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
   };
 }
 
@@ -146,6 +150,7 @@ export function parseTraceFile(text: string): TraceFile {
     const label = 'label' in s && s.label !== null ? parseLabel(s.label, `steps[${i}].label`) : null;
     return { step: i, action, label, state: state as Record<string, number> };
   });
+  const loop = 'loop' in doc && doc.loop !== undefined ? need(doc, 'loop', isNat, 'a non-negative integer') : undefined;
   return {
     schema: TRACE_SCHEMA,
     tool: 'loopcheck',
@@ -159,6 +164,7 @@ export function parseTraceFile(text: string): TraceFile {
     description,
     layout: Array.isArray(doc.layout) ? (doc.layout as TraceFile['layout']) : [],
     steps,
+    ...(loop !== undefined ? { loop } : {}),
   };
 }
 
@@ -205,9 +211,12 @@ export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): Lo
   } catch (e) {
     throw new TraceFileError(`cannot build model ${family.name}: ${(e as Error).message}`);
   }
-  const inv = model.invariants.find((i) => i.name === file.invariant);
-  if (!inv && file.invariant !== DEADLOCK) {
-    throw new TraceFileError(`unknown invariant '${file.invariant}' for ${model.name} (valid: ${names(model.invariants)}, deadlock)`);
+  const prop = propertyOf(model, file.invariant);
+  if (!prop) {
+    throw new TraceFileError(`unknown invariant '${file.invariant}' for ${model.name} (valid: ${names(modelProperties(model))})`);
+  }
+  if (file.loop !== undefined && file.loop >= file.steps.length) {
+    throw new TraceFileError(`loop ${file.loop} is outside the trace's steps (0..${file.steps.length - 1})`);
   }
   const layout = model.layout;
   const steps: TraceStep[] = file.steps.map((s, i) => {
@@ -228,6 +237,5 @@ export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): Lo
     }
     return { action: s.action, label: i === 0 ? null : s.label, state: vec };
   });
-  const description = inv?.description ?? (file.description || 'some state other than a terminal one has no enabled action');
-  return { file, family, model, recorded: { steps }, description };
+  return { file, family, model, recorded: { steps, ...(file.loop !== undefined ? { loop: file.loop } : {}) }, description: prop.description };
 }

@@ -7,7 +7,7 @@
 import type { Model } from '../engine/model.js';
 import { DEADLOCK, type Trace } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
-import { stepTitle, type FieldChange } from './trace-view.js';
+import { lassoEnding, stepTitle, type FieldChange } from './trace-view.js';
 
 /** Where a trace came from: enough to rebuild the model through the registry. */
 export interface TraceOrigin {
@@ -69,6 +69,10 @@ export interface TraceData {
   readonly timelines: readonly number[];
   /** The state number in which the invariant is violated (the last one). */
   readonly violationAt: number;
+  /** Lassos only: the state the last step returns to (Trace.loop). */
+  readonly loop?: number;
+  /** How the run goes on forever after the last step (lassos only). */
+  readonly ending?: string;
 }
 
 /** A short name for what a run checked: `strategy / scenario` or the model name. */
@@ -159,6 +163,7 @@ export function traceData(ctx: TraceContext): TraceData {
     steps,
     timelines: timelineFields(ctx, new Set(locks)),
     violationAt: trace.steps.length - 1,
+    ...(trace.loop !== undefined ? { loop: trace.loop, ending: lassoEnding({ loop: trace.loop, steps }) ?? '' } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
 // fullStates every state follows in full.
 
 import type { FieldGroup, TraceView } from './trace-view.js';
-import { heldText, stepTitle } from './trace-view.js';
+import { heldText, lassoEnding, stepTitle } from './trace-view.js';
 
 /** Table-cell safe text: pipes escaped, no line breaks. */
 function cell(s: string): string {
@@ -36,8 +36,9 @@ export interface MarkdownHeader {
 export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullStates = false): string {
   const n = tv.steps.length;
   const out: string[] = [];
+  const ending = lassoEnding(tv);
   const what = tv.invariant === 'deadlock' ? 'deadlock' : `\`${tv.invariant}\` violated`;
-  out.push(`### Counterexample: ${what} after ${n} step${n === 1 ? '' : 's'}`);
+  out.push(ending ? `### Lasso: \`${tv.invariant}\` violated by an infinite run (${n} step${n === 1 ? '' : 's'}, then ${tv.loop === n ? 'stuttering' : `a loop back to state ${tv.loop}`})` : `### Counterexample: ${what} after ${n} step${n === 1 ? '' : 's'}`);
   out.push('');
   const meta = [`**run:** ${cell(header.run)}`];
   if (header.model) meta.push(`**model:** ${cell(header.model)}`);
@@ -48,6 +49,10 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
   out.push('');
   out.push(`> **${cell(tv.invariant)}**: ${cell(tv.description)}`);
   out.push('');
+  if (tv.detail) {
+    out.push(`${cell(tv.detail)}.`);
+    out.push('');
+  }
   out.push('**Initial state (step 0)**');
   out.push('');
   out.push(...groupRows(tv.initial));
@@ -57,8 +62,12 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
   }
   out.push('');
   if (n === 0) {
-    out.push(`**The initial state itself violates \`${tv.invariant}\`.**`);
+    out.push(ending ? `**${cell(ending)}.**` : `**The initial state itself violates \`${tv.invariant}\`.**`);
     return out.join('\n') + '\n';
+  }
+  if (ending && tv.loop === 0) {
+    out.push('_↻ The loop starts at the initial state._');
+    out.push('');
   }
   out.push('| step | thread | function: step | locks held after | changed (old → new) |');
   out.push('|---:|---|---|---|---|');
@@ -66,7 +75,9 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
     const last = s.n === n;
     const changes = s.changes.length > 0 ? s.changes.map((ch) => `${code(ch.field)}: ${cell(ch.from)} → ${cell(ch.to)}`).join('<br>') : '_(no field changed)_';
     const num = last ? `**${s.n}** ⚠` : String(s.n);
-    const title = code(stepTitle(s)) + (last ? ` **← violates \`${cell(tv.invariant)}\`**` : '');
+    const loopStart = ending && s.n === tv.loop && !last ? ' _↻ loop starts after this step_' : '';
+    const end = ending ? ` **← ${cell(ending)}**` : ` **← violates \`${cell(tv.invariant)}\`**`;
+    const title = code(stepTitle(s)) + loopStart + (last ? end : '');
     out.push(`| ${num} | ${cell(s.thread)} | ${title} | ${cell(heldText(s.held))} | ${changes} |`);
   }
   if (fullStates) {

@@ -1,10 +1,11 @@
 // The human trace for a terminal: the initial state in full, grouped by
 // object, then each step with its actor, kernel function and step, the locks
 // held afterwards and only the fields that changed (old → new). The last
-// step, where the invariant breaks, is marked.
+// step, where the invariant breaks, is marked; for a lasso, the state the
+// loop returns to and how the run goes on forever.
 
 import type { ChalkInstance } from 'chalk';
-import { heldText, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
+import { heldText, lassoEnding, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
 
 function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: string): string[] {
   return groups.map((g) => `${indent}${c.bold(g.group)}: ${g.fields.map((f) => `${f.field}=${f.value}`).join('  ')}`);
@@ -13,13 +14,17 @@ function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: str
 export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = false): string {
   const out: string[] = [];
   const last = tv.steps.length;
-  out.push(c.bold(`Counterexample for ${c.red(tv.invariant)}`) + ` (${last} step${last === 1 ? '' : 's'})`);
+  const ending = lassoEnding(tv);
+  const kind = ending ? 'Lasso (infinite run)' : 'Counterexample';
+  out.push(c.bold(`${kind} for ${c.red(tv.invariant)}`) + ` (${last} step${last === 1 ? '' : 's'})`);
   out.push(`  ${tv.description}`);
-  out.push(`  0  initial state`);
+  if (tv.detail) out.push(`  ${c.yellow(tv.detail)}`);
+  const loopMark = (n: number) => (ending && n === tv.loop ? c.magenta(' ↻ loop starts here') : '');
+  out.push(`  0  initial state${loopMark(0)}`);
   out.push(...groupLines(tv.initial, c, '       '));
   for (const s of tv.steps) {
-    const mark = s.n === last ? c.red(` ◀ violates ${tv.invariant}`) : '';
-    out.push(`  ${String(s.n).padStart(2)} ${c.cyan(s.thread.padEnd(4))} ${stepTitle(s)}${mark}`);
+    const mark = s.n === last ? c.red(ending ? ` ◀ ${ending}` : ` ◀ violates ${tv.invariant}`) : '';
+    out.push(`  ${String(s.n).padStart(2)} ${c.cyan(s.thread.padEnd(4))} ${stepTitle(s)}${s.n === last ? '' : loopMark(s.n)}${mark}`);
     if (fullStates) {
       out.push(...groupLines(s.state, c, '       '));
     } else if (s.changes.length > 0) {
@@ -29,6 +34,6 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
     }
     out.push(`       ${c.dim('locks held: ' + heldText(s.held))}`);
   }
-  if (last === 0) out.push(c.red('  the initial state itself violates ' + tv.invariant));
+  if (last === 0) out.push(c.red(ending ? `  ${ending}` : '  the initial state itself violates ' + tv.invariant));
   return out.join('\n');
 }

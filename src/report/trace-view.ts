@@ -45,6 +45,17 @@ export interface TraceView {
   readonly initial: readonly FieldGroup[];
   readonly initialHeld: Readonly<Record<string, readonly string[]>>;
   readonly steps: readonly StepView[];
+  /** Lassos only: the state the last step returns to (Trace.loop). */
+  readonly loop?: number;
+  /** One line saying more about the violation (InvariantOutcome.detail). */
+  readonly detail?: string;
+}
+
+/** How the run goes on after the last step of a lasso, or null for a finite trace. */
+export function lassoEnding(tv: { readonly loop?: number; readonly steps: readonly unknown[] }): string | null {
+  if (tv.loop === undefined) return null;
+  if (tv.loop === tv.steps.length) return `nothing is enabled: the run stutters in state ${tv.loop} forever`;
+  return `back in state ${tv.loop}: steps ${tv.loop + 1}..${tv.steps.length} repeat forever`;
 }
 
 export function groupState(layout: Layout, vec: Uint8Array): FieldGroup[] {
@@ -66,7 +77,7 @@ function heldBy(model: Model, vec: Uint8Array): Record<string, readonly string[]
   return out;
 }
 
-export function viewTrace(model: Model, trace: Trace, invariant: string, description: string): TraceView {
+export function viewTrace(model: Model, trace: Trace, invariant: string, description: string, detail?: string): TraceView {
   const layout = model.layout;
   const steps: StepView[] = [];
   for (let n = 1; n < trace.steps.length; n++) {
@@ -102,6 +113,8 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     initial: groupState(layout, init),
     initialHeld: heldBy(model, init),
     steps,
+    ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
+    ...(detail ? { detail } : {}),
   };
 }
 

@@ -1,0 +1,65 @@
+// Checks that need more than one state at a time, run after the safety
+// search and reported as further outcome rows of the same result: liveness
+// properties (liveness.ts, over the whole state graph) and the lock-order
+// graph (lock-order.ts). A limit that cuts either short makes the whole
+// result incomplete, as it does for the safety search.
+
+import { checkLiveness } from './liveness.js';
+import { lockOrder } from './lock-order.js';
+import type { LivenessProperty, Model } from './model.js';
+import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from './properties.js';
+import type { ExploreOptions, ExploreResult, InvariantOutcome, StopReason } from './result.js';
+
+export interface AnalysisRequest {
+  readonly liveness: readonly LivenessProperty[];
+  readonly lockOrder: boolean;
+}
+
+type Limits = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop'>;
+
+const limitsOf = (o: ExploreOptions): Limits => ({
+  maxStates: o.maxStates,
+  maxDepth: o.maxDepth,
+  timeLimit: o.timeLimit,
+  maxMemoryBytes: o.maxMemoryBytes,
+  shouldStop: o.shouldStop,
+});
+
+/** `base` with the requested analyses' outcomes appended (base itself when none is requested). */
+export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisRequest, opts: ExploreOptions = {}): ExploreResult {
+  if (req.liveness.length === 0 && !req.lockOrder) return base;
+  const limits = limitsOf(opts);
+  const outcomes: InvariantOutcome[] = [...base.outcomes];
+  const stops: StopReason[] = [];
+  if (req.liveness.length > 0) {
+    const live = checkLiveness(model, req.liveness, limits);
+    outcomes.push(...live.outcomes);
+    if (!live.complete) stops.push(live.stop);
+  }
+  if (req.lockOrder) {
+    const lo = lockOrder(model, limits);
+    if (!lo.search.complete) stops.push(lo.search.stopReason);
+    const complete = lo.search.complete;
+    if (lo.cycle) {
+      const [first, ...rest] = lo.cycle;
+      const title = (e: (typeof lo.cycle)[number]) => `${e.actor} holds ${e.from} while acquiring ${e.to}`;
+      outcomes.push({
+        invariant: LOCK_ORDER,
+        description: LOCK_ORDER_DESCRIPTION,
+        verdict: 'violated',
+        trace: first.witness,
+        detail: `cycle ${[...lo.cycle.map((e) => e.from), first.from].join(' → ')}; this trace: ${title(first)}`,
+        related: rest.map((e) => ({ title: title(e), trace: e.witness })),
+      });
+    } else {
+      outcomes.push({ invariant: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, verdict: complete ? 'holds' : 'incomplete', trace: null });
+    }
+  }
+  const complete = base.complete && stops.length === 0;
+  return {
+    ...base,
+    complete,
+    stopReason: base.complete && stops.length > 0 ? stops[0] : base.stopReason,
+    outcomes,
+  };
+}
