@@ -51,7 +51,7 @@ export function lassoProblem(model: Model, steps: readonly TraceStep[], loop: nu
   const groups = model.fairness?.groups ?? [];
   let satisfied = 0;
   for (let i = loop + 1; i <= last; i++) {
-    const g = model.fairness!.groupOf(steps[i].action);
+    const g = model.fairness ? model.fairness.groupOf(steps[i].action) : -1;
     if (g >= 0) satisfied |= 1 << g;
   }
   const loopStates = loop === last ? [last] : Array.from({ length: last - loop }, (_, j) => loop + j);
