@@ -19,13 +19,13 @@ export interface PropertyInfo {
   readonly kind: PropertyKind;
 }
 
-/** Every property the built model offers, in report order. */
+/** Every property the built model offers (the order of the family's catalogue, deadlock last). */
 export function modelProperties(model: Model): PropertyInfo[] {
   return [
     ...model.invariants.map((i) => ({ name: i.name, description: i.description, kind: 'invariant' as const })),
-    { name: DEADLOCK, description: DEADLOCK_DESCRIPTION, kind: 'deadlock' as const },
     ...(model.liveness ?? []).map((p) => ({ name: p.name, description: p.description, kind: 'liveness' as const })),
     ...(model.held ? [{ name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, kind: 'lock-order' as const }] : []),
+    { name: DEADLOCK, description: DEADLOCK_DESCRIPTION, kind: 'deadlock' as const },
   ];
 }
 

@@ -25,18 +25,24 @@ describe('compare', () => {
     expect(dl.cells.ordered).toMatchObject({ status: 'holds' });
     expect(dl.disagree).toBe(true);
     expect(d.rows.find((r) => r.invariant === 't1-never-done')!.disagree).toBe(false);
+    // The crossed order is also a lock-order cycle (checked by default: the toy model says who holds what).
     expect(d.disagreements).toEqual([
       {
         scenario: 's1',
         invariant: 'deadlock',
         note: 'crossed VIOLATED (2 steps) — trace: loopcheck verify --model toy --param K=1 --strategy crossed --scenario s1 --invariant deadlock; ordered holds',
       },
+      {
+        scenario: 's1',
+        invariant: 'lock-order',
+        note: expect.stringMatching(/^crossed VIOLATED \(2 steps\) — trace: loopcheck verify .* --invariant lock-order; ordered holds$/),
+      },
     ]);
     const text = renderCompare(d, new Chalk({ level: 0 }));
     expect(text).toMatch(/scenario\s+invariant\s+crossed\s+ordered/);
     expect(text).toMatch(/s1\s+deadlock \*\s+VIOLATED \(2 steps\)\s+holds/);
     expect(text).toMatch(/crossed: distinct states, time/);
-    expect(text).toContain('The strategies disagree on 1 row (marked *):');
+    expect(text).toContain('The strategies disagree on 2 rows (marked *):');
   });
 
   it('points at the written trace file with --trace-dir', async () => {

@@ -20,6 +20,7 @@ describe('loop family catalogue', () => {
     expect(loopFamily.defaultScenarios).not.toContain('explore');
     expect(loopFamily.invariants.map((i) => i.name)).toEqual([
       'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'single-teardown', 'walk-safe', 'openers-consistent',
+      'syscalls-return', 'lock-order',
     ]);
     for (const p of loopFamily.params) {
       expect(p.min).toBeLessThanOrEqual(p.default);
