@@ -23,8 +23,14 @@ export const REG = 3;
 /** A per-device field a strategy adds (e.g. lo_refcnt for v5.17). */
 export interface ExtraDeviceField {
   readonly name: string;
-  readonly domain: number;
+  /** A number of values, or `owner`: free or one of the threads (a lock-like field). */
+  readonly domain: number | 'owner';
   readonly values?: readonly string[];
+  /**
+   * Lock-like resource (domain `owner`): the field holds its owner thread + 1,
+   * and traces and the lock-order analysis list it as `<lock>(<device>)`.
+   */
+  readonly lock?: string;
 }
 
 export interface Shape {
@@ -136,7 +142,10 @@ export class Machine {
       this.op.push(add({ name: F.openers(x), domain: shape.maxOpeners + 1, group }));
       this.mnt.push(add({ name: F.mount(x), domain: 4, values: [...MNT_NAMES], group }));
       for (const e of shape.extraDeviceFields) {
-        (this.extra[e.name] ??= []).push(add({ name: `${devName(x)}.${e.name}`, domain: e.domain, values: e.values, group }));
+        const owner = e.domain === 'owner';
+        (this.extra[e.name] ??= []).push(
+          add({ name: `${devName(x)}.${e.name}`, domain: owner ? T + 1 : (e.domain as number), values: owner ? owners(T) : e.values, group: owner ? 'locks' : group }),
+        );
       }
     }
     this.vm = add({ name: F.vm, domain: T + 1, values: owners(T), group: 'locks' });

@@ -160,6 +160,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
   for (let x = 0; x < D; x++) {
     locks.push({ idx: m.lm[x], name: `lo_mutex(${devName(x)})` });
     locks.push({ idx: m.om[x], name: `open_mutex(${devName(x)})` });
+    for (const e of shape.extraDeviceFields) if (e.lock) locks.push({ idx: m.extra[e.name][x], name: `${e.lock}(${devName(x)})` });
   }
 
   // Threads are interchangeable when each runs the same menu on a table of its

@@ -47,6 +47,15 @@ describe('lock order', () => {
     expect(edgesOf('pre-patch', 'stack-independent')).toContain('open_mutex(A) -> lo_mutex(A)');
   });
 
+  it('loop driver: v5.17 freezes the queue under open_mutex (release path) and under lo_mutex (drain), as §1 lists', () => {
+    expect(edgesOf('v5.17', 'udev')).toContain('open_mutex(A) -> queue_freeze(A)');
+    expect(edgesOf('v5.17', 'stack-independent')).toContain('lo_mutex(B) -> queue_freeze(B)');
+    // The freeze is a sink: nothing is acquired while a queue is frozen.
+    expect(edgesOf('v5.17', 'stack-independent').filter((e) => e.startsWith('queue_freeze'))).toEqual([]);
+    // Later trees freeze only outside every lock (or not at all) in the model.
+    for (const s of ['pre-patch', 'post-patch', 'v6.11']) expect(edgesOf(s, 'udev').join()).not.toContain('queue_freeze');
+  });
+
   it('CLI: exit 0 and no cycle for the loop model', () => {
     const r = cli(['lock-order', '--strategy', 'pre-patch', 'post-patch']);
     expect(r.code).toBe(0);

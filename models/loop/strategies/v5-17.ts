@@ -28,10 +28,16 @@
 //   counting nothing, when called from a mount that will find a holder (the
 //   mount state only leaves/returns to `none` under open_mutex, which the
 //   caller holds, so the test is stable until the holder check).
-// * The queue freeze: I/O is one atomic step in the shared model, so nothing
-//   is ever in flight and a freeze has nothing to drain or block; freeze and
-//   unfreeze are steps of their own (for the labels and the locks held
-//   around them) with no effect on the state.
+// * The queue freeze is a lock-like resource, `queue_freeze(dev)` (the
+//   device's `freeze` field holds the freezing thread): freeze takes it and
+//   unfreeze drops it, so traces show it among the locks held and the
+//   lock-order analysis sees the open_mutex → freeze and lo_mutex → freeze
+//   edges of §1. It never blocks anything: I/O is one atomic step in the
+//   shared model, so nothing is in flight to drain, and an I/O step is not
+//   held back while the queue is frozen (it would find the same lo_state
+//   after the unfreeze, as nothing in between changes it). Two freezes of one
+//   device never overlap (teardown freezes only in Lo_rundown, lo_release's
+//   drain only in Lo_bound under lo_mutex), so one owner field suffices.
 
 import { Lo_bound, Lo_deleting, Lo_rundown, Lo_unbound, LO_STATE_NAMES, MNT_NONE, FILE_NONE, isFileSlot } from '../encoding.js';
 import { DEV, FILE, FRAME, PC, REG, type Machine } from '../machine.js';
@@ -57,9 +63,17 @@ export const v5_17: Strategy = {
   codeState: '(a)',
   description:
     'state (a), v5.17: lo_open/lo_release count lo_refcnt under lo_mutex (lo_open refuses only Lo_deleting); loop_clr_fd tests lo_refcnt > 1 under lo_mutex only; __loop_clr_fd flushes loop_validate_mutex, BUG_ONs on lo_state != Lo_rundown and always freezes the queue',
-  extraDeviceFields: [{ name: 'lo_refcnt', domain: REFCNT_DOMAIN, values: REFCNT_VALUES }],
+  extraDeviceFields: [
+    { name: 'lo_refcnt', domain: REFCNT_DOMAIN, values: REFCNT_VALUES },
+    { name: 'freeze', domain: 'owner', lock: 'queue_freeze' },
+  ],
   define(p: Program, m: Machine): StrategyFns {
     const rc = m.extra.lo_refcnt;
+    const fz = m.extra.freeze;
+    const freeze = (mm: Machine, d: Uint8Array, t: number, fr: number): boolean => {
+      if (!mm.acquire(d, fz[x(d, fr)], t)) throw new Error('v5.17: two freezes of one queue overlap (the model assumes they never do)');
+      return mm.next(d, fr);
+    };
     // Set below, once lo_release exists: [entry pc, pc of its decrement step].
     let relFn: Fn | null = null;
     let relDec: Ref | null = null;
@@ -123,7 +137,7 @@ export const v5_17: Strategy = {
     teardown.step('freeze', {
       text: (m, s, _t, fr) =>
         `blk_mq_freeze_queue(${dn(s, fr)}) (always; nothing in flight in the model); destroy_workqueue${s[fr + REG] ? ' (under open_mutex)' : ''}`,
-      run: (m, d, _t, fr) => m.next(d, fr),
+      run: (m, d, t, fr) => freeze(m, d, t, fr),
     });
     teardown.step('detach', {
       text: (m, s, _t, fr) =>
@@ -139,6 +153,7 @@ export const v5_17: Strategy = {
       text: (m, s, _t, fr) => `blk_mq_unfreeze_queue(${dn(s, fr)}); lo_flags := 0`,
       run: (m, d, _t, fr) => {
         const i = x(d, fr);
+        m.release(d, fz[i]);
         d[m.ac[i]] = 0;
         d[m.ro[i]] = 0;
         return m.next(d, fr);
@@ -249,11 +264,14 @@ export const v5_17: Strategy = {
     });
     release.step('freeze', {
       text: (m, s, _t, fr) => `blk_mq_freeze_queue(${dn(s, fr)}) under lo_mutex (nothing in flight in the model)`,
-      run: (m, d, _t, fr) => m.next(d, fr),
+      run: (m, d, t, fr) => freeze(m, d, t, fr),
     });
     release.step('unfreeze', {
       text: (m, s, _t, fr) => `blk_mq_unfreeze_queue(${dn(s, fr)})`,
-      run: (m, d, _t, fr) => m.next(d, fr),
+      run: (m, d, _t, fr) => {
+        m.release(d, fz[x(d, fr)]);
+        return m.next(d, fr);
+      },
     });
     release.step('rel_lm', {
       text: (m, s, _t, fr) => `REL lo_mutex(${dn(s, fr)})`,
