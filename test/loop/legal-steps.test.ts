@@ -8,8 +8,8 @@
 // nest across devices in a release cascade); each such sequence must be a
 // concatenation of complete paths, possibly ending in a path's prefix (a
 // counterexample stops mid-call). A second check replays the locks: a step
-// labelled ACQ/REL X changes exactly that lock, and an ACQ only takes a
-// free lock.
+// labelled ACQ/REL X (or a queue freeze/unfreeze) changes exactly that lock,
+// and an ACQ only takes a free lock.
 
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/engine/model.js';
@@ -336,7 +336,11 @@ function checkLegal(model: Model, strategy: string, devices: number, steps: read
   for (const s of steps) {
     const before = held(model, s.before);
     const after = held(model, s.after);
-    const m = /\b(ACQ|REL) (loop_validate_mutex|lo_mutex\([A-D]\)|open_mutex\([A-D]\))/.exec(s.label.step ?? '');
+    // A queue freeze is lock-like (v5.17): freeze takes queue_freeze(X), unfreeze drops it.
+    const fz = /\bblk_mq_(un)?freeze_queue\(([A-D])\)/.exec(s.label.step ?? '');
+    const m = fz
+      ? ['', fz[1] ? 'REL' : 'ACQ', `queue_freeze(${fz[2]})`]
+      : /\b(ACQ|REL) (loop_validate_mutex|lo_mutex\([A-D]\)|open_mutex\([A-D]\))/.exec(s.label.step ?? '');
     const expected: Record<string, string[]> = {};
     for (const [t, ls] of Object.entries(before)) expected[t] = [...ls];
     if (m) {

@@ -112,7 +112,7 @@ describe('registry', () => {
     expect([v517.codeState, v611.codeState]).toEqual(['(a)', '(d)']);
     expect(v517.description).toMatch(/^state \(a\), v5\.17/);
     expect(v611.description).toMatch(/^state \(d\), v6\.11/);
-    expect(v517.extraDeviceFields?.map((f) => f.name)).toEqual(['lo_refcnt']);
+    expect(v517.extraDeviceFields?.map((f) => f.name)).toEqual(['lo_refcnt', 'freeze']);
   });
 });
 
