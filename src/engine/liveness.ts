@@ -82,11 +82,14 @@ function fairComponentOf(g: StateGraph, inSet: (v: number) => boolean, fairness?
   let counter = 0;
   let best: { members: Uint8Array; entry: number } | null = null;
 
+  // Component of each state, by a stamp per component (no allocation per component).
+  const compOf = new Int32Array(n).fill(-1);
+  let stamp = 0;
   const consider = (comp: number[]): void => {
-    const members = new Uint8Array(n);
+    const id = stamp++;
     let entry = comp[0];
     for (const v of comp) {
-      members[v] = 1;
+      compOf[v] = id;
       if (v < entry) entry = v;
     }
     if (best && entry >= best.entry) return;
@@ -97,13 +100,16 @@ function fairComponentOf(g: StateGraph, inSet: (v: number) => boolean, fairness?
       disabled |= ~g.enabledGroups[u] & all;
       for (let e = g.edgeStart[u]; e < g.edgeStart[u + 1]; e++) {
         const v = g.edgeTo[e];
-        if (v >= n || members[v] === 0) continue;
+        if (v >= n || compOf[v] !== id) continue;
         if (v === u) cyclic = true;
         const grp = groupOf(g.edgeAction[e]);
         if (grp >= 0) taken |= 1 << grp;
       }
     }
-    if (cyclic && ((taken | disabled) & all) >>> 0 === all) best = { members, entry };
+    if (!cyclic || ((taken | disabled) & all) >>> 0 !== all) return;
+    const members = new Uint8Array(n);
+    for (const v of comp) members[v] = 1;
+    best = { members, entry };
   };
 
   for (let root = 0; root < n; root++) {
