@@ -6,7 +6,8 @@
 // so main.ts prints `loopcheck: error: ...` and exits 2 before any search.
 
 import { modelProperties } from '../engine/properties.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { InputTooLarge, readCapped } from '../cli/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
 import type { ModelFamily } from '../engine/catalog.js';
@@ -290,8 +291,9 @@ function checkRun(raw: RawRun, index: number, globalLimits: RawLimits | undefine
 export function loadConfig(file: string, cliLimits: Limits = {}): LoadedConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readCapped(file);
   } catch (e) {
+    if (e instanceof InputTooLarge) throw new UsageError(`${file}: cannot read config (${e.message})`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`);
   }

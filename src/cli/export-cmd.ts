@@ -2,7 +2,7 @@
 // <list>` options of verify and compare, and `loopcheck export <trace.json>`,
 // which re-renders a saved trace (after replaying it) in any format.
 
-import { readFileSync } from 'node:fs';
+import { InputTooLarge, readCapped } from './read-capped.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
@@ -75,13 +75,38 @@ export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
   };
 }
 
-/** Writes every counterexample of the runs; returns the paths, keyed by run index and invariant. */
+/**
+ * A file-name part per run that tells apart runs of the same model, strategy
+ * and scenario (a config may run one with several parameter sets): the
+ * parameters that differ within the group, else the run's position.
+ */
+export function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
+  const key = (r: CompletedRun) => `${r.run.family.name}|${r.run.strategy}|${r.run.scenario}`;
+  return done.map((r, i) => {
+    const group = done.filter((x) => key(x) === key(r));
+    if (group.length === 1) return undefined;
+    const differs = Object.keys(r.run.params).filter((k) => group.some((x) => x.run.params[k] !== r.run.params[k]));
+    const byParams = differs.map((k) => `${k}=${r.run.params[k]}`).join(',');
+    const same = group.filter((x) => differs.every((k) => x.run.params[k] === r.run.params[k]));
+    return same.length === 1 ? byParams : `${byParams ? `${byParams},` : ''}run${i + 1}`;
+  });
+}
+
+/** Writes every counterexample of the runs (and a lock-order cycle's other edges); returns the paths, keyed by run index and invariant. */
 export function writeRunTraces(done: readonly CompletedRun[], out: TraceOutput): Map<string, string[]> {
   const written = new Map<string, string[]>();
+  const variants = runVariants(done);
   done.forEach((r, i) => {
     for (const o of r.result.outcomes) {
       if (!o.trace) continue;
-      written.set(`${i}:${o.invariant}`, writeTraceFiles(out.dir, contextOf(r, o), out.formats, { fullStates: out.fullStates }));
+      const base = contextOf(r, o);
+      const v = variants[i];
+      const paths = writeTraceFiles(out.dir, v ? { ...base, fileSuffix: v } : base, out.formats, { fullStates: out.fullStates });
+      (o.related ?? []).forEach((rel, k) => {
+        const ctx = { ...base, trace: rel.trace, fileSuffix: [v, `edge${k + 2}`].filter(Boolean).join('.') };
+        paths.push(...writeTraceFiles(out.dir, ctx, out.formats, { fullStates: out.fullStates }));
+      });
+      written.set(`${i}:${o.invariant}`, paths);
     }
   });
   return written;
@@ -98,8 +123,9 @@ export function writtenText(written: Map<string, string[]>): string {
 export function readTraceFile(path: string): LoadedTrace {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readCapped(path);
   } catch (e) {
+    if (e instanceof InputTooLarge) throw new UsageError(`cannot read ${path}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
   }

@@ -70,14 +70,17 @@ export function renderFormat(format: Format, ctx: TraceContext, opts: RenderOpti
 }
 
 function safePart(s: string): string {
-  return s.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^\.+/, '_');
+  return s.replace(/[^A-Za-z0-9._+,=-]+/g, '_').replace(/^\.+/, '_');
 }
 
-/** `<strategy>.<scenario>.<invariant>.<ext>`, or `<model>.<invariant>.<ext>` for models without them. */
-export function traceFileName(ctx: Pick<TraceContext, 'family' | 'strategy' | 'scenario' | 'invariant'>, format: Format): string {
+/**
+ * `<strategy>.<scenario>.<invariant>.<ext>`, or `<model>.<invariant>.<ext>` for
+ * models without them, with the context's fileSuffix (if any) before the extension.
+ */
+export function traceFileName(ctx: Pick<TraceContext, 'family' | 'strategy' | 'scenario' | 'invariant' | 'fileSuffix'>, format: Format): string {
   const run = [ctx.strategy, ctx.scenario].filter((x): x is string => x !== null);
   const parts = run.length > 0 ? run : [ctx.family];
-  return [...parts, ctx.invariant].map(safePart).join('.') + '.' + EXTENSIONS[format];
+  return [...parts, ctx.invariant, ...(ctx.fileSuffix ? [ctx.fileSuffix] : [])].map(safePart).join('.') + '.' + EXTENSIONS[format];
 }
 
 let tmpCounter = 0;

@@ -24,6 +24,8 @@ export interface TraceContext extends TraceOrigin {
   readonly invariant: string;
   readonly description: string;
   readonly trace: Trace;
+  /** Extra file-name part telling this trace apart from others of the same run and invariant. */
+  readonly fileSuffix?: string;
 }
 
 /**

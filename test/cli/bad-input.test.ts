@@ -201,6 +201,7 @@ const CASES: Case[] = [
   // config files
   { name: 'config: missing', args: () => V('--config', fixture('no-such-config.json')), message: /no-such-config\.json: cannot read config \(no such file\)/ },
   { name: 'config: a directory', args: () => V('--config', fx), message: /fixtures: cannot read config \(is a directory\)/ },
+  { name: 'config: endless (/dev/zero)', args: () => V('--config', '/dev/zero'), message: /\/dev\/zero: cannot read config \(larger than 64 MiB\)/ },
   { name: 'config: with --model', args: () => V('--config', fixture('whatever.json'), '--model', 'loop'), message: /--config cannot be combined with --model/ },
   configCase('empty', '', /: \$: empty file/),
   configCase('only a comment', '// nothing here\n', /: \$: empty file/),
@@ -234,6 +235,7 @@ const CASES: Case[] = [
   // trace files, for replay and export
   ...traceCases('missing', () => fixture('no-such-trace.json'), /cannot read .*no-such-trace\.json: no such file/, true),
   ...traceCases('a directory', () => fx, /cannot read .*fixtures: is a directory/),
+  ...traceCases('endless (/dev/zero)', () => '/dev/zero', /cannot read \/dev\/zero: larger than 64 MiB/),
   ...traceCases('empty', () => put('empty.json', ''), /empty\.json: not a valid trace: not JSON \(Unexpected end of JSON input\)/, true),
   ...traceCases('not JSON', () => put('not-json.json', 'hello\n'), /not-json\.json: not a valid trace: not JSON \(Unexpected token/, true),
   ...traceCases('truncated (half a philosophers trace)', () => put('half-phil.json', readFileSync(phil, 'utf8').slice(0, Math.floor(readFileSync(phil, 'utf8').length / 2))), /half-phil\.json: not a valid trace: not JSON \(/, true),
