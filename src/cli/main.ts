@@ -43,7 +43,7 @@ function progressPrinter(): ((p: import('../engine/result.js').Progress) => void
   if (!process.stderr.isTTY) return undefined;
   return (p) => {
     process.stderr.write(
-      `\r\x1b[K  depth ${p.depth}  states ${fmtInt(p.states)}  queue ${fmtInt(p.queue)}  ` +
+      `\r\x1b[K  ${p.phase ? `${p.phase}: ` : ''}depth ${p.depth}  states ${fmtInt(p.states)}  queue ${fmtInt(p.queue)}  ` +
         `${fmtInt(p.statesPerSecond)} states/s  ${(p.rssBytes / 2 ** 20).toFixed(0)} MiB`,
     );
   };

@@ -17,6 +17,8 @@ import { collect, positiveInt, positiveNumber, type SelectionFlags } from './opt
 import { traceJson } from './output-json.js';
 import { plan, type PlannedRun } from './plan.js';
 import { buildModel, checksFor } from './run.js';
+import { UsageError } from './errors.js';
+import { propertyOf } from '../engine/properties.js';
 import { VERSION } from './version.js';
 
 interface SimulateFlags extends SelectionFlags {
@@ -73,6 +75,12 @@ export async function runSimulate(flags: SimulateFlags): Promise<number> {
   const done: Simulated[] = [];
   for (const run of runs) {
     const model = buildModel(run);
+    for (const name of flags.invariant ?? []) {
+      const kind = propertyOf(model, name)?.kind;
+      if (kind === 'liveness' || kind === 'lock-order') {
+        throw new UsageError(`simulate checks state invariants and deadlock only; ${name} is a ${kind === 'liveness' ? 'liveness property' : 'graph analysis'} (use verify)`);
+      }
+    }
     const { invariants, checkDeadlock } = checksFor(run, model);
     const result = simulate(model, {
       seed: flags.seed,

@@ -15,29 +15,36 @@ export interface AnalysisRequest {
   readonly lockOrder: boolean;
 }
 
-type Limits = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop'>;
+type Limits = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
-const limitsOf = (o: ExploreOptions): Limits => ({
+/**
+ * The search limits and, relabelled with the pass's name, the progress
+ * reporter. The time limit is for the whole check: each pass gets what the
+ * earlier ones left (`started` is when the safety search began).
+ */
+const limitsOf = (o: ExploreOptions, phase: string, started: number): Limits => ({
   maxStates: o.maxStates,
   maxDepth: o.maxDepth,
-  timeLimit: o.timeLimit,
+  timeLimit: o.timeLimit === undefined ? undefined : Math.max(1e-6, o.timeLimit - (performance.now() - started) / 1000),
   maxMemoryBytes: o.maxMemoryBytes,
   shouldStop: o.shouldStop,
+  progressEvery: o.progressEvery,
+  ...(o.onProgress ? { onProgress: (p) => o.onProgress!({ ...p, phase }) } : {}),
 });
 
 /** `base` with the requested analyses' outcomes appended (base itself when none is requested). */
 export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisRequest, opts: ExploreOptions = {}): ExploreResult {
   if (req.liveness.length === 0 && !req.lockOrder) return base;
-  const limits = limitsOf(opts);
+  const started = performance.now() - base.stats.seconds * 1000;
   const outcomes: InvariantOutcome[] = [...base.outcomes];
   const stops: StopReason[] = [];
   if (req.liveness.length > 0) {
-    const live = checkLiveness(model, req.liveness, limits);
+    const live = checkLiveness(model, req.liveness, limitsOf(opts, 'liveness graph', started));
     outcomes.push(...live.outcomes);
     if (!live.complete) stops.push(live.stop);
   }
   if (req.lockOrder) {
-    const lo = lockOrder(model, limits);
+    const lo = lockOrder(model, limitsOf(opts, 'lock order', started));
     if (!lo.search.complete) stops.push(lo.search.stopReason);
     const complete = lo.search.complete;
     if (lo.cycle) {

@@ -33,7 +33,7 @@ interface FairComponent {
   readonly entry: number;
 }
 
-type LivenessOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop'>;
+type LivenessOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
 /** Checks the given properties of the model over its full (unreduced) state graph. */
 export function checkLiveness(model: Model, properties: readonly LivenessProperty[], opts: LivenessOptions = {}): LivenessResult {

@@ -44,6 +44,8 @@ export interface ExploreOptions {
 }
 
 export interface Progress {
+  /** Which pass is running when it is not the safety search, e.g. `liveness graph`. */
+  readonly phase?: string;
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;

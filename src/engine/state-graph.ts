@@ -39,7 +39,7 @@ export interface StateGraph {
   readonly action: GrowableU16;
 }
 
-type GraphOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop'>;
+type GraphOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
 export function buildStateGraph(model: Model, properties: readonly LivenessProperty[], opts: GraphOptions = {}): StateGraph {
   const layout = model.layout;
@@ -93,6 +93,8 @@ export function buildStateGraph(model: Model, properties: readonly LivenessPrope
   };
 
   const t0 = performance.now();
+  const progressEveryMs = (opts.progressEvery ?? 2) * 1000;
+  let lastTick = t0;
   let stop: StopReason | null = null;
   let refused = false;
   model.initialStates().forEach((init, index) => {
@@ -141,8 +143,22 @@ export function buildStateGraph(model: Model, properties: readonly LivenessPrope
       stutter.push(any ? 0 : 1);
       expanded++;
       if ((id & 255) === 255) {
+        const now = performance.now();
+        if (opts.onProgress && now - lastTick >= progressEveryMs) {
+          lastTick = now;
+          const secs = (now - t0) / 1000;
+          opts.onProgress({
+            states: seen.size,
+            transitions,
+            depth,
+            queue: seen.size - expanded,
+            seconds: secs,
+            statesPerSecond: seen.size / Math.max(secs, 1e-9),
+            rssBytes: process.memoryUsage.rss(),
+          });
+        }
         if (opts.shouldStop?.()) stop = 'interrupted';
-        else if (performance.now() - t0 > timeLimitMs) stop = 'time-limit';
+        else if (now - t0 > timeLimitMs) stop = 'time-limit';
         else if (maxMemory !== Infinity && process.memoryUsage.rss() > maxMemory) stop = 'max-memory';
         if (stop) break;
       }
