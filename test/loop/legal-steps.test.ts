@@ -383,7 +383,7 @@ describe('every counterexample step is a legal kernel step', () => {
 describe('random complete runs consist of legal kernel steps and end in a terminal state', () => {
   for (const strategy of ALL) {
     for (const [scenario, params, n] of [
-      ...SCRIPTED.map((s) => [s, {}, 150] as const),
+      ...SCRIPTED.map((s) => [s, {}, 60] as const),
       ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 150] as const,
       ['explore', { calls: 4, threads: 3, shared: 1, fds: 1 }, 150] as const,
     ]) {
