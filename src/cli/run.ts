@@ -10,6 +10,7 @@ import { FAMILIES } from './registry.js';
 import { interrupted } from './interrupt.js';
 import { replayTrace } from '../export/replay.js';
 import { withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
+import { analyseInWorker } from '../engine/analysis-job.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
 import { EXIT, UsageError } from './errors.js';
@@ -64,6 +65,9 @@ export function checksFor(run: PlannedRun, model: Model): { invariants?: string[
   };
 }
 
+/** Above this many states (found by the safety search), analyses move to a worker thread. */
+export const MAIN_THREAD_ANALYSIS_STATES = 50_000;
+
 /** Runs one planned search. Async so the search can move to worker threads. */
 export async function executeRun(
   run: PlannedRun,
@@ -99,7 +103,20 @@ export async function executeRun(
           opts,
         )
       : explore(model, opts);
-  const result = withAnalyses(model, safety, analyses, opts);
+  // Analyses of a large graph run in a worker thread (when the model can be
+  // rebuilt there), so that the main thread stays free to notice Ctrl-C and
+  // print progress; a small one takes well under a second here.
+  const wanted = analyses.liveness.length > 0 || analyses.lockOrder;
+  const result = !wanted
+    ? safety
+    : registered && safety.stats.states > MAIN_THREAD_ANALYSIS_STATES
+      ? await analyseInWorker(
+          registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario),
+          safety,
+          { liveness: analyses.liveness.map((p) => p.name), lockOrder: analyses.lockOrder },
+          opts,
+        )
+      : withAnalyses(model, safety, analyses, opts);
   validateTraces(run, result);
   return { run, model, result };
 }

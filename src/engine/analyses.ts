@@ -4,6 +4,7 @@
 // graph (lock-order.ts). A limit that cuts either short makes the whole
 // result incomplete, as it does for the safety search.
 
+import { isCapacityError } from './bfs.js';
 import { checkLiveness } from './liveness.js';
 import { lockOrder } from './lock-order.js';
 import type { LivenessProperty, Model } from './model.js';
@@ -38,13 +39,29 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
   const started = performance.now() - base.stats.seconds * 1000;
   const outcomes: InvariantOutcome[] = [...base.outcomes];
   const stops: StopReason[] = [];
+  const outOfMemory = (names: readonly { name: string; description: string }[]) => {
+    stops.push('max-memory');
+    for (const p of names) outcomes.push({ invariant: p.name, description: p.description, verdict: 'incomplete', trace: null });
+  };
   if (req.liveness.length > 0) {
-    const live = checkLiveness(model, req.liveness, limitsOf(opts, 'liveness graph', started));
-    outcomes.push(...live.outcomes);
-    if (!live.complete) stops.push(live.stop);
+    try {
+      const live = checkLiveness(model, req.liveness, limitsOf(opts, 'liveness graph', started));
+      outcomes.push(...live.outcomes);
+      if (!live.complete) stops.push(live.stop);
+    } catch (e) {
+      if (!isCapacityError(e)) throw e;
+      outOfMemory(req.liveness);
+    }
   }
   if (req.lockOrder) {
-    const lo = lockOrder(model, limitsOf(opts, 'lock order', started));
+    let lo: ReturnType<typeof lockOrder>;
+    try {
+      lo = lockOrder(model, limitsOf(opts, 'lock order', started));
+    } catch (e) {
+      if (!isCapacityError(e)) throw e;
+      outOfMemory([{ name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION }]);
+      return merged(base, outcomes, stops);
+    }
     if (!lo.search.complete) stops.push(lo.search.stopReason);
     const complete = lo.search.complete;
     if (lo.cycle) {
@@ -62,10 +79,13 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
       outcomes.push({ invariant: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, verdict: complete ? 'holds' : 'incomplete', trace: null });
     }
   }
-  const complete = base.complete && stops.length === 0;
+  return merged(base, outcomes, stops);
+}
+
+function merged(base: ExploreResult, outcomes: InvariantOutcome[], stops: StopReason[]): ExploreResult {
   return {
     ...base,
-    complete,
+    complete: base.complete && stops.length === 0,
     stopReason: base.complete && stops.length > 0 ? stops[0] : base.stopReason,
     outcomes,
   };

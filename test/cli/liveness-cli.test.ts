@@ -99,3 +99,23 @@ describe('lasso trace files', () => {
     expect(itf.loop).toBe(1);
   });
 });
+
+describe('analyses in a worker thread', () => {
+  it('give the same outcomes and traces as on the main thread (N=8: 72,378 states, above the main-thread bound)', async () => {
+    const { plan } = await import('../../src/cli/plan.js');
+    const { executeRun, buildModel, MAIN_THREAD_ANALYSIS_STATES } = await import('../../src/cli/run.js');
+    const { explore } = await import('../../src/engine/bfs.js');
+    const { withAnalyses } = await import('../../src/engine/analyses.js');
+    const [run] = plan({ model: 'philosophers', params: ['N=8', 'lefty=1'], invariants: ['hungry-eats', 'lock-order', 'deadlock'] });
+    const viaWorker = (await executeRun(run, {})).result;
+    expect(viaWorker.stats.states).toBeGreaterThan(MAIN_THREAD_ANALYSIS_STATES);
+    const model = buildModel(run);
+    const base = explore(model, { invariants: [], checkDeadlock: true });
+    const here = withAnalyses(model, base, { liveness: model.liveness!, lockOrder: true });
+    const shape = (r: typeof here) => r.outcomes.map((o) => [o.invariant, o.verdict, o.trace?.steps.length, o.trace?.loop, o.detail, o.related?.length]);
+    expect(shape(viaWorker)).toEqual(shape(here));
+    expect(viaWorker.outcomes.find((o) => o.invariant === 'hungry-eats')!.trace!.steps.map((s) => s.action)).toEqual(
+      here.outcomes.find((o) => o.invariant === 'hungry-eats')!.trace!.steps.map((s) => s.action),
+    );
+  }, 60_000);
+});
