@@ -49,6 +49,7 @@ export function resultsJson(runs: readonly CompletedRun[]) {
           collisionProbability: result.stats.collisionProbability,
           exact: result.stats.exact,
           symmetryReduced: result.stats.symmetry,
+          ...(result.stats.analysisSeconds !== undefined ? { analysisSeconds: Number(result.stats.analysisSeconds.toFixed(3)) } : {}),
         },
         trace: o.trace ? traceJson(model, o.trace) : null,
         ...(o.trace?.loop !== undefined ? { loop: o.trace.loop } : {}),

@@ -54,6 +54,11 @@ export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fu
     ];
   });
   out.push(table(['run', 'states', 'transitions', 'depth', 'seconds', 'states/s', 'peak RSS', 'search'], statRows));
+  const analysed = runs.filter((r) => r.result.stats.analysisSeconds !== undefined);
+  if (analysed.length > 0) {
+    const secs = analysed.reduce((t, r) => t + r.result.stats.analysisSeconds!, 0);
+    out.push(c.dim(`liveness and lock-order analyses (whole state graph, after the searches): ${secs.toFixed(2)} s in ${analysed.length} run${analysed.length === 1 ? '' : 's'}`));
+  }
   const reduced = runs.filter((r) => r.result.stats.symmetry).length;
   if (reduced > 0) out.push(c.dim(`symmetry reduction: ${reduced} of ${runs.length} searches count states up to renaming of interchangeable threads (run without --symmetry for unreduced counts)`));
   if (runs.every((r) => r.result.stats.exact)) {

@@ -36,7 +36,8 @@ const limitsOf = (o: ExploreOptions, phase: string, started: number): Limits => 
 /** `base` with the requested analyses' outcomes appended (base itself when none is requested). */
 export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisRequest, opts: ExploreOptions = {}): ExploreResult {
   if (req.liveness.length === 0 && !req.lockOrder) return base;
-  const started = performance.now() - base.stats.seconds * 1000;
+  const t0 = performance.now();
+  const started = t0 - base.stats.seconds * 1000;
   const outcomes: InvariantOutcome[] = [...base.outcomes];
   const stops: StopReason[] = [];
   const outOfMemory = (names: readonly { name: string; description: string }[]) => {
@@ -60,7 +61,7 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
     } catch (e) {
       if (!isCapacityError(e)) throw e;
       outOfMemory([{ name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION }]);
-      return merged(base, outcomes, stops);
+      return merged(base, outcomes, stops, t0);
     }
     if (!lo.search.complete) stops.push(lo.search.stopReason);
     const complete = lo.search.complete;
@@ -79,12 +80,13 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
       outcomes.push({ invariant: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, verdict: complete ? 'holds' : 'incomplete', trace: null });
     }
   }
-  return merged(base, outcomes, stops);
+  return merged(base, outcomes, stops, t0);
 }
 
-function merged(base: ExploreResult, outcomes: InvariantOutcome[], stops: StopReason[]): ExploreResult {
+function merged(base: ExploreResult, outcomes: InvariantOutcome[], stops: StopReason[], t0: number): ExploreResult {
   return {
     ...base,
+    stats: { ...base.stats, analysisSeconds: (performance.now() - t0) / 1000 },
     complete: base.complete && stops.length === 0,
     stopReason: base.complete && stops.length > 0 ? stops[0] : base.stopReason,
     outcomes,

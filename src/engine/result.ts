@@ -72,6 +72,8 @@ export interface Stats {
   readonly exact: boolean;
   /** Whether `states` counts symmetry-reduced representatives. */
   readonly symmetry: boolean;
+  /** Seconds spent in the analyses after the search (liveness, lock order), when any ran. */
+  readonly analysisSeconds?: number;
 }
 
 export interface TraceStep {
