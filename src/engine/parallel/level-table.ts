@@ -16,6 +16,8 @@
 // reader that finds a tag waits for a non-zero high word (fingerprints never
 // have a zero one). Workers clear the table for the next level.
 
+import type { VisitedSet } from '../exact-set.js';
+
 export const L_TAG = 0;
 const L_LO = 1;
 const L_HI = 2;
@@ -26,10 +28,18 @@ export const levelSlotWords = (exact: boolean, packedWords: number): number => (
 
 /**
  * Claim the state (lo, hi[, packed vector]) for chunk `tag` (> 0) in table t
- * of `mask + 1` slots of `ls` words. Returns -1 when this or an earlier chunk
- * already holds it; otherwise (slot << 1) | 1 for a slot taken now, or
- * slot << 1 when an later chunk's claim was lowered to this one.
+ * of `mask + 1` slots of `ls` words, unless it is in `visited` (the states
+ * of earlier levels; `state` is its unpacked vector). Returns -1 when it is
+ * visited or this or an earlier chunk already holds it; otherwise
+ * (slot << 1) | 1 for a slot taken now, or slot << 1 when a later chunk's
+ * claim was lowered to this one.
+ *
+ * This table is probed first: most successors in a breadth-first search are
+ * states of the next level reached again, found here without a probe of the
+ * much larger visited table.
  */
+export const claimHome = (lo: number, hi: number, mask: number): number => (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+
 export function claim(
   t: Int32Array,
   mask: number,
@@ -39,12 +49,20 @@ export function claim(
   tag: number,
   vec: Uint32Array | null,
   pw: number,
+  visited: VisitedSet,
+  state: Uint32Array,
+  stateOff: number,
 ): number {
   let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+  let checked = false;
   for (;;) {
     const j = i * ls;
     let cur = Atomics.load(t, j);
     if (cur === 0) {
+      if (!checked) {
+        if (visited.has(lo >>> 0, hi >>> 0, state, stateOff)) return -1;
+        checked = true;
+      }
       cur = Atomics.compareExchange(t, j, 0, tag);
       if (cur === 0) {
         t[j + L_LO] = lo;

@@ -15,7 +15,7 @@ import { Packer } from '../packer.js';
 import { loadModel } from '../recipe.js';
 import { Canonicalizer } from '../symmetry.js';
 import { StateView } from '../state-view.js';
-import { L_TAG, claim, levelSlotWords } from './level-table.js';
+import { L_TAG, claim, claimHome, levelSlotWords } from './level-table.js';
 import { RecordStore } from './record-store.js';
 import {
   CLAIM_BATCH,
@@ -75,6 +75,13 @@ async function start(init: WorkerInit): Promise<Search> {
   const dst = new Uint8Array(stride);
   const dstWords = new Uint32Array(dst.buffer);
   const packed = new Uint32Array(pw);
+  // A batch of successors waiting to be claimed: fingerprint, parent and action, unpacked vector.
+  const BATCH = Math.max(128, 2 * actionCount);
+  const bFp = new Int32Array(2 * BATCH);
+  const bPa = new Uint32Array(BATCH);
+  const bVec = new Uint32Array(BATCH * nWords);
+  const bBytes = new Uint8Array(bVec.buffer);
+  const scratch = new Int32Array(1);
   const view = new StateView(model.layout);
   const stopRequested = () => Atomics.load(control, C_STOP) !== 0;
 
@@ -94,12 +101,47 @@ async function start(init: WorkerInit): Promise<Search> {
     let overflow = false;
     let claimed = 0;
     let pending = 0;
+    /**
+     * Claim the successors gathered in the batch for chunk k. Their claim
+     * slots are touched first, in a tight loop of independent loads: the
+     * processor then waits for many cache misses at once, not one by one.
+     * False when the claim table is too full (the level is redone).
+     */
+    const flush = (k: number): boolean => {
+      let sink = 0;
+      for (let i = 0; i < nb; i++) sink |= lt[claimHome(bFp[2 * i], bFp[2 * i + 1], lmask) * ls];
+      scratch[0] = sink;
+      for (let i = 0; i < nb; i++) {
+        if (exact) packer.pack(bBytes, packed, 0, i * stride);
+        const c = claim(lt, lmask, ls, bFp[2 * i], bFp[2 * i + 1], k + 1, exact ? packed : null, pw, table, bVec, i * nWords);
+        if (c < 0) continue;
+        if ((c & 1) === 1) {
+          claimed++;
+          if (++pending === CLAIM_BATCH) {
+            // The table must never fill up: past its limit, the level is redone with a larger one.
+            pending = 0;
+            const total = Atomics.add(control, C_CLAIMED, CLAIM_BATCH) + CLAIM_BATCH;
+            if (total > m.claimLimit || Atomics.load(control, C_OVERFLOW) !== 0) {
+              Atomics.store(control, C_OVERFLOW, 1);
+              return false;
+            }
+          }
+        }
+        const off = recs.add();
+        const rw = recs.words;
+        rw[off] = c >>> 1;
+        rw[off + 1] = bPa[i];
+        packer.pack(bBytes, rw, off + 2, i * stride);
+      }
+      nb = 0;
+      return true;
+    };
+    let nb = 0;
     chunks: for (;;) {
       const k = Atomics.add(control, C_NEXT, 1);
       const from = k * m.chunk;
       if (from >= count) break;
       const to = Math.min(count, from + m.chunk);
-      const tag = k + 1;
       const first = recs.count;
       for (let p = from; p < to; p++) {
         if (((p - from) & 127) === 0) {
@@ -122,35 +164,14 @@ async function start(init: WorkerInit): Promise<Search> {
           if (!constraint || constraint(StateView.point(view, dst))) {
             fingerprint(dstWords, 0, nWords);
             if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
-            const lo = fpOut[0];
-            const hi = fpOut[1];
-            if (!table.has(lo, hi, dstWords, 0)) {
-              if (m.atDepthLimit) {
-                hidden = true;
-              } else {
-                if (exact) packer.pack(dst, packed, 0);
-                const c = claim(lt, lmask, ls, lo | 0, hi | 0, tag, exact ? packed : null, pw);
-                if (c >= 0) {
-                  if ((c & 1) === 1) {
-                    claimed++;
-                    if (++pending === CLAIM_BATCH) {
-                      // The table must never fill up: past its limit, the level is redone with a larger one.
-                      pending = 0;
-                      const total = Atomics.add(control, C_CLAIMED, CLAIM_BATCH) + CLAIM_BATCH;
-                      if (total > m.claimLimit || Atomics.load(control, C_OVERFLOW) !== 0) {
-                        Atomics.store(control, C_OVERFLOW, 1);
-                        overflow = true;
-                        break chunks;
-                      }
-                    }
-                  }
-                  const off = recs.add();
-                  const rw = recs.words;
-                  rw[off] = c >>> 1;
-                  rw[off + 1] = ((p - from) << 16) | a;
-                  packer.pack(dst, rw, off + 2);
-                }
-              }
+            if (m.atDepthLimit) {
+              if (!hidden && !table.has(fpOut[0], fpOut[1], dstWords, 0)) hidden = true;
+            } else {
+              bFp[2 * nb] = fpOut[0];
+              bFp[2 * nb + 1] = fpOut[1];
+              bPa[nb] = ((p - from) << 16) | a;
+              for (let w = 0; w < nWords; w++) bVec[nb * nWords + w] = dstWords[w];
+              nb++;
             }
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
@@ -158,6 +179,10 @@ async function start(init: WorkerInit): Promise<Search> {
         transitions += enabled;
         if (enabled === 0 && m.deadlockOpen && (deadlockAt < 0 || p < deadlockAt)) {
           if (!isTerminal || !isTerminal(StateView.point(view, src))) deadlockAt = p;
+        }
+        if ((nb + actionCount > BATCH || p === to - 1) && !flush(k)) {
+          overflow = true;
+          break chunks;
         }
       }
       if ((nMine + 1) * 4 > mine.length) {
