@@ -211,10 +211,16 @@ async function start(init: WorkerInit): Promise<Search> {
       const first = mine[c * 4 + 1];
       const end = first + mine[c * 4 + 2];
       let out = first;
-      for (let r = first; r < end; r++) {
-        if (lt[recs.slotOf(r) * ls + L_TAG] !== k + 1) continue;
-        if (out !== r) recs.move(r, out);
-        out++;
+      for (let r0 = first; r0 < end; r0 += BATCH) {
+        const r1 = Math.min(end, r0 + BATCH);
+        let sink = 0;
+        for (let r = r0; r < r1; r++) sink |= lt[recs.slotOf(r) * ls + L_TAG];
+        scratch[0] = sink;
+        for (let r = r0; r < r1; r++) {
+          if (lt[recs.slotOf(r) * ls + L_TAG] !== k + 1) continue;
+          if (out !== r) recs.move(r, out);
+          out++;
+        }
       }
       mine[c * 4 + 3] = out - first;
       counts[k] = out - first;
@@ -234,38 +240,53 @@ async function start(init: WorkerInit): Promise<Search> {
     const parents = new ChunkWriter(m.parents.map((b) => new Uint32Array(b)));
     const actions = new ChunkWriter(m.actions.map((b) => new Uint16Array(b)));
     const lt = new Int32Array(m.claims, 0, m.claims.byteLength >>> 2);
+    const tmask = (table.length >>> 1) - 1;
     let stopped = false;
-    let done = 0;
     for (let c = 0; c < nMine && !stopped; c++) {
       const k = mine[c * 4];
       const base = offsets[k];
       const first = mine[c * 4 + 1];
-      const n = mine[c * 4 + 3];
-      for (let i = 0; i < n; i++) {
-        if ((++done & 1023) === 0 && stopRequested()) {
+      const n = Math.min(mine[c * 4 + 3], m.room - base);
+      // In batches: first everything but the insertions, touching their slots, then the insertions.
+      for (let i0 = 0; i0 < n; i0 += BATCH) {
+        if (stopRequested()) {
           stopped = true;
           break;
         }
-        const pos = base + i;
-        if (pos >= m.room) break;
-        const off = recs.offsetOf(first + i);
-        const rw = recs.wordsOf(first + i);
-        for (let w = 0; w < pw; w++) next[pos * pw + w] = rw[off + 2 + w];
-        const id = m.nextBase + pos;
-        const pa = rw[off + 1];
-        parents.set(id, m.levelBase + k * chunkSize + (pa >>> 16));
-        actions.set(id, pa & 0xffff);
-        packer.unpack(rw, off + 2, dst);
-        fingerprint(dstWords, 0, nWords);
-        if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
-        if (arena) insertExact(table, arena, nWords, fpOut[0], fpOut[1], dstWords, 0, id);
-        else insertFingerprint(table, fpOut[0], fpOut[1]);
-        if (invs.length > 0) {
-          // Positions grow with i and with the chunk, so the first violation is the least.
-          StateView.point(view, dst);
-          for (let v = 0; v < invs.length; v++) {
-            if (m.open[v] && violations[v] < 0 && !invs[v].holds(view)) violations[v] = pos;
+        const i1 = Math.min(n, i0 + BATCH);
+        let sink = 0;
+        for (let i = i0; i < i1; i++) {
+          const pos = base + i;
+          const off = recs.offsetOf(first + i);
+          const rw = recs.wordsOf(first + i);
+          for (let w = 0; w < pw; w++) next[pos * pw + w] = rw[off + 2 + w];
+          const id = m.nextBase + pos;
+          const pa = rw[off + 1];
+          parents.set(id, m.levelBase + k * chunkSize + (pa >>> 16));
+          actions.set(id, pa & 0xffff);
+          packer.unpack(rw, off + 2, dst);
+          fingerprint(dstWords, 0, nWords);
+          if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+          const b = i - i0;
+          bFp[2 * b] = fpOut[0];
+          bFp[2 * b + 1] = fpOut[1];
+          if (arena) for (let w = 0; w < nWords; w++) bVec[b * nWords + w] = dstWords[w];
+          else sink |= table[((fpOut[0] ^ Math.imul(fpOut[1], 0x9e3779b1)) & tmask) * 2 + 1];
+          if (invs.length > 0) {
+            // Positions grow with i and with the chunk, so the first violation is the least.
+            StateView.point(view, dst);
+            for (let v = 0; v < invs.length; v++) {
+              if (m.open[v] && violations[v] < 0 && !invs[v].holds(view)) violations[v] = pos;
+            }
           }
+        }
+        scratch[0] = sink;
+        for (let i = i0; i < i1; i++) {
+          const b = i - i0;
+          const lo = bFp[2 * b] >>> 0;
+          const hi = bFp[2 * b + 1] >>> 0;
+          if (arena) insertExact(table, arena, nWords, lo, hi, bVec, b * nWords, m.nextBase + base + i);
+          else insertFingerprint(table, lo, hi);
         }
       }
     }
