@@ -297,7 +297,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       const expectNew = Math.ceil(levelCount * growth * 1.25) + W * CLAIM_BATCH * 2;
       growTo(claims, pow2AtLeast((expectNew * 4) / 3) * ls * 4);
 
-      const tA = performance.now();
       // Expand (again with a larger claim table if this one fills up).
       let expanded: ExpandedMsg[];
       for (;;) {
@@ -335,7 +334,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
 
       // Settle (and grow the visited table for every new state meanwhile),
       // then positions: chunk k's new states follow those of chunks < k.
-      const tB = performance.now();
       const total = expanded.reduce((n, m) => n + m.claimed, 0);
       const oldCap = reserve(nextBase + total);
       const starts = oldCap > 0 ? rangeStarts(exact, words(table.slots), oldCap, W) : [];
@@ -346,6 +344,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
         counts,
         regrow: i < starts.length ? { table, oldCap, from: starts[i], to: starts[(i + 1) % starts.length] } : null,
       }));
+      // A stop may have cut a table move short: the table is no longer whole, the search ends here.
+      if (Atomics.load(control, C_STOP) !== 0) break;
       for (const m of settled) placeDeferred(exact, words(table.slots), m.deferred);
       const offsets = new Int32Array(counts, 0, nChunks);
       let sum = 0;
@@ -359,7 +359,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       if (room < total) stop = 'max-states';
 
       // Write.
-      const tC = performance.now();
       parent.ensure(nextBase + room);
       action.ensure(nextBase + room);
       if (exact) growTo(table.arena as SharedArrayBuffer, (nextBase + room) * nWords * 4);
@@ -393,10 +392,6 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
         }
       }
       if (written.some((w) => w.stopped)) break;
-      if (process.env.LC_DEBUG) {
-        const mu = process.memoryUsage();
-        console.error(`L${depth} n=${levelCount} new=${room} t=${(performance.now() - t0) | 0} A=${(tB - tA) | 0} B=${(tC - tB) | 0} C=${(performance.now() - tC) | 0} rss=${mu.rss >> 20} ab=${mu.arrayBuffers >> 20} tbl=${table.slots.byteLength >> 20} claims=${claims.byteLength >> 20} lvl=${(level.byteLength + spare.byteLength) >> 20}`);
-      }
       growth = room / levelCount;
       current = next;
       levelCount = room;

@@ -110,13 +110,23 @@ function placeExact(slots: Uint32Array, mask: number, lo: number, hi: number, e:
  * part, is not placed but appended to `deferred` (lo, hi[, entry + 1]) for
  * insertion once every range is done.
  */
-export function regrowRange(exact: boolean, slots: Uint32Array, oldCap: number, from: number, to: number, deferred: number[]): void {
+export function regrowRange(
+  exact: boolean,
+  slots: Uint32Array,
+  oldCap: number,
+  from: number,
+  to: number,
+  deferred: number[],
+  /** Polled now and then: true abandons the move (the search is ending, the table no longer matters). */
+  shouldStop: () => boolean = () => false,
+): void {
   const sw = slotWords(exact);
   const cap = slots.length / sw;
   const mask = cap - 1;
   const key = exact ? 2 : 1;
   const n = ((to - from - 1) & (oldCap - 1)) + 1; // from === to: all of them
   for (let d = 0; d < n; d++) {
+    if ((d & 0xffff) === 0xffff && shouldStop()) return;
     const j = ((from + d) & (oldCap - 1)) * sw;
     const k = slots[j + key];
     if (k === 0) continue;

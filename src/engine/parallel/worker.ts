@@ -227,7 +227,7 @@ async function start(init: WorkerInit): Promise<Search> {
     }
     const deferred: number[] = [];
     const g = m.regrow;
-    if (g) regrowRange(exact, words(g.table.slots), g.oldCap, g.from, g.to, deferred);
+    if (g) regrowRange(exact, words(g.table.slots), g.oldCap, g.from, g.to, deferred, stopRequested);
     post({ type: 'settled', deferred });
   }
 
