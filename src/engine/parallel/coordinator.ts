@@ -314,6 +314,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
           claimLimit: Math.floor((slots * 3) / 4) - 128 * W,
           atDepthLimit,
           deadlockOpen: checkDeadlock && violationAt[nInv] < 0,
+          open: invs.map((_, i) => violationAt[i] < 0),
         }));
         if (expanded.some((m) => m.stopped) || !expanded.some((m) => m.overflow)) break;
         new Int32Array(claims).fill(0);

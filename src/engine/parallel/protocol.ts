@@ -54,6 +54,8 @@ export interface ExpandMsg {
   readonly claimLimit: number;
   readonly atDepthLimit: boolean;
   readonly deadlockOpen: boolean;
+  /** Per invariant: still unviolated (worth checking on the states claimed). */
+  readonly open: readonly boolean[];
 }
 
 export interface ExpandedMsg {

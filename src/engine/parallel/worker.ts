@@ -31,7 +31,7 @@ import {
   type ToWorker,
   type WorkerInit,
 } from './protocol.js';
-import { insertExact, insertFingerprint, regrowRange, words } from './shared-table.js';
+import { insertExact, insertFingerprint, regrowRange, slotWords, words } from './shared-table.js';
 
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
@@ -61,8 +61,12 @@ async function start(init: WorkerInit): Promise<Search> {
   const fpMask = init.fingerprintMask;
   const ls = levelSlotWords(exact, pw);
 
-  // This worker's records of the level: [claim slot, (parent index in chunk) << 16 | action, packed vector].
-  const R = pw + 2;
+  // This worker's records of the level: [claim slot | violation flag << 31, (parent index in chunk) << 16 |
+  // action, fingerprint lo, hi, packed vector]. The flag says that the state violates some invariant still
+  // open, so that writing it only needs the invariants checked again on flagged states.
+  const R = pw + 4;
+  const VIOLATES = 0x80000000;
+  const SLOT = 0x7fffffff;
   const recs = new RecordStore(R);
   /** Chunks this worker expanded: chunk index, first record, records, then (after settle) new states. */
   let mine = new Int32Array(4 * 64);
@@ -90,6 +94,10 @@ async function start(init: WorkerInit): Promise<Search> {
     const table: VisitedSet = exact ? ExactSet.view(m.table, nWords) : FingerprintSet.view(m.table);
     const lt = new Int32Array(m.claims, 0, m.claims.byteLength >>> 2);
     const lmask = lt.length / ls - 1;
+    // The visited table's slots, to touch those a claim may probe (both tables hash alike).
+    const seen = words(m.table.slots);
+    const sw = slotWords(exact);
+    const smask = seen.length / sw - 1;
     const count = m.count;
     chunkSize = m.chunk;
     recs.clear();
@@ -101,15 +109,20 @@ async function start(init: WorkerInit): Promise<Search> {
     let overflow = false;
     let claimed = 0;
     let pending = 0;
+    const anyOpen = m.open.some((o) => o);
     /**
      * Claim the successors gathered in the batch for chunk k. Their claim
-     * slots are touched first, in a tight loop of independent loads: the
-     * processor then waits for many cache misses at once, not one by one.
+     * slots and visited-table slots are touched first, in a tight loop of
+     * independent loads: the processor then waits for many cache misses at
+     * once, not one by one.
      * False when the claim table is too full (the level is redone).
      */
     const flush = (k: number): boolean => {
       let sink = 0;
-      for (let i = 0; i < nb; i++) sink |= lt[claimHome(bFp[2 * i], bFp[2 * i + 1], lmask) * ls];
+      for (let i = 0; i < nb; i++) {
+        sink |= lt[claimHome(bFp[2 * i], bFp[2 * i + 1], lmask) * ls];
+        sink |= seen[claimHome(bFp[2 * i], bFp[2 * i + 1], smask) * sw];
+      }
       scratch[0] = sink;
       for (let i = 0; i < nb; i++) {
         if (exact) packer.pack(bBytes, packed, 0, i * stride);
@@ -127,11 +140,23 @@ async function start(init: WorkerInit): Promise<Search> {
             }
           }
         }
+        let violates = 0;
+        if (anyOpen) {
+          StateView.point(view, bBytes, i * stride);
+          for (let v = 0; v < invs.length; v++) {
+            if (m.open[v] && !invs[v].holds(view)) {
+              violates = VIOLATES;
+              break;
+            }
+          }
+        }
         const off = recs.add();
         const rw = recs.words;
-        rw[off] = c >>> 1;
+        rw[off] = (c >>> 1) | violates;
         rw[off + 1] = bPa[i];
-        packer.pack(bBytes, rw, off + 2, i * stride);
+        rw[off + 2] = bFp[2 * i];
+        rw[off + 3] = bFp[2 * i + 1];
+        packer.pack(bBytes, rw, off + 4, i * stride);
       }
       nb = 0;
       return true;
@@ -214,10 +239,10 @@ async function start(init: WorkerInit): Promise<Search> {
       for (let r0 = first; r0 < end; r0 += BATCH) {
         const r1 = Math.min(end, r0 + BATCH);
         let sink = 0;
-        for (let r = r0; r < r1; r++) sink |= lt[recs.slotOf(r) * ls + L_TAG];
+        for (let r = r0; r < r1; r++) sink |= lt[(recs.slotOf(r) & SLOT) * ls + L_TAG];
         scratch[0] = sink;
         for (let r = r0; r < r1; r++) {
-          if (lt[recs.slotOf(r) * ls + L_TAG] !== k + 1) continue;
+          if (lt[(recs.slotOf(r) & SLOT) * ls + L_TAG] !== k + 1) continue;
           if (out !== r) recs.move(r, out);
           out++;
         }
@@ -259,20 +284,22 @@ async function start(init: WorkerInit): Promise<Search> {
           const pos = base + i;
           const off = recs.offsetOf(first + i);
           const rw = recs.wordsOf(first + i);
-          for (let w = 0; w < pw; w++) next[pos * pw + w] = rw[off + 2 + w];
+          for (let w = 0; w < pw; w++) next[pos * pw + w] = rw[off + 4 + w];
           const id = m.nextBase + pos;
           const pa = rw[off + 1];
           parents.set(id, m.levelBase + k * chunkSize + (pa >>> 16));
           actions.set(id, pa & 0xffff);
-          packer.unpack(rw, off + 2, dst);
-          fingerprint(dstWords, 0, nWords);
-          if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
           const b = i - i0;
-          bFp[2 * b] = fpOut[0];
-          bFp[2 * b + 1] = fpOut[1];
-          if (arena) for (let w = 0; w < nWords; w++) bVec[b * nWords + w] = dstWords[w];
-          else sink |= table[((fpOut[0] ^ Math.imul(fpOut[1], 0x9e3779b1)) & tmask) * 2 + 1];
-          if (invs.length > 0) {
+          const lo = rw[off + 2];
+          const hi = rw[off + 3];
+          bFp[2 * b] = lo;
+          bFp[2 * b + 1] = hi;
+          if ((rw[off] & VIOLATES) !== 0 || arena) {
+            packer.unpack(rw, off + 4, dst);
+            if (arena) for (let w = 0; w < nWords; w++) bVec[b * nWords + w] = dstWords[w];
+          }
+          if (!arena) sink |= table[((lo ^ Math.imul(hi, 0x9e3779b1)) & tmask) * 2 + 1];
+          if ((rw[off] & VIOLATES) !== 0) {
             // Positions grow with i and with the chunk, so the first violation is the least.
             StateView.point(view, dst);
             for (let v = 0; v < invs.length; v++) {
@@ -297,7 +324,10 @@ async function start(init: WorkerInit): Promise<Search> {
     } else {
       for (let c = 0; c < nMine; c++) {
         const first = mine[c * 4 + 1];
-        for (let r = first; r < first + mine[c * 4 + 3]; r++) lt.fill(0, recs.slotOf(r) * ls, recs.slotOf(r) * ls + ls);
+        for (let r = first; r < first + mine[c * 4 + 3]; r++) {
+          const at = (recs.slotOf(r) & SLOT) * ls;
+          lt.fill(0, at, at + ls);
+        }
       }
     }
     post({ type: 'written', violations, stopped });
