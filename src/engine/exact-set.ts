@@ -40,8 +40,8 @@ export class ExactSet implements VisitedSet {
 
   static view(ref: TableRef, nWords: number): ExactSet {
     const s = new ExactSet(nWords, 16);
-    s.slots = new Uint32Array(ref.slots);
-    s.arena = new Uint32Array(ref.arena!);
+    s.slots = new Uint32Array(ref.slots, 0, ref.slots.byteLength >>> 2);
+    s.arena = new Uint32Array(ref.arena!, 0, ref.arena!.byteLength >>> 2);
     s.mask = s.slots.length / SLOT - 1;
     return s;
   }

@@ -1,5 +1,5 @@
 // The visited set: an open-addressing hash table of 64-bit fingerprints held
-// in one Uint32Array (two words per slot, (0,0) = empty), linear probing,
+// in one Uint32Array (two words per slot, high word 0 = empty), linear probing,
 // doubled when three quarters full (8 bytes a slot, so 8 to 21 bytes a state). Holds no object per state. The backing
 // buffer can be a SharedArrayBuffer so that other worker threads may probe
 // it read-only while its single owner is not inserting.
@@ -21,7 +21,7 @@ export class FingerprintSet implements VisitedSet {
   /** A read-only-by-convention view of another thread's table. */
   static view(ref: TableRef): FingerprintSet {
     const s = new FingerprintSet(16);
-    s.slots = new Uint32Array(ref.slots);
+    s.slots = new Uint32Array(ref.slots, 0, ref.slots.byteLength >>> 2);
     s.mask = (s.slots.length >>> 1) - 1;
     return s;
   }
@@ -51,15 +51,14 @@ export class FingerprintSet implements VisitedSet {
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
       const j = i << 1;
-      const sl = slots[j];
       const sh = slots[j + 1];
-      if (sl === 0 && sh === 0) {
+      if (sh === 0) {
         slots[j] = lo;
         slots[j + 1] = hi;
         this.size++;
         return true;
       }
-      if (sl === lo && sh === hi) return false;
+      if (sh === hi && slots[j] === lo) return false;
       i = (i + 1) & mask;
     }
   }
@@ -70,10 +69,9 @@ export class FingerprintSet implements VisitedSet {
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
       const j = i << 1;
-      const sl = slots[j];
       const sh = slots[j + 1];
-      if (sl === 0 && sh === 0) return false;
-      if (sl === lo && sh === hi) return true;
+      if (sh === 0) return false;
+      if (sh === hi && slots[j] === lo) return true;
       i = (i + 1) & mask;
     }
   }
@@ -89,9 +87,15 @@ export class FingerprintSet implements VisitedSet {
     const cap = this.capacity * 2;
     this.slots = this.alloc(cap * 2);
     this.mask = cap - 1;
-    this.size = 0;
+    const slots = this.slots;
+    const mask = this.mask;
     for (let j = 0; j < old.length; j += 2) {
-      if (old[j] !== 0 || old[j + 1] !== 0) this.add(old[j], old[j + 1]);
+      const hi = old[j + 1];
+      if (hi === 0) continue;
+      let i = (old[j] ^ Math.imul(hi, 0x9e3779b1)) & mask;
+      while (slots[(i << 1) + 1] !== 0) i = (i + 1) & mask;
+      slots[i << 1] = old[j];
+      slots[(i << 1) + 1] = hi;
     }
   }
 }

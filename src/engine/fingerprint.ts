@@ -1,6 +1,6 @@
 // 64-bit fingerprints of packed state vectors, as two independent 32-bit
 // lanes (murmur3-style word mixing with different constants and seeds, each
-// finished with an avalanche). Reads the vector a 32-bit word at a time; the
+// finished with an avalanche; the high word is never 0). Reads the vector a 32-bit word at a time; the
 // layout pads vectors to a multiple of 4 bytes with zeros.
 
 /** Scratch for the result: [lo, hi]. Reused to avoid allocation. */
@@ -16,8 +16,9 @@ function fmix(h: number): number {
 }
 
 /**
- * Fingerprint words[off .. off+nWords) into fpOut. The pair (0,0) is never
- * produced: the visited table uses it as the empty-slot marker.
+ * Fingerprint words[off .. off+nWords) into fpOut. The high word is never 0:
+ * visited tables use a zero high word as the empty-slot marker, and the
+ * parallel engine claims a slot with one compare-and-swap on it.
  */
 export function fingerprint(words: Uint32Array, off: number, nWords: number): void {
   let a = 0x9747b28c;
@@ -40,7 +41,7 @@ export function fingerprint(words: Uint32Array, off: number, nWords: number): vo
   const lo = fmix(a ^ nWords);
   const hi = fmix(b ^ (nWords * 0x9e3779b1));
   fpOut[0] = lo;
-  fpOut[1] = lo === 0 && hi === 0 ? 1 : hi;
+  fpOut[1] = hi === 0 ? 1 : hi;
 }
 
 /**
@@ -50,5 +51,5 @@ export function fingerprint(words: Uint32Array, off: number, nWords: number): vo
 export function maskFingerprint(mask: number): void {
   fpOut[0] &= mask;
   fpOut[1] &= mask;
-  if (fpOut[0] === 0 && fpOut[1] === 0) fpOut[0] = 1;
+  if (fpOut[1] === 0) fpOut[1] = 1;
 }

@@ -1,5 +1,7 @@
 // Growable typed arrays for per-state data (parent index, action number) and
-// for BFS levels of packed vectors, without per-state objects.
+// for BFS levels of packed vectors, without per-state objects. The per-state
+// columns can live on SharedArrayBuffers, so that parallel workers write the
+// entries of the states they add straight into them.
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -12,7 +14,16 @@ const CHUNK_MASK = CHUNK - 1;
 abstract class Chunked<A extends Uint32Array | Uint16Array> {
   private chunks: A[] = [];
   length = 0;
+  constructor(protected readonly shared = false) {}
   protected abstract make(n: number): A;
+  /** Allocate chunks for n entries in all (length unchanged); parallel workers then set entries below n. */
+  ensure(n: number): void {
+    while (this.chunks.length << CHUNK_BITS < n) this.chunks.push(this.make(CHUNK));
+  }
+  /** The chunk buffers, in order (shared columns only). */
+  buffers(): SharedArrayBuffer[] {
+    return this.chunks.map((c) => c.buffer as SharedArrayBuffer);
+  }
   push(v: number): void {
     const c = this.length >>> CHUNK_BITS;
     if (c === this.chunks.length) this.chunks.push(this.make(CHUNK));
@@ -29,13 +40,21 @@ abstract class Chunked<A extends Uint32Array | Uint16Array> {
 
 export class GrowableU32 extends Chunked<Uint32Array> {
   protected make(n: number): Uint32Array {
-    return new Uint32Array(n);
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
   }
 }
 
 export class GrowableU16 extends Chunked<Uint16Array> {
   protected make(n: number): Uint16Array {
-    return new Uint16Array(n);
+    return this.shared ? new Uint16Array(new SharedArrayBuffer(n * 2)) : new Uint16Array(n);
+  }
+}
+
+/** Worker-side writer of a shared column's chunks: at(i) = v. */
+export class ChunkWriter<A extends Uint32Array | Uint16Array> {
+  constructor(private readonly chunks: readonly A[]) {}
+  set(i: number, v: number): void {
+    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = v;
   }
 }
 

@@ -34,13 +34,13 @@ export class Packer {
     this.words = first.length - 1;
   }
 
-  /** Pack vec into out[off .. off+words). */
-  pack(vec: Uint8Array, out: Uint32Array, off: number): void {
+  /** Pack vec[vecOff ..] into out[off .. off+words). */
+  pack(vec: Uint8Array, out: Uint32Array, off: number, vecOff = 0): void {
     const first = this.first;
     const shift = this.shift;
     for (let w = 0; w < this.words; w++) {
       let acc = 0;
-      for (let i = first[w], end = first[w + 1]; i < end; i++) acc |= vec[i] << shift[i];
+      for (let i = first[w], end = first[w + 1]; i < end; i++) acc |= vec[vecOff + i] << shift[i];
       out[off + w] = acc;
     }
   }

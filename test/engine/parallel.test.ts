@@ -92,6 +92,27 @@ describe('parallel search equals sequential search', () => {
     expect(checked).toBe(24);
   });
 
+  it('the shared visited table grows in place without losing or inventing states', async () => {
+    for (const n of [6, 7]) {
+      const m = buildPhilosophers(n, 3);
+      const recipe = { module: PHIL, export: 'buildPhilosophers', args: [n, 3] };
+      const seq = essence(explore(m));
+      for (const w of [2, 3]) {
+        for (const opts of [{}, { exact: true }]) {
+          const par = await exploreParallel(m, recipe, pools.get(w)!, opts, { probeStates: 0, tableSlots: 4 });
+          expect(essence(par), `N=${n}, ${w} workers, ${JSON.stringify(opts)}`).toEqual(seq);
+        }
+      }
+    }
+    for (let seed = 1; seed <= 12; seed++) {
+      const spec = randomSpec(seed * 15485863, seed % 3 === 0 ? LARGE : undefined);
+      const recipe = { module: RANDOM, export: 'buildModel', args: [spec] };
+      const m = buildModel(spec);
+      const par = await exploreParallel(m, recipe, pools.get(3)!, {}, { probeStates: 0, tableSlots: 4 });
+      expect(essence(par)).toEqual(essence(explore(m)));
+    }
+  });
+
   it('a crashing worker fails the run with a clear error instead of hanging', async () => {
     const recipe = { module: new URL('../fixtures/crashing-model.ts', import.meta.url).href, export: 'crashingPhilosophers', args: [6, 500] };
     await expect(exploreParallel(buildPhilosophers(6, 3), recipe, 2, {}, FORCE)).rejects.toThrow(/search worker \d (failed|crashed).*exploded on purpose/);

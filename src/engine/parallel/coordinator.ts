@@ -1,144 +1,70 @@
 // Parallel breadth-first search on worker threads, with results identical to
 // the sequential engine for any number of workers.
 //
-// Each level runs in three phases. Expand: worker w takes a contiguous range
-// of the level, computes successors, drops those already in some visited
-// table or already produced by itself this level, and bins the rest by owner
-// (fingerprint high word mod workers). Insert: each owner adds its bins in
-// expander order to its own table; since ranges are contiguous, that order is
-// the key order (parent index, action) in which the sequential search would
-// meet them, so the same duplicate wins. The coordinator merges the owners'
-// new keys, which assigns exactly the sequential state ids, parents and
-// actions. Write: owners recompute their new states into the next level at
-// the merged positions and check the invariants there. Hence the same
-// states, verdicts and shortest traces. Small searches never get this far:
-// they run sequentially in one worker first (see PROBE_STATES).
+// All workers share one visited table (shared-table.ts) and one claim table
+// per level (level-table.ts). A level runs in three phases. Expand: workers
+// take chunks of the level in turn, drop successors already visited and
+// claim the others for their chunk; a claim keeps the least chunk, which
+// holds the transition by which the sequential search first meets the state.
+// Settle: each worker keeps, per chunk, the records its chunk still holds
+// (the new states, in key order) and publishes their count; prefix sums here
+// give each chunk its position in the next level, which is therefore the
+// sequential engine's next level, with its state ids, parents and actions.
+// Write: workers copy their new states there, set parents and actions,
+// insert them into the visited table and check the invariants. Hence the
+// same states, verdicts and shortest traces. Nothing is merged on this
+// thread, and each successor is computed once. Small searches never get this
+// far: they run sequentially in one worker first (see PROBE_STATES).
 
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import type { TableRef } from '../exact-set.js';
+import { ExactSet } from '../exact-set.js';
 import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
+import { FingerprintSet } from '../fingerprint-set.js';
 import { isCapacityError, selectInvariants } from '../bfs.js';
 import { finishSearch } from '../finish.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
-import {
-  type ExploreOptions,
-  type ExploreResult,
-  type Progress,
-  type StopReason,
-} from '../result.js';
+import { type ExploreOptions, type ExploreResult, type StopReason } from '../result.js';
 import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Packer } from '../packer.js';
 import { Canonicalizer } from '../symmetry.js';
 import { NO_PARENT, traceBuilder } from '../trace.js';
-import { CAND_WORDS, FRESH_WORDS, type ExpandedMsg, type FromWorker, type InsertedMsg, type ToWorker, type WrittenMsg } from './protocol.js';
-import { RecordList, type RecordsRef } from './records.js';
+import { levelSlotWords } from './level-table.js';
+import { CapacityFailure, SearchPool } from './pool.js';
+import {
+  CLAIM_BATCH,
+  CONTROL_WORDS,
+  C_CLAIMED,
+  C_NEXT,
+  C_OVERFLOW,
+  C_STOP,
+  MAX_CHUNK,
+  type ExpandedMsg,
+  type SettledMsg,
+  type WrittenMsg,
+} from './protocol.js';
+import {
+  allocTable,
+  capacityOf,
+  growTo,
+  growable,
+  insertExact,
+  insertFingerprint,
+  placeDeferred,
+  rangeStarts,
+  regrowRange,
+  slotWords,
+  words,
+} from './shared-table.js';
+
+export { CapacityFailure, SearchPool, defaultWorkers } from './pool.js';
 
 /** Distinct states a search may reach on one worker before it is redone on all of them. */
 export const PROBE_STATES = 100_000;
 
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
-
-/**
- * The worker entry: the compiled worker.js next to this file, or, when this
- * module runs from TypeScript source (the test runner), worker.ts loaded
- * through tsx's loader, registered inside the new thread.
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
-  const entry = JSON.stringify(new URL('./worker.ts', here).href);
-  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
-  return new Worker(boot, { eval: true });
-}
-
-/** A worker ran out of addressable memory: the search ends as incomplete (max-memory). */
-export class CapacityFailure extends Error {}
-
-/**
- * Search worker threads, started once and reused by every search of a run
- * (starting a thread and compiling the model in it costs a fraction of a
- * second). A worker failure breaks the pool: the current search rejects and
- * so does every later one.
- */
-export class SearchPool {
-  private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, (m: FromWorker) => void>();
-  private failure: Error | null = null;
-  private onFailure: ((e: Error) => void) | null = null;
-  private closed = false;
-  /** Receives progress reports of a sequential search running in a worker. */
-  onProgress: ((p: Progress) => void) | null = null;
-
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) {
-      const w = spawnWorker();
-      w.on('message', (m: FromWorker) => {
-        if (m.type === 'error') {
-          const msg = `search worker ${i} failed: ${m.message}`;
-          return this.fail(m.capacity ? new CapacityFailure(msg) : new Error(msg));
-        }
-        if (m.type === 'progress') return this.onProgress?.(m.progress);
-        const k = this.waiting.get(i);
-        this.waiting.delete(i);
-        k?.(m);
-      });
-      w.on('error', (e) => this.fail(new Error(`search worker ${i} crashed: ${e.message}`)));
-      w.on('exit', (code) => {
-        if (!this.closed) this.fail(new Error(`search worker ${i} exited with code ${code}`));
-      });
-      this.workers.push(w);
-    }
-  }
-
-  private fail(e: Error): void {
-    if (this.failure) return;
-    this.failure = e;
-    this.onFailure?.(e);
-  }
-
-  /** The failure that broke the pool, if any (a broken pool rejects every request). */
-  get broken(): Error | null {
-    return this.failure;
-  }
-
-  /** Send a message to worker i only and wait for its reply. */
-  ask<T extends FromWorker>(i: number, msg: ToWorker): Promise<T> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.onFailure = reject;
-      this.waiting.set(i, (m) => resolve(m as T));
-      this.workers[i].postMessage(msg);
-    });
-  }
-
-  /** Send a message to every worker and wait for each one's reply. */
-  collect<T extends FromWorker>(send: (i: number) => ToWorker): Promise<T[]> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.onFailure = reject;
-      const out: T[] = new Array(this.workers.length);
-      let pending = this.workers.length;
-      this.workers.forEach((w, i) => {
-        this.waiting.set(i, (m) => {
-          out[i] = m as T;
-          if (--pending === 0) resolve(out);
-        });
-        w.postMessage(send(i));
-      });
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    this.onFailure = null;
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
+/** Chunks per worker and level (more balance the load; fewer mean less bookkeeping). */
+const CHUNKS_PER_WORKER = 64;
 
 /**
  * Search `model` on worker threads. `workers` is a pool to reuse or a number
@@ -150,8 +76,11 @@ export async function exploreParallel(
   recipe: ModelRecipe,
   workers: SearchPool | number,
   opts: ExploreOptions = {},
-  /** Tests set probeStates to 0 to force the two-phase protocol on small models. */
-  tuning: { readonly probeStates?: number } = {},
+  /**
+   * Tests set probeStates to 0 to force the phased protocol on small models,
+   * and tableSlots small to make the visited table grow often.
+   */
+  tuning: { readonly probeStates?: number; readonly tableSlots?: number } = {},
 ): Promise<ExploreResult> {
   const probeStates = tuning.probeStates ?? PROBE_STATES;
   const ownPool = typeof workers === 'number';
@@ -161,14 +90,14 @@ export async function exploreParallel(
       return await searchInWorker(recipe, pool, opts);
     }
     // Most searches are small: the sequential engine in one worker finishes
-    // them before the two-phase protocol's per-level round trips would pay
+    // them before the phased protocol's per-level round trips would pay
     // off. Only a search that outgrows the probe is redone in parallel (the
     // results are the same either way).
     if (probeStates > 0) {
       const probe = await searchInWorker(recipe, pool, { ...opts, maxStates: probeStates });
       if (probe.stopReason !== 'max-states') return probe;
     }
-    return await search(model, recipe, pool, opts);
+    return await search(model, recipe, pool, opts, tuning.tableSlots ?? 1 << 16);
   } finally {
     if (ownPool) await pool.close();
   }
@@ -196,12 +125,15 @@ async function searchInWorker(recipe: ModelRecipe, pool: SearchPool, opts: Explo
   }
 }
 
-async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts: ExploreOptions): Promise<ExploreResult> {
+const pow2AtLeast = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts: ExploreOptions, tableSlots: number): Promise<ExploreResult> {
   const layout = model.layout;
   const stride = layout.stride;
   const nWords = stride >>> 2;
   // Level buffers hold bit-packed vectors, as the workers read and write them.
   const packer = new Packer(layout);
+  const pw = packer.words;
   const W = pool.size;
   const exact = opts.exact ?? false;
   const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
@@ -215,7 +147,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   let open = nInv + (checkDeadlock ? 1 : 0);
   const anyCheck = nInv > 0 || checkDeadlock;
 
-  const controlBuf = new SharedArrayBuffer(4);
+  const controlBuf = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const control = new Int32Array(controlBuf);
 
   const t0 = performance.now();
@@ -223,7 +155,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   let stopRequest: StopReason | null = null;
   const requestStop = (why: StopReason) => {
     stopRequest ??= why;
-    Atomics.store(control, 0, 1);
+    Atomics.store(control, C_STOP, 1);
   };
   const timers: NodeJS.Timeout[] = [];
   // Node's timers overflow past 2^31-1 ms (and then fire at once): longer limits need no timer.
@@ -231,14 +163,24 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     timers.push(setTimeout(() => requestStop('time-limit'), opts.timeLimit * 1000));
   }
 
-  const parent = new GrowableU32();
-  const action = new GrowableU16();
+  // Parents and actions live on shared chunks that the workers fill in.
+  const parent = new GrowableU32(true);
+  const action = new GrowableU16(true);
   let transitions = 0;
   let depth = 0;
   let levelCount = 0;
-  let level: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
-  let spare: Uint32Array = new Uint32Array(new SharedArrayBuffer(4));
+  // Every shared buffer of the search grows in place, never replaced: a
+  // dropped SharedArrayBuffer lingers until every worker isolate happens to
+  // collect garbage. Two level buffers are used in turn.
+  const level = growable(4);
+  const spare = growable(4);
+  let current = level;
   let levelBase = 0;
+  const table: TableRef = allocTable(exact, pow2AtLeast(Math.max(4, tableSlots)));
+  const ls = levelSlotWords(exact, pw);
+  // The claim table never shrinks; it must take 128 claims per worker past its limit (see worker.ts).
+  const claims = growable(pow2AtLeast(Math.max(1 << 12, 1024 * W)) * ls * 4);
+  const counts = growable(4 * 1024);
 
   // The main thread is idle while workers search: poll for a stop request, the
   // memory bound and progress a few times a second.
@@ -268,50 +210,22 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   );
 
   /**
-   * Merge the owners' new-state keys (parent index, action) into the order
-   * the sequential search would give them: assign their state ids, parents
-   * and actions, and for each owner the position of each of its new states
-   * in the next level (-1 past a state limit).
+   * Room in the visited table for `states` states in all. When it has to
+   * grow, returns the old capacity: its entries must then be moved
+   * (regrowRange) before anything else touches the table.
    */
-  const merge = (ins: InsertedMsg[], initial: boolean): { count: number; positions: Int32Array[] } => {
-    const lists = ins.map((m) => RecordList.wrap(m.fresh, FRESH_WORDS));
-    const total = lists.reduce((s, l) => s + l.count, 0);
-    const room = Math.max(0, Math.min(total, maxStates - parent.length));
-    if (room < total) stop = 'max-states';
-    const positions = lists.map((l) => new Int32Array(new SharedArrayBuffer(Math.max(1, l.count) * 4)).fill(-1));
-    const heads = new Int32Array(lists.length);
-    for (let n = 0; n < room; n++) {
-      let best = -1;
-      let bp = 0;
-      let ba = 0;
-      for (let j = 0; j < lists.length; j++) {
-        const h = heads[j];
-        if (h >= lists[j].count) continue;
-        const p = lists[j].words[h * FRESH_WORDS];
-        const a = lists[j].words[h * FRESH_WORDS + 1];
-        if (best < 0 || p < bp || (p === bp && a < ba)) {
-          best = j;
-          bp = p;
-          ba = a;
-        }
-      }
-      positions[best][heads[best]++] = n;
-      if (initial) {
-        parent.push(NO_PARENT);
-        action.push(bp);
-      } else {
-        parent.push(levelBase + bp);
-        action.push(ba);
-      }
-    }
-    return { count: room, positions };
+  const reserve = (states: number): number => {
+    const old = capacityOf(table, exact);
+    let cap = old;
+    while (states * 4 > cap * 3) cap *= 2;
+    if (cap === old) return 0;
+    growTo(table.slots as SharedArrayBuffer, cap * slotWords(exact) * 4);
+    return old;
   };
-
-
 
   const inits = model.initialStates().map((v) => v.slice());
   try {
-    const ready = await pool.collect<{ type: 'ready'; table: TableRef }>((index) => ({
+    await pool.collect<{ type: 'ready' }>((index) => ({
       type: 'init',
       recipe,
       index,
@@ -323,14 +237,13 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       fingerprintMask: fpMask,
       control: controlBuf,
     }));
-    let tables: TableRef[] = ready.map((r) => r.table);
 
-    // Initial states: binned by owner on this thread, inserted by the owners.
-    const initBins = Array.from({ length: W }, () => new RecordList(CAND_WORDS, Math.max(1, inits.length)));
-    const initLevel = new Uint32Array(new SharedArrayBuffer(Math.max(1, inits.length) * stride));
-    const vw = new Uint32Array(stride >>> 2);
+    // Initial states, on this thread.
+    const vw = new Uint32Array(nWords);
     const vb = new Uint8Array(vw.buffer);
     const view = new StateView(layout);
+    growTo(current, Math.max(1, inits.length) * pw * 4);
+    const initLevel = words(current);
     inits.forEach((init, index) => {
       if (init.length !== stride || !layout.inDomain(init)) {
         throw new Error(`internal error: ${model.name} initial state #${index} does not fit its layout`);
@@ -340,63 +253,37 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       canon?.canonicalize(vb);
       fingerprint(vw, 0, nWords);
       if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
-      packer.pack(vb, initLevel, index * packer.words);
-      const bin = initBins[fpOut[1] % W];
-      const off = bin.reserve();
-      bin.words.set([fpOut[0], fpOut[1], index, 0], off);
-      bin.commit();
-    });
-    const openFlags = () => invs.map((_, i) => violationAt[i] < 0);
-    /**
-     * Insert, merge, write: the new states of a level (or the initial states)
-     * land in the spare level buffer, in sequential order; null if stopped.
-     */
-    const insert = async (lvl: Uint32Array, binsFor: (owner: number) => RecordsRef[], initial: boolean) => {
-      const ins = await pool.collect<InsertedMsg>((j) => ({
-        type: 'insert',
-        level: lvl.buffer as SharedArrayBuffer,
-        initial,
-        bins: binsFor(j),
-      }));
-      if (ins.some((m) => m.stopped)) return null;
-      tables = ins.map((m) => m.table);
-      const firstId = parent.length;
-      const { count, positions } = merge(ins, initial);
-      // Two level buffers are reused in turn: a fresh SharedArrayBuffer per
-      // level would linger until every worker isolate collects garbage.
-      if (spare.length < count * packer.words) {
-        spare = new Uint32Array(new SharedArrayBuffer(Math.max(count * packer.words * 4, spare.byteLength * 2)));
+      const [lo, hi] = fpOut;
+      const seen = exact ? ExactSet.view(table, nWords) : FingerprintSet.view(table);
+      if (seen.has(lo, hi, vw, 0)) return;
+      const id = parent.length;
+      const oldCap = reserve(id + 1);
+      if (oldCap > 0) {
+        const deferred: number[] = [];
+        const start = rangeStarts(exact, words(table.slots), oldCap, 1)[0];
+        regrowRange(exact, words(table.slots), oldCap, start, start, deferred);
+        placeDeferred(exact, words(table.slots), deferred);
       }
-      const next = spare;
-      const stillOpen = openFlags();
-      const written = await pool.collect<WrittenMsg>((j) => ({
-        type: 'write',
-        level: lvl.buffer as SharedArrayBuffer,
-        initial,
-        next: next.buffer as SharedArrayBuffer,
-        positions: positions[j].buffer as SharedArrayBuffer,
-        open: stillOpen,
-      }));
+      if (exact) growTo(table.arena as SharedArrayBuffer, (id + 1) * nWords * 4);
+      const slots = words(table.slots);
+      if (exact) insertExact(slots, words(table.arena!), nWords, lo, hi, vw, 0, id);
+      else insertFingerprint(slots, lo, hi);
+      packer.pack(vb, initLevel, id * pw);
+      parent.push(NO_PARENT);
+      action.push(index);
+      StateView.point(view, vb);
       for (let i = 0; i < nInv; i++) {
-        if (violationAt[i] >= 0) continue;
-        const least = Math.min(...written.map((w) => (w.violations[i] < 0 ? Infinity : w.violations[i])));
-        if (least !== Infinity) {
-          violationAt[i] = firstId + least;
+        if (violationAt[i] < 0 && !invs[i].holds(view)) {
+          violationAt[i] = id;
           open--;
         }
       }
-      if (written.some((w) => w.stopped)) return null;
-      return { next, count };
-    };
-
-    const first = await insert(initLevel, (j) => [initBins[j].ref()], true);
-    if (first) {
-      spare = level;
-      level = first.next;
-      levelCount = first.count;
-      if (levelCount > 0) depth = 1;
-    }
+    });
+    levelCount = parent.length;
+    if (levelCount > 0) depth = 1;
     if (anyCheck && open === 0) stop ??= 'all-violated';
+    /** New states per expanded state in the last level: sizes the next claim table. */
+    let growth = 2;
 
     while (levelCount > 0 && stop === null && stopRequest === null) {
       if (opts.shouldStop?.()) {
@@ -405,21 +292,39 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       }
       const atDepthLimit = depth >= maxDepth;
       const nextBase = parent.length;
-      const chunk = Math.ceil(levelCount / W);
-      const expanded = await pool.collect<ExpandedMsg>((i) => ({
-        type: 'expand',
-        level: level.buffer as SharedArrayBuffer,
-        from: Math.min(levelCount, i * chunk),
-        to: Math.min(levelCount, (i + 1) * chunk),
-        tables,
-        atDepthLimit,
-        deadlockOpen: checkDeadlock && violationAt[nInv] < 0,
-      }));
+      const chunk = Math.min(MAX_CHUNK, Math.max(1, Math.ceil(levelCount / (W * CHUNKS_PER_WORKER))));
+      const nChunks = Math.ceil(levelCount / chunk);
+      const expectNew = Math.ceil(levelCount * growth * 1.25) + W * CLAIM_BATCH * 2;
+      growTo(claims, pow2AtLeast((expectNew * 4) / 3) * ls * 4);
+
+      // Expand (again with a larger claim table if this one fills up).
+      let expanded: ExpandedMsg[];
+      for (;;) {
+        Atomics.store(control, C_NEXT, 0);
+        Atomics.store(control, C_CLAIMED, 0);
+        Atomics.store(control, C_OVERFLOW, 0);
+        const slots = claims.byteLength / 4 / ls;
+        expanded = await pool.collect<ExpandedMsg>(() => ({
+          type: 'expand',
+          level: current,
+          count: levelCount,
+          chunk,
+          table,
+          claims,
+          claimLimit: Math.floor((slots * 3) / 4) - 128 * W,
+          atDepthLimit,
+          deadlockOpen: checkDeadlock && violationAt[nInv] < 0,
+          open: invs.map((_, i) => violationAt[i] < 0),
+        }));
+        if (expanded.some((m) => m.stopped) || !expanded.some((m) => m.overflow)) break;
+        new Int32Array(claims).fill(0);
+        growTo(claims, claims.byteLength * 2);
+      }
       if (expanded.some((m) => m.stopped)) break;
       for (const m of expanded) transitions += m.transitions;
-      const dl = expanded.find((m) => m.deadlockAt >= 0);
-      if (dl && violationAt[nInv] < 0 && checkDeadlock) {
-        violationAt[nInv] = levelBase + dl.deadlockAt;
+      const deadlocks = expanded.filter((m) => m.deadlockAt >= 0).map((m) => m.deadlockAt);
+      if (deadlocks.length > 0 && violationAt[nInv] < 0 && checkDeadlock) {
+        violationAt[nInv] = levelBase + Math.min(...deadlocks);
         open--;
       }
       if (anyCheck && open === 0) stop ??= 'all-violated';
@@ -427,11 +332,70 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
         if (expanded.some((m) => m.hiddenByDepth)) stop ??= 'max-depth';
         break;
       }
-      const merged = await insert(level, (j) => expanded.map((m) => m.bins[j]), false);
-      if (!merged) break;
-      spare = level;
-      level = merged.next;
-      levelCount = merged.count;
+
+      // Settle (and grow the visited table for every new state meanwhile),
+      // then positions: chunk k's new states follow those of chunks < k.
+      const total = expanded.reduce((n, m) => n + m.claimed, 0);
+      const oldCap = reserve(nextBase + total);
+      const starts = oldCap > 0 ? rangeStarts(exact, words(table.slots), oldCap, W) : [];
+      growTo(counts, nChunks * 4);
+      const settled = await pool.collect<SettledMsg>((i) => ({
+        type: 'settle',
+        claims,
+        counts,
+        regrow: i < starts.length ? { table, oldCap, from: starts[i], to: starts[(i + 1) % starts.length] } : null,
+      }));
+      // A stop may have cut a table move short: the table is no longer whole, the search ends here.
+      if (Atomics.load(control, C_STOP) !== 0) break;
+      for (const m of settled) placeDeferred(exact, words(table.slots), m.deferred);
+      const offsets = new Int32Array(counts, 0, nChunks);
+      let sum = 0;
+      for (let k = 0; k < nChunks; k++) {
+        const c = offsets[k];
+        offsets[k] = sum;
+        sum += c;
+      }
+      if (sum !== total) throw new Error(`internal error: ${sum} new states settled, ${total} claimed`);
+      const room = Math.max(0, Math.min(total, maxStates - nextBase));
+      if (room < total) stop = 'max-states';
+
+      // Write.
+      parent.ensure(nextBase + room);
+      action.ensure(nextBase + room);
+      if (exact) growTo(table.arena as SharedArrayBuffer, (nextBase + room) * nWords * 4);
+      const next = current === level ? spare : level;
+      growTo(next, room * pw * 4);
+      // Zeroing the whole claim table costs less than one cache miss per claimed slot?
+      const clearAll = claims.byteLength / 64 <= 2 * total;
+      const stillOpen = invs.map((_, i) => violationAt[i] < 0);
+      const written = await pool.collect<WrittenMsg>(() => ({
+        type: 'write',
+        offsets: counts,
+        room,
+        levelBase,
+        nextBase,
+        next,
+        parents: parent.buffers(),
+        actions: action.buffers(),
+        table,
+        claims,
+        clearAll,
+        open: stillOpen,
+      }));
+      parent.length = nextBase + room;
+      action.length = nextBase + room;
+      for (let i = 0; i < nInv; i++) {
+        if (violationAt[i] >= 0) continue;
+        const least = Math.min(...written.map((w) => (w.violations[i] < 0 ? Infinity : w.violations[i])));
+        if (least !== Infinity) {
+          violationAt[i] = nextBase + least;
+          open--;
+        }
+      }
+      if (written.some((w) => w.stopped)) break;
+      growth = room / levelCount;
+      current = next;
+      levelCount = room;
       levelBase = nextBase;
       if (levelCount > 0) depth++;
       if (anyCheck && open === 0) stop ??= 'all-violated';

@@ -1,15 +1,17 @@
 // Messages between the parallel coordinator and its workers. One BFS level
-// is three phases: `expand` (successors of a range of the level, filtered
-// against the visited tables and binned by owning worker), `insert` (each
-// owner adds its candidates in key order to its own table and keeps the keys
-// of the new ones), and, once the coordinator has merged those keys into
-// positions, `write` (each owner recomputes its new states, writes them into
-// the next level at their positions and checks the invariants on them).
+// is three phases, each a message to every worker and a reply from each:
+// `expand` (workers take chunks of the level in turn, drop successors already
+// in the shared visited table and claim the rest in the level's claim table),
+// `settle` (each worker keeps, per chunk it expanded, the records its chunk
+// still holds and publishes their count; when the visited table has to
+// grow, workers also move its entries meanwhile), and, once the coordinator has
+// turned those counts into positions, `write` (each worker writes its new
+// states into the next level, the parent and action columns and the visited
+// table, and checks the invariants on them). See coordinator.ts.
 
 import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
 import type { ExploreOptions, ExploreResult, Progress } from '../result.js';
-import type { RecordsRef } from './records.js';
 
 /** Sent to a pooled worker to start one search. */
 export interface WorkerInit {
@@ -23,70 +25,85 @@ export interface WorkerInit {
   readonly exact: boolean;
   readonly symmetry: boolean;
   readonly fingerprintMask: number;
-  /** Shared Int32 flags: [0] = stop requested. */
+  /** Shared Int32 words, indexed by the C_ constants. */
   readonly control: SharedArrayBuffer;
 }
 
-/**
- * Candidate record: fp lo, fp hi, parent index within the level, action.
- * No vector: the owner recomputes the few new ones from parent and action,
- * which keeps the candidate bins at 16 bytes per successor.
- */
-export const CAND_WORDS = 4;
-/** New-state record: parent index within the level, action (no vector: see `write`). */
-export const FRESH_WORDS = 2;
+/** control[C_STOP] != 0: stop requested. */
+export const C_STOP = 0;
+/** Next chunk to take in `expand`. */
+export const C_NEXT = 1;
+/** States claimed in the level table so far (flushed in batches of CLAIM_BATCH). */
+export const C_CLAIMED = 2;
+/** The level table is too full: the level's expansion is abandoned and redone with a larger one. */
+export const C_OVERFLOW = 3;
+export const CONTROL_WORDS = 4;
+export const CLAIM_BATCH = 64;
+/** Chunk-relative parent indices take 16 bits of a record word (the action the other 16). */
+export const MAX_CHUNK = 1 << 16;
 
 export interface ExpandMsg {
   readonly type: 'expand';
   readonly level: SharedArrayBuffer;
-  readonly from: number;
-  readonly to: number;
-  /** Visited table buffer of every owner, by worker index. */
-  readonly tables: readonly TableRef[];
+  readonly count: number;
+  /** States per chunk (at most MAX_CHUNK); chunk k is [k * chunk, min(count, (k + 1) * chunk)). */
+  readonly chunk: number;
+  readonly table: TableRef;
+  /** The level table (Int32, zeroed) and how many claims it may take. */
+  readonly claims: SharedArrayBuffer;
+  readonly claimLimit: number;
   readonly atDepthLimit: boolean;
   readonly deadlockOpen: boolean;
+  /** Per invariant: still unviolated (worth checking on the states claimed). */
+  readonly open: readonly boolean[];
 }
 
 export interface ExpandedMsg {
   readonly type: 'expanded';
-  /** Candidates for each owner, in key order. */
-  readonly bins: readonly RecordsRef[];
   readonly transitions: number;
-  /** First level index in range with no enabled action (not terminal), or -1. */
+  /** Least level index with no enabled action (not terminal) among this worker's chunks, or -1. */
   readonly deadlockAt: number;
   /** With atDepthLimit: whether some successor is new. */
   readonly hiddenByDepth: boolean;
   readonly stopped: boolean;
+  readonly overflow: boolean;
+  /** Slots this worker took in the claim table: its share of the level's new states. */
+  readonly claimed: number;
 }
 
-export interface InsertMsg {
-  readonly type: 'insert';
-  /** The level the candidates' parents are in (exact mode recomputes vectors to compare them). */
-  readonly level: SharedArrayBuffer;
-  /** Initial states: `level` holds the candidates themselves (parent index = initial-state index). */
-  readonly initial: boolean;
-  /** This owner's bin from every expander, in expander order (= key order). */
-  readonly bins: readonly RecordsRef[];
+export interface SettleMsg {
+  readonly type: 'settle';
+  readonly claims: SharedArrayBuffer;
+  /** Int32 per chunk: the worker that expanded it writes its number of new states. */
+  readonly counts: SharedArrayBuffer;
+  /**
+   * The visited table has just grown from oldCap slots: this worker moves
+   * the entries of old slots from..to into place meanwhile (shared-table.ts).
+   */
+  readonly regrow: { readonly table: TableRef; readonly oldCap: number; readonly from: number; readonly to: number } | null;
 }
 
-export interface InsertedMsg {
-  readonly type: 'inserted';
-  readonly fresh: RecordsRef;
-  /** Own table buffers (they change when the table grows). */
-  readonly table: TableRef;
-  readonly tableBytes: number;
-  readonly stopped: boolean;
+export interface SettledMsg {
+  readonly type: 'settled';
+  /** Entries the regrowth could not place side by side (see regrowRange). */
+  readonly deferred: number[];
 }
 
 export interface WriteMsg {
   readonly type: 'write';
-  /** The level the new states' parents are in (as in the insert). */
-  readonly level: SharedArrayBuffer;
-  readonly initial: boolean;
-  /** The next level, to write into. */
+  /** Int32 per chunk: position in the next level of its first new state. */
+  readonly offsets: SharedArrayBuffer;
+  /** New states beyond this position are cut by the state limit. */
+  readonly room: number;
+  readonly levelBase: number;
+  readonly nextBase: number;
   readonly next: SharedArrayBuffer;
-  /** Int32 per entry of this owner's `fresh` list: its position in `next`, or -1 (cut by a limit). */
-  readonly positions: SharedArrayBuffer;
+  readonly parents: readonly SharedArrayBuffer[];
+  readonly actions: readonly SharedArrayBuffer[];
+  readonly table: TableRef;
+  /** Claim table to zero for the next level: all of it (each worker a share) or only the claimed slots. */
+  readonly claims: SharedArrayBuffer;
+  readonly clearAll: boolean;
   /** Per invariant: still unviolated (worth checking). */
   readonly open: readonly boolean[];
 }
@@ -100,7 +117,7 @@ export interface WrittenMsg {
 
 /**
  * With a single worker: run the whole sequential search in the worker (the
- * two-phase protocol only pays off when phases run side by side).
+ * phased protocol only pays off when phases run side by side).
  */
 export interface SequentialMsg {
   readonly type: 'sequential';
@@ -111,12 +128,12 @@ export interface SequentialMsg {
   readonly control: SharedArrayBuffer;
 }
 
-export type ToWorker = WorkerInit | ExpandMsg | InsertMsg | WriteMsg | SequentialMsg;
+export type ToWorker = WorkerInit | ExpandMsg | SettleMsg | WriteMsg | SequentialMsg;
 export type FromWorker =
-  | { type: 'ready'; table: TableRef }
+  | { type: 'ready' }
+  | SettledMsg
   | { type: 'progress'; progress: Progress }
   | { type: 'result'; result: ExploreResult }
   | ExpandedMsg
-  | InsertedMsg
   | WrittenMsg
   | { type: 'error'; message: string; capacity?: boolean };
