@@ -3,25 +3,14 @@
 // failed or crashed worker rejects the pending request and breaks the pool,
 // so a run fails clearly instead of hanging).
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnBeside } from '../spawn.js';
 import { availableParallelism } from 'node:os';
 import type { Progress } from '../result.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
-}
-/**
- * The worker entry: the compiled worker.js next to this file, or, when this
- * module runs from TypeScript source (the test runner), worker.ts loaded
- * through tsx's loader, registered inside the new thread.
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
-  const entry = JSON.stringify(new URL('./worker.ts', here).href);
-  const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${entry}); })`;
-  return new Worker(boot, { eval: true });
 }
 
 /** A worker ran out of addressable memory: the search ends as incomplete (max-memory). */
@@ -44,7 +33,7 @@ export class SearchPool {
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) {
-      const w = spawnWorker();
+      const w = spawnBeside(import.meta.url, 'worker');
       w.on('message', (m: FromWorker) => {
         if (m.type === 'error') {
           const msg = `search worker ${i} failed: ${m.message}`;
