@@ -109,7 +109,7 @@ export async function executeRun(
   const wanted = analyses.liveness.length > 0 || analyses.lockOrder;
   const result = !wanted
     ? safety
-    : registered && safety.stats.states > MAIN_THREAD_ANALYSIS_STATES
+    : registered && safety.stats.states > MAIN_THREAD_ANALYSIS_STATES && !interrupted()
       ? await analyseInWorker(
           registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario),
           safety,

@@ -40,6 +40,13 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
   const started = t0 - base.stats.seconds * 1000;
   const outcomes: InvariantOutcome[] = [...base.outcomes];
   const stops: StopReason[] = [];
+  if (opts.shouldStop?.()) {
+    // Already interrupted: nothing is started; the analyses are incomplete.
+    for (const p of [...req.liveness, ...(req.lockOrder ? [{ name: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION }] : [])]) {
+      outcomes.push({ invariant: p.name, description: p.description, verdict: 'incomplete', trace: null });
+    }
+    return merged(base, outcomes, ['interrupted'], t0);
+  }
   const outOfMemory = (names: readonly { name: string; description: string }[]) => {
     stops.push('max-memory');
     for (const p of names) outcomes.push({ invariant: p.name, description: p.description, verdict: 'incomplete', trace: null });
