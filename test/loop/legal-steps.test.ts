@@ -384,8 +384,8 @@ describe('random complete runs consist of legal kernel steps and end in a termin
   for (const strategy of ALL) {
     for (const [scenario, params, n] of [
       ...SCRIPTED.map((s) => [s, {}, 60] as const),
-      ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 150] as const,
-      ['explore', { calls: 4, threads: 3, shared: 1, fds: 1 }, 150] as const,
+      ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 100] as const,
+      ['explore', { calls: 4, threads: 3, shared: 1, fds: 1 }, 100] as const,
     ]) {
       it(`${strategy} × ${scenario} ${JSON.stringify(params)}`, () => {
         const model = build(strategy, scenario, params);
