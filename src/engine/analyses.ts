@@ -9,21 +9,20 @@ import { checkLiveness } from './liveness.js';
 import { lockOrder } from './lock-order.js';
 import type { LivenessProperty, Model } from './model.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from './properties.js';
-import type { ExploreOptions, ExploreResult, InvariantOutcome, StopReason } from './result.js';
+import type { ExploreOptions, ExploreResult, InvariantOutcome, PassOptions, StopReason } from './result.js';
 
 export interface AnalysisRequest {
   readonly liveness: readonly LivenessProperty[];
   readonly lockOrder: boolean;
 }
 
-type Limits = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
 /**
  * The search limits and, relabelled with the pass's name, the progress
  * reporter. The time limit is for the whole check: each pass gets what the
  * earlier ones left (`started` is when the safety search began).
  */
-const limitsOf = (o: ExploreOptions, phase: string, started: number): Limits => ({
+const limitsOf = (o: ExploreOptions, phase: string, started: number): PassOptions => ({
   maxStates: o.maxStates,
   maxDepth: o.maxDepth,
   timeLimit: o.timeLimit === undefined ? undefined : Math.max(1e-6, o.timeLimit - (performance.now() - started) / 1000),

@@ -43,6 +43,9 @@ export interface ExploreOptions {
   readonly shouldStop?: () => boolean;
 }
 
+/** The options of a pass that explores without checking invariants (the analyses): limits, stop and progress. */
+export type PassOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
+
 export interface Progress {
   /** Which pass is running when it is not the safety search, e.g. `liveness graph`. */
   readonly phase?: string;

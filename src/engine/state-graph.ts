@@ -14,7 +14,7 @@ import { fingerprint, fpOut } from './fingerprint.js';
 import { GrowableU16, GrowableU32 } from './growable.js';
 import { isCapacityError } from './bfs.js';
 import type { LivenessProperty, Model } from './model.js';
-import type { ExploreOptions, StopReason } from './result.js';
+import type { PassOptions, StopReason } from './result.js';
 import { StateView } from './state-view.js';
 import { Packer } from './packer.js';
 import { NO_PARENT } from './trace.js';
@@ -39,9 +39,8 @@ export interface StateGraph {
   readonly action: GrowableU16;
 }
 
-type GraphOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
-export function buildStateGraph(model: Model, properties: readonly LivenessProperty[], opts: GraphOptions = {}): StateGraph {
+export function buildStateGraph(model: Model, properties: readonly LivenessProperty[], opts: PassOptions = {}): StateGraph {
   const layout = model.layout;
   const stride = layout.stride;
   const nWords = stride >>> 2;
