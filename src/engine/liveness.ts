@@ -12,10 +12,9 @@
 // group, a state where it is disabled or an edge that takes it, and returns.
 
 import type { Fairness, LivenessProperty, Model } from './model.js';
-import type { InvariantOutcome, StopReason, Trace } from './result.js';
+import type { InvariantOutcome, PassOptions, StopReason, Trace } from './result.js';
 import { buildStateGraph, type StateGraph } from './state-graph.js';
 import { pathTo, replayPath } from './trace.js';
-import type { ExploreOptions } from './result.js';
 
 export interface LivenessResult {
   readonly outcomes: readonly InvariantOutcome[];
@@ -33,15 +32,16 @@ interface FairComponent {
   readonly entry: number;
 }
 
-type LivenessOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
 /** Checks the given properties of the model over its full (unreduced) state graph. */
-export function checkLiveness(model: Model, properties: readonly LivenessProperty[], opts: LivenessOptions = {}): LivenessResult {
+export function checkLiveness(model: Model, properties: readonly LivenessProperty[], opts: PassOptions = {}): LivenessResult {
   const t0 = performance.now();
   const g = buildStateGraph(model, properties, opts);
   const complete = g.stop === 'exhausted';
   const inits = model.initialStates();
   const outcomes = properties.map((p, i): InvariantOutcome => {
+    // Interrupted: the user wants out now, so the partial graph is not searched.
+    if (g.stop === 'interrupted') return { invariant: p.name, description: p.description, verdict: 'incomplete', trace: null };
     const found = fairComponent(g, g.pending[i], p.obligations, model.fairness);
     if (!found) return { invariant: p.name, description: p.description, verdict: complete ? 'holds' : 'incomplete', trace: null };
     const trace = lassoTrace(model, inits, g, found, model.fairness);
