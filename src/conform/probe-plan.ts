@@ -1,0 +1,67 @@
+// The contract between the two halves of `loopcheck conform`.
+//
+// Exists so the model side (schedule enumeration, walking the model, comparing)
+// and the kernel side (a generated C program, an initramfs, QEMU, the serial
+// console) agree on plain data and nothing else. The model side builds a
+// ProbeScenario per scripted scenario; the kernel side runs every schedule on
+// fresh loop devices and answers with one CallObservation per call.
+
+import type { Call } from '../../models/loop/calls.js';
+import type { InitDesc } from '../../models/loop/scenarios/types.js';
+
+/** The real kernels conform can boot, and the code state each implements. */
+export type KernelId = '6.1' | '6.12';
+
+/** One whole system call of a schedule: thread `thread` (fd table `table`) issues `call`. */
+export interface ProbeCall {
+  readonly thread: number;
+  readonly table: number;
+  readonly call: Call;
+}
+
+/** A syscall-serial schedule: the calls in the order they run, each from entry to return. */
+export interface ProbeSchedule {
+  readonly id: number;
+  readonly calls: readonly ProbeCall[];
+}
+
+/** One scenario to run: its initial kernel state and every schedule. Devices are named A, B, … by index. */
+export interface ProbeScenario {
+  readonly name: string;
+  readonly devices: number;
+  /** Number of fd tables (processes); a thread's table is ProbeCall.table. */
+  readonly tables: number;
+  /** Fd slots per table. */
+  readonly slots: number;
+  readonly init: InitDesc;
+  readonly schedules: readonly ProbeSchedule[];
+}
+
+/**
+ * What user space can see of one device after a call.
+ * `backing`: null when unbound (no loop/backing_file in sysfs), 'regular' for the
+ * scenario's regular backing file, or a device letter ('A', 'B', …) when the
+ * backing file is another loop device of the schedule.
+ */
+export interface DeviceObservation {
+  readonly backing: string | null;
+  readonly autoclear: boolean;
+  /** Outcome of a fresh open(2) of the device node (then closed): 'ok' or '-ENXIO', … */
+  readonly open: string;
+}
+
+/**
+ * Outcome vocabulary (canonical strings): 'ok' or '-E…' (errno name) for every
+ * call; for a read (of a device or through a mount) 'ok:pattern' (the backing
+ * data), 'ok:zeros', 'ok:empty' (0 bytes), 'ok:other', or '-E…'.
+ */
+export interface CallObservation {
+  readonly outcome: string;
+  readonly devices: readonly DeviceObservation[];
+}
+
+export interface ScheduleObservation {
+  readonly scenario: string;
+  readonly schedule: number;
+  readonly calls: readonly CallObservation[];
+}
