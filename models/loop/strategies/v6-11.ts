@@ -129,6 +129,7 @@ export const v6_11: Strategy = {
     // AUTOCLEAR := 1 and the unlocked disk_openers read; a sole opener is
     // switched to Rundown in the next step (the read can be stale by then).
     clr.step('read', {
+      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];
