@@ -9,6 +9,8 @@ import { devName } from '../../models/loop/encoding.js';
 import { NARROWINGS, type Narrowing } from './narrowings.js';
 import type { CallObservation, DeviceObservation, KernelId, ProbeScenario, ScheduleObservation } from './probe-plan.js';
 import { scheduleText } from './schedules.js';
+import type { ModelWalk } from './model-walk.js';
+import { reproduced, serialCounterexamples, type SerialCounterexample } from './serial-counterexamples.js';
 
 export interface ComparedCall {
   readonly schedule: number;
@@ -37,6 +39,8 @@ export interface ConformResult {
   readonly disagreements: readonly ComparedCall[];
   /** Narrowings that applied here, with how many calls each took out. */
   readonly narrowed: readonly { readonly id: string; readonly reason: string; readonly calls: number }[];
+  /** Invariants broken by a schedule with no race, and whether the kernel showed the same. */
+  readonly serial: readonly SerialCounterexample[];
   /** Schedules the kernel did not report in full (a timeout cut the boot short). */
   readonly missing: readonly number[];
   /** The schedules, by id, as text (for the report). */
@@ -58,7 +62,7 @@ export function compareScenario(
   release: string,
   strategy: string,
   probe: ProbeScenario,
-  model: ReadonlyMap<number, readonly CallObservation[]>,
+  walks: ReadonlyMap<number, ModelWalk>,
   observed: readonly ScheduleObservation[],
   narrowings: readonly Narrowing[] = NARROWINGS,
 ): ConformResult {
@@ -69,7 +73,7 @@ export function compareScenario(
   const scheduleTexts: Record<number, string> = {};
   for (const s of probe.schedules) {
     scheduleTexts[s.id] = scheduleText(s);
-    const mine = model.get(s.id) ?? [];
+    const mine: readonly CallObservation[] = walks.get(s.id)?.calls ?? [];
     const theirs = byId.get(s.id)?.calls ?? [];
     if (theirs.length < s.calls.length) missing.push(s.id);
     s.calls.forEach((c, i) => {
@@ -107,6 +111,7 @@ export function compareScenario(
     schedules: probe.schedules.length,
     calls,
     disagreements: calls.filter((c) => c.differs.length > 0 && !c.narrowed),
+    serial: serialCounterexamples(walks).map((v) => ({ ...v, reproduced: reproduced(calls, v.schedule, v.call) })),
     narrowed,
     missing,
     scheduleTexts,

@@ -12,6 +12,7 @@ import { FILE_NONE, FILE_REGULAR, Lo_bound, Lo_rundown, devName, fileSlot } from
 import { FRAME, DEV, REG, type Machine } from '../../models/loop/machine.js';
 import { loopInternals, type LoopInternals } from '../../models/loop/model.js';
 import type { Model } from '../engine/model.js';
+import { StateView } from '../engine/state-view.js';
 import type { CallObservation, DeviceObservation, ProbeSchedule } from './probe-plan.js';
 
 /** Steps one call may take before the walk gives up (every model call is far shorter). */
@@ -20,22 +21,39 @@ const MAX_STEPS_PER_CALL = 10_000;
 /** Outcome of a call that cannot finish when it runs alone (a lock nobody will release). */
 export const HANG = 'hang';
 
-export function walkSchedule(model: Model, schedule: ProbeSchedule): CallObservation[] {
+/** A walk: what each call returned and showed, and the invariants a schedule breaks (first call that breaks each). */
+export interface ModelWalk {
+  readonly calls: CallObservation[];
+  readonly violations: { readonly invariant: string; readonly call: number }[];
+}
+
+export function walkSchedule(model: Model, schedule: ProbeSchedule): ModelWalk {
   const li = loopInternals(model);
   if (!li) throw new Error(`${model.name} is not a loop model: conform walks loop models only`);
   let state = model.initialStates()[0];
-  const out: CallObservation[] = [];
+  const calls: CallObservation[] = [];
+  const violations: { invariant: string; call: number }[] = [];
+  const broken = new Set<string>();
+  const check = (s: Uint8Array, call: number): void => {
+    const view = new StateView(model.layout, s);
+    for (const inv of model.invariants) {
+      if (!broken.has(inv.name) && !inv.holds(view)) {
+        broken.add(inv.name);
+        violations.push({ invariant: inv.name, call });
+      }
+    }
+  };
   for (const c of schedule.calls) {
-    const { outcome, after } = runCall(model, li, state, c.thread);
+    const { outcome, after } = runCall(model, li, state, c.thread, (s) => check(s, calls.length));
     state = after;
-    out.push({ outcome, devices: observeDevices(li, state) });
+    calls.push({ outcome, devices: observeDevices(li, state) });
     if (outcome === HANG) break;
   }
-  return out;
+  return { calls, violations };
 }
 
 /** Run thread t's next call to its return with no other thread stepping. */
-function runCall(model: Model, li: LoopInternals, src: Uint8Array, t: number): { outcome: string; after: Uint8Array } {
+function runCall(model: Model, li: LoopInternals, src: Uint8Array, t: number, visit: (s: Uint8Array) => void): { outcome: string; after: Uint8Array } {
   const m = li.machine;
   const doneBefore = src[m.done[t]];
   const a = li.actionOf(t);
@@ -47,6 +65,7 @@ function runCall(model: Model, li: LoopInternals, src: Uint8Array, t: number): {
     if (!model.step(a, state, dst)) return { outcome: HANG, after: state };
     if (decided !== null) outcome = decided;
     state = dst;
+    visit(state);
     if (state[m.done[t]] !== doneBefore && state[m.cur[t]] === 0) return { outcome, after: state };
   }
   throw new Error(`T${t + 1}: call did not return within ${MAX_STEPS_PER_CALL} steps`);

@@ -45,6 +45,15 @@ export function conformText(r: ConformReport): string {
     out.push('', 'Not compared (the kernel differs for a reason outside the model):');
     for (const [id, e] of reasons) out.push(`  ${id} (${e.calls} calls): ${e.reason}`);
   }
+  const serial = r.results.flatMap((x) => x.serial.map((v) => ({ x, v })));
+  if (serial.length > 0) {
+    out.push('', 'Violations that need no race (syscall-serial counterexamples), run on the kernel:');
+    for (const { x, v } of serial) {
+      const verdict = v.reproduced === null ? 'NOT OBSERVED' : v.reproduced ? 'reproduced (the kernel showed the same on every call)' : 'NOT reproduced (see the disagreements)';
+      out.push(`  Linux ${x.kernel} / ${x.strategy} / ${x.scenario} / ${v.invariant}: schedule ${v.schedule}, broken by call ${v.call}: ${verdict}`);
+      out.push(`      ${x.scheduleTexts[v.schedule]}`);
+    }
+  }
   const incomplete = r.results.filter((x) => x.missing.length > 0);
   if (incomplete.length > 0) {
     out.push('', 'Incomplete (never a pass):');
@@ -77,6 +86,7 @@ export function conformJson(r: ConformReport): unknown {
       calls: x.calls,
       disagreements: x.disagreements,
       narrowed: x.narrowed,
+      serialCounterexamples: x.serial,
       missing: x.missing,
     })),
   };

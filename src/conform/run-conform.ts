@@ -9,7 +9,7 @@ import { loopFamily } from '../../models/loop/index.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
 import { compareScenario, type ConformResult } from './compare.js';
-import { walkSchedule } from './model-walk.js';
+import { walkSchedule, type ModelWalk } from './model-walk.js';
 import type { CallObservation, KernelId, ProbeScenario, ScheduleObservation } from './probe-plan.js';
 import { probeScenario } from './schedules.js';
 
@@ -76,10 +76,15 @@ export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
   });
 }
 
-/** The model's observations of every schedule of `probe` under `strategy`. */
-export function modelObservations(strategy: string, probe: ProbeScenario): Map<number, readonly CallObservation[]> {
+/** The model's walk of every schedule of `probe` under `strategy`. */
+export function modelWalks(strategy: string, probe: ProbeScenario): Map<number, ModelWalk> {
   const model = loopFamily.build({ params: {}, strategy, scenario: probe.name });
   return new Map(probe.schedules.map((s) => [s.id, walkSchedule(model, s)]));
+}
+
+/** The model's observations of every schedule of `probe` under `strategy`. */
+export function modelObservations(strategy: string, probe: ProbeScenario): Map<number, readonly CallObservation[]> {
+  return new Map([...modelWalks(strategy, probe)].map(([id, w]) => [id, w.calls]));
 }
 
 export async function runConform(opts: ConformOptions, runner: KernelRunner): Promise<ConformReport> {
@@ -89,7 +94,7 @@ export async function runConform(opts: ConformOptions, runner: KernelRunner): Pr
   const boots: BootSummary[] = [];
   const results: ConformResult[] = [];
   for (const { kernel, strategy } of plans) {
-    const model = new Map(probes.map((p) => [p.name, modelObservations(strategy.name, p)]));
+    const model = new Map(probes.map((p) => [p.name, modelWalks(strategy.name, p)]));
     const run = await runner(kernel, probes, { timeoutSeconds: opts.timeoutSeconds, onProgress: opts.onProgress });
     if (run.kind === 'missing') {
       boots.push({ kernel, strategy: strategy.name, kind: run.kind, release: '', message: run.message });

@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { countInterleavings, interleavings, probeScenario } from '../../src/conform/schedules.js';
 import { compareScenario } from '../../src/conform/compare.js';
-import { modelObservations, runConform, conformExitCode, strategyFor, type KernelRunner } from '../../src/conform/run-conform.js';
+import { modelObservations, modelWalks, runConform, conformExitCode, strategyFor, type KernelRunner } from '../../src/conform/run-conform.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import type { CallObservation, ScheduleObservation } from '../../src/conform/probe-plan.js';
 import type { Narrowing } from '../../src/conform/narrowings.js';
+import { serialCounterexamples } from '../../src/conform/serial-counterexamples.js';
 
 const scenario = (name: string) => {
   const sc = SCENARIOS.find((s) => s.name === name)!;
@@ -90,21 +91,40 @@ describe('the model walked one whole call at a time', () => {
   });
 });
 
+describe('violations that need no race', () => {
+  it('post-patch stack-shared-fd: the sole-opener check tears A down under B without any race', () => {
+    const p = scenario('stack-shared-fd');
+    const found = serialCounterexamples(modelWalks('post-patch', p));
+    const text = (id: number) => p.schedules[id].calls.map((c) => `T${c.thread + 1} ${c.call.op}`).join(', ');
+    const teardown = found.find((v) => v.invariant === 'stacked-no-teardown')!;
+    expect(teardown.call).toBe(3);
+    expect(text(teardown.schedule)).toBe('T2 open, T2 set_fd, T1 clr, T1 close, T2 read, T2 close');
+    expect(found.find((v) => v.invariant === 'stacked-io')!.call).toBe(4);
+  });
+
+  it('stack-independent has none: its violations need the race', () => {
+    for (const st of ['pre-patch', 'post-patch', 'v5.17', 'v6.11']) {
+      expect(serialCounterexamples(modelWalks(st, scenario('stack-independent')))).toEqual([]);
+    }
+  });
+});
+
 describe('comparison', () => {
   const p = scenario('mount');
+  const walks = modelWalks('post-patch', p);
   const model = modelObservations('post-patch', p);
   const kernelSays = (patch: (s: number, i: number, c: CallObservation) => CallObservation): ScheduleObservation[] =>
     p.schedules.map((s) => ({ scenario: p.name, schedule: s.id, calls: model.get(s.id)!.map((c, i) => patch(s.id, i, c)) }));
 
   it('agrees when the kernel saw what the model says', () => {
-    const r = compareScenario('6.1', 'test', 'post-patch', p, model, kernelSays((_s, _i, c) => c));
+    const r = compareScenario('6.1', 'test', 'post-patch', p, walks, kernelSays((_s, _i, c) => c));
     expect(r.disagreements).toEqual([]);
     expect(r.calls).toHaveLength(p.schedules.reduce((a, s) => a + s.calls.length, 0));
     expect(r.missing).toEqual([]);
   });
 
   it('reports a different outcome and a different state separately, with the schedule', () => {
-    const r = compareScenario('6.1', 'test', 'post-patch', p, model, kernelSays((s, i, c) =>
+    const r = compareScenario('6.1', 'test', 'post-patch', p, walks, kernelSays((s, i, c) =>
       s === 0 && i === 2 ? { outcome: '-EINVAL', devices: [{ backing: 'regular', autoclear: false, open: 'ok' }] } : c));
     expect(r.disagreements).toHaveLength(1);
     const d = r.disagreements[0];
@@ -115,7 +135,7 @@ describe('comparison', () => {
 
   it('takes a difference out only through a narrowing, and counts it', () => {
     const n: Narrowing = { id: 'test-mount', reason: 'because', applies: (c) => c.call.op === 'mount' };
-    const r = compareScenario('6.1', 'test', 'post-patch', p, model, kernelSays((_s, i, c) => (i === 2 ? { ...c, outcome: '-EINVAL' } : c)), [n]);
+    const r = compareScenario('6.1', 'test', 'post-patch', p, walks, kernelSays((_s, i, c) => (i === 2 ? { ...c, outcome: '-EINVAL' } : c)), [n]);
     const mounts = r.calls.filter((c) => c.narrowed === 'test-mount');
     expect(mounts.length).toBeGreaterThan(0);
     expect(r.narrowed).toEqual([{ id: 'test-mount', reason: 'because', calls: mounts.length }]);
