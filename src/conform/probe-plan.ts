@@ -78,10 +78,12 @@ export interface ScheduleObservation {
  * pass; `observations` is what arrived). `failed`: the boot ended without a
  * complete result (kernel panic, probe error, damaged records). `missing`: a
  * tool or kernel package is not there and could not be installed (one line
- * naming the package).
+ * naming the package). Times: `bootSeconds` wall clock from starting QEMU to the
+ * probe's first record, `totalSeconds` until QEMU exited; `guest…` in the
+ * guest's own uptime (boot = uptime when the probe started, probe = its run).
  */
 export type KernelRun =
-  | { readonly kind: 'ok'; readonly kernel: KernelId; readonly release: string; readonly loopParams: Readonly<Record<string, string>>; readonly observations: readonly ScheduleObservation[]; readonly bootSeconds: number; readonly totalSeconds: number }
+  | { readonly kind: 'ok'; readonly kernel: KernelId; readonly release: string; readonly loopParams: Readonly<Record<string, string>>; readonly observations: readonly ScheduleObservation[]; readonly bootSeconds: number; readonly totalSeconds: number; readonly guestBootSeconds?: number; readonly guestProbeSeconds?: number }
   | { readonly kind: 'timeout'; readonly kernel: KernelId; readonly observations: readonly ScheduleObservation[]; readonly message: string }
   | { readonly kind: 'failed'; readonly kernel: KernelId; readonly observations: readonly ScheduleObservation[]; readonly message: string }
   | { readonly kind: 'missing'; readonly kernel: KernelId; readonly message: string };

@@ -12,7 +12,7 @@ import type { ProbeScenario } from '../probe-plan.js';
 import { OPS, OP_ORDER } from './ops.js';
 import { C_COMMON, C_HEADERS, C_SETUP } from './runtime.js';
 import { LIMITS, initTables } from './tables.js';
-import { RECORD_PREFIX } from '../kernel/protocol.js';
+import { C_EMIT } from './emit.js';
 
 const C_PROBE_TYPES = `\
 struct pcall { int op, thread, table, a, b, c; };
@@ -26,34 +26,8 @@ struct scenario {
 };
 `;
 
-/** The console protocol's writer (crc32 + length, one write(2) per record) and the observation of devices. */
-const C_PROBE_IO = `\
-static uint32_t crc32_of(const char *s, size_t n)
-{
-\tuint32_t crc = 0xffffffffu;
-\tfor (size_t i = 0; i < n; i++) {
-\t\tcrc ^= (unsigned char)s[i];
-\t\tfor (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-\t}
-\treturn ~crc;
-}
-
-static void emit(const char *fmt, ...)
-{
-\tchar payload[1536], line[1700];
-\tva_list ap;
-\tva_start(ap, fmt);
-\tvsnprintf(payload, sizeof payload, fmt, ap);
-\tva_end(ap);
-\tsize_t len = strlen(payload);
-\tint n = snprintf(line, sizeof line, "\\n${RECORD_PREFIX} %zu %08x %s\\n", len, crc32_of(payload, len), payload);
-\tfor (int off = 0; off < n;) {
-\t\tssize_t w = write(1, line + off, (size_t)(n - off));
-\t\tif (w <= 0) { if (errno == EINTR) continue; break; }
-\t\toff += (int)w;
-\t}
-}
-
+/** Observation of every device of a schedule. */
+const C_OBSERVE = `\
 /* " backing/autoclear/open" per device, appended to out. */
 static void observe(struct ctx *c, char *out, size_t cap)
 {
@@ -85,6 +59,21 @@ static void observe(struct ctx *c, char *out, size_t cap)
 `;
 
 const C_PROBE_MAIN = `\
+/* Guest uptime (seconds since the kernel started), to tell boot from probe time in the guest's own clock. */
+static void emit_uptime(void)
+{
+\tchar buf[64] = "";
+\tint fd = open("/proc/uptime", O_RDONLY);
+\tif (fd < 0) return;
+\tssize_t n = read(fd, buf, sizeof buf - 1);
+\tclose(fd);
+\tif (n <= 0) return;
+\tbuf[n] = 0;
+\tchar *sp = strchr(buf, ' ');
+\tif (sp) *sp = 0;
+\temit("H uptime %s", buf);
+}
+
 static int run_schedule(int si, const struct scenario *sc, const struct sched *sh)
 {
 \tstruct ctx c;
@@ -118,6 +107,7 @@ int main(void)
 {
 \tstruct utsname u;
 \temit("H start");
+\temit_uptime();
 \tif (uname(&u) == 0) emit("H release %s", u.release);
 \tconst char *params[] = { "max_loop", "max_part", "hw_queue_depth" };
 \tfor (unsigned i = 0; i < sizeof params / sizeof params[0]; i++) {
@@ -140,6 +130,7 @@ int main(void)
 \t\temit("N %d %d %s", si, scenarios[si].nsched, scenarios[si].name);
 \t\tfor (int k = 0; k < scenarios[si].nsched; k++) done += run_schedule(si, &scenarios[si], &scenarios[si].sched[k]);
 \t}
+\temit_uptime();
 \temit("H done %d", done);
 \treturn 0;
 }
@@ -158,7 +149,7 @@ export function generateProbe(scenarios: readonly ProbeScenario[]): string {
   parts.push(
     `static void (*const op_table[])(struct ctx *, const struct pcall *, char *) = { ${OP_ORDER.map((o) => OPS[o].cName).join(', ')} };\n`,
   );
-  parts.push(C_PROBE_IO);
+  parts.push(C_EMIT, C_OBSERVE);
   const scenRows: string[] = [];
   scenarios.forEach((sc, si) => {
     checkScenario(sc);

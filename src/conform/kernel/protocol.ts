@@ -5,7 +5,7 @@
 // and kept only when its payload has the stated length and checksum, so text
 // interleaved by the kernel invalidates a record instead of corrupting a
 // result. Payloads (written by probe-gen.ts):
-//   H start | H release <r> | H param <name> <value> | H fatal <why> | H done <n>
+//   H start | H uptime <s> | H release <r> | H param <name> <value> | H fatal <why> | H done <n>
 //   N <scen> <nsched> <name>              a scenario begins
 //   S <scen> <sched> <obs>…               initial observation of a schedule
 //   F <scen> <sched> <why>                set-up failed, schedule skipped
@@ -74,6 +74,8 @@ export class ConsoleParser {
   /** Malformed payloads that passed the checksum (a probe/parser mismatch). */
   readonly malformed: string[] = [];
   started = false;
+  /** Guest uptimes reported by the probe (first: when it started, last: when it finished). */
+  readonly uptimes: number[] = [];
   done: number | undefined;
   private readonly names = new Map<number, string>();
   private readonly open = new Map<string, { scen: number; sched: number; initial?: DeviceObservation[]; calls: CallObservation[]; setupError?: string }>();
@@ -118,6 +120,7 @@ export class ConsoleParser {
         if (w[1] === 'start') this.started = true;
         else if (w[1] === 'release' && w[2]) this.release = w[2];
         else if (w[1] === 'param' && w.length >= 4) this.params.set(w[2], w.slice(3).join(' '));
+        else if (w[1] === 'uptime' && /^\d+(\.\d+)?$/.test(w[2] ?? '')) this.uptimes.push(Number(w[2]));
         else if (w[1] === 'fatal') this.fatal.push(w.slice(2).join(' '));
         else if (w[1] === 'done' && /^\d+$/.test(w[2] ?? '')) this.done = Number(w[2]);
         else return false;

@@ -111,6 +111,9 @@ export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScena
       observations: parser.finished,
       bootSeconds: bootSeconds ?? res.seconds,
       totalSeconds: res.seconds,
+      ...(parser.uptimes.length >= 2
+        ? { guestBootSeconds: parser.uptimes[0], guestProbeSeconds: parser.uptimes[parser.uptimes.length - 1] - parser.uptimes[0] }
+        : {}),
     };
   } finally {
     if (!opts.keepWorkDir) rmSync(work, { recursive: true, force: true });

@@ -42,7 +42,7 @@ for (const r of runs) {
     console.log(r.message);
     continue;
   }
-  if (r.kind === 'ok') console.log(`release ${r.release}, loop params ${JSON.stringify(r.loopParams)}, probe started after ${r.bootSeconds.toFixed(1)} s, QEMU ran ${r.totalSeconds.toFixed(1)} s`);
+  if (r.kind === 'ok') console.log(`release ${r.release}, loop params ${JSON.stringify(r.loopParams)}, probe started after ${r.bootSeconds.toFixed(1)} s, QEMU ran ${r.totalSeconds.toFixed(1)} s; guest clock: boot ${r.guestBootSeconds?.toFixed(2)} s, probe ${r.guestProbeSeconds?.toFixed(2)} s`);
   else console.log(r.message);
   for (const sc of scenarios) {
     console.log(`${sc.name}:`);
