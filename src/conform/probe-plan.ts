@@ -64,4 +64,26 @@ export interface ScheduleObservation {
   readonly scenario: string;
   readonly schedule: number;
   readonly calls: readonly CallObservation[];
+  /** The devices after the initial state was set up, before the first call. */
+  readonly initial?: readonly DeviceObservation[];
+  /** Setting up the initial state failed (the reason); no call ran. */
+  readonly setupError?: string;
+  /** The schedule began but its end never arrived (timeout, crash, lost record): `calls` is a prefix. */
+  readonly incomplete?: boolean;
 }
+
+/**
+ * What one boot of a kernel yields. `ok`: the probe ran to its end and every
+ * record arrived intact. `timeout`: the per-boot limit killed QEMU (never a
+ * pass; `observations` is what arrived). `failed`: the boot ended without a
+ * complete result (kernel panic, probe error, damaged records). `missing`: a
+ * tool or kernel package is not there and could not be installed (one line
+ * naming the package). Times: `bootSeconds` wall clock from starting QEMU to the
+ * probe's first record, `totalSeconds` until QEMU exited; `guest…` in the
+ * guest's own uptime (boot = uptime when the probe started, probe = its run).
+ */
+export type KernelRun =
+  | { readonly kind: 'ok'; readonly kernel: KernelId; readonly release: string; readonly loopParams: Readonly<Record<string, string>>; readonly observations: readonly ScheduleObservation[]; readonly bootSeconds: number; readonly totalSeconds: number; readonly guestBootSeconds?: number; readonly guestProbeSeconds?: number }
+  | { readonly kind: 'timeout'; readonly kernel: KernelId; readonly observations: readonly ScheduleObservation[]; readonly message: string }
+  | { readonly kind: 'failed'; readonly kernel: KernelId; readonly observations: readonly ScheduleObservation[]; readonly message: string }
+  | { readonly kind: 'missing'; readonly kernel: KernelId; readonly message: string };

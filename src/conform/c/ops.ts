@@ -1,0 +1,97 @@
+// The op → C mapping of the probe: one row per Call op.
+//
+// Exists so adding a system call (issue #13: LOOP_CONFIGURE, partition opens,
+// partition mounts) is one new row here: its C enum name, how the Call's
+// fields become the three integer arguments of a `struct pcall`, and the C
+// handler that performs it and writes the canonical outcome string.
+//
+// Handler contract (C): `static void NAME(struct ctx *c, const struct pcall *p, char *out)`
+// with p->table (fd table), p->a, p->b, p->c (op-specific), out (>= 64 bytes).
+// Helpers available: slot_fd, set_slot, node_of, mnt_of, set_err, classify,
+// open_backing, dev_pattern, file_pattern (see runtime.ts).
+
+import type { Call } from '../../../models/loop/calls.js';
+
+export interface OpSpec {
+  /** C enum constant. */
+  readonly cEnum: string;
+  /** The three integer arguments (a, b, c) of the call. */
+  args(call: Call): readonly [number, number, number];
+  /** The C handler's definition. */
+  readonly cHandler: string;
+  readonly cName: string;
+}
+
+/** Backing argument: a table slot, or -1 for the regular backing file. */
+export const backingArg = (b: number | 'regular'): number => (b === 'regular' ? -1 : b);
+
+function op<O extends Call['op']>(
+  name: O,
+  args: (c: Extract<Call, { op: O }>) => readonly [number, number, number],
+  body: string,
+): OpSpec {
+  const cName = `op_${name}`;
+  return {
+    cEnum: `OP_${name.toUpperCase()}`,
+    cName,
+    args: (c) => args(c as Extract<Call, { op: O }>),
+    cHandler: `static void ${cName}(struct ctx *c, const struct pcall *p, char *out)\n{\n${body}\n}\n`,
+  };
+}
+
+/** Shared body of LOOP_SET_FD / LOOP_CHANGE_FD: a slot's fd, or the regular file opened for the call. */
+const bindBody = (request: string): string => `\
+\tint bfd = p->b < 0 ? open_backing(O_RDWR) : slot_fd(c, p->table, p->b);
+\tint r = ioctl(slot_fd(c, p->table, p->a), ${request}, bfd);
+\tint e = errno;
+\tif (p->b < 0 && bfd >= 0) close(bfd);
+\tif (r < 0) set_err(out, e); else strcpy(out, "ok");`;
+
+export const OPS: { readonly [K in Call['op']]: OpSpec } = {
+  open: op('open', (c) => [c.fd, c.dev, 0], `\
+\tchar node[64];
+\tnode_of(node, c->idx[p->b]);
+\tint fd = open(node, O_RDWR);
+\tif (fd < 0) { set_err(out, errno); return; }
+\tset_slot(c, p->table, p->a, fd);
+\tstrcpy(out, "ok");`),
+  close: op('close', (c) => [c.fd, 0, 0], `\
+\tint fd = slot_fd(c, p->table, p->a);
+\tc->fdt[p->table][p->a] = -1;
+\tif (close(fd) < 0) set_err(out, errno); else strcpy(out, "ok");`),
+  clr: op('clr', (c) => [c.fd, 0, 0], `\
+\tif (ioctl(slot_fd(c, p->table, p->a), LOOP_CLR_FD, 0) < 0) set_err(out, errno); else strcpy(out, "ok");`),
+  set_fd: op('set_fd', (c) => [c.fd, backingArg(c.backing), 0], bindBody('LOOP_SET_FD')),
+  change_fd: op('change_fd', (c) => [c.fd, backingArg(c.backing), 0], bindBody('LOOP_CHANGE_FD')),
+  read: op('read', (c) => [c.fd, 0, 0], `\
+\tunsigned char buf[BUFSZ];
+\tssize_t n = pread(slot_fd(c, p->table, p->a), buf, BUFSZ, 0);
+\tclassify(out, n, errno, buf, dev_pattern);`),
+  mount: op('mount', (c) => [c.dev, 0, 0], `\
+\tchar node[64], mnt[64];
+\tnode_of(node, c->idx[p->a]);
+\tmnt_of(mnt, c->idx[p->a]);
+\tif (mount(node, mnt, FS_TYPE, MS_RDONLY, NULL) < 0) { set_err(out, errno); return; }
+\tc->mounted[p->a] = 1;
+\tstrcpy(out, "ok");`),
+  umount: op('umount', (c) => [c.dev, 0, 0], `\
+\tchar mnt[64];
+\tmnt_of(mnt, c->idx[p->a]);
+\tif (umount2(mnt, 0) < 0) { set_err(out, errno); return; }
+\tc->mounted[p->a] = 0;
+\tstrcpy(out, "ok");`),
+  mount_read: op('mount_read', (c) => [c.dev, 0, 0], `\
+\tchar path[96];
+\tmnt_of(path, c->idx[p->a]);
+\tstrcat(path, "/" DATA_NAME);
+\tint fd = open(path, O_RDONLY);
+\tif (fd < 0) { set_err(out, errno); return; }
+\tposix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+\tunsigned char buf[BUFSZ];
+\tssize_t n = pread(fd, buf, BUFSZ, 0);
+\tint e = errno;
+\tclose(fd);
+\tclassify(out, n, e, buf, file_pattern);`),
+};
+
+export const OP_ORDER = Object.keys(OPS) as (keyof typeof OPS)[];
