@@ -21,6 +21,7 @@ import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRu
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
 import { registerLockOrder } from './lock-order.js';
+import { registerConform } from './conform.js';
 import { openGate } from '../ci/gate.js';
 import { registerInit } from '../ci/init.js';
 
@@ -150,6 +151,7 @@ function program(setCode: (c: number) => void): Command {
   registerExport(prog, setCode);
   registerSimulate(prog, setCode);
   registerLockOrder(prog, setCode);
+  registerConform(prog, setCode);
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());
