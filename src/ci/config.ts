@@ -14,7 +14,7 @@ import type { ModelFamily } from '../engine/catalog.js';
 import { DEADLOCK } from '../engine/result.js';
 import { UsageError } from '../cli/errors.js';
 import { plan, type PlannedRun } from '../cli/plan.js';
-import { FAMILIES } from '../cli/registry.js';
+import { FAMILIES } from '../app/registry.js';
 import { buildModel, type Limits } from '../cli/run.js';
 import { CONFIG_SCHEMA, type Expectation } from './config-schema.js';
 import { jsonPath, pointerSegments, type PathSegment } from './json-path.js';

@@ -11,7 +11,7 @@ import { replay } from '../export/replay.js';
 import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
 import type { TraceContext } from '../report/trace-data.js';
 import { EXIT, UsageError } from './errors.js';
-import { FAMILIES } from './registry.js';
+import { FAMILIES } from '../app/registry.js';
 import type { CompletedRun } from './run.js';
 
 export function colours(noColor: boolean): ChalkInstance {

@@ -5,8 +5,8 @@
 import type { Model } from '../engine/model.js';
 import { explore } from '../engine/bfs.js';
 import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
-import { registeredRecipe } from './recipe.js';
-import { FAMILIES } from './registry.js';
+import { registeredRecipe } from '../app/recipe.js';
+import { FAMILIES } from '../app/registry.js';
 import { interrupted } from './interrupt.js';
 import { replayTrace } from '../export/replay.js';
 import { withAnalyses, type AnalysisRequest } from '../engine/analyses.js';

@@ -23,7 +23,7 @@ import { parseConfig } from '../../src/ci/config.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { contextOf, readTraceFile } from '../../src/cli/export-cmd.js';
 import { plan } from '../../src/cli/plan.js';
-import { FAMILIES } from '../../src/cli/registry.js';
+import { FAMILIES } from '../../src/app/registry.js';
 import { executeRun } from '../../src/cli/run.js';
 import { DEADLOCK } from '../../src/engine/result.js';
 import { StateView } from '../../src/engine/state-view.js';
