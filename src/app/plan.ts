@@ -5,7 +5,7 @@
 
 import type { ModelFamily, ParamDecl } from '../engine/catalog.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_FAMILY, FAMILIES } from '../app/registry.js';
+import { DEFAULT_FAMILY, FAMILIES } from './registry.js';
 
 export interface PlanInput {
   readonly model?: string;
