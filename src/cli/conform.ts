@@ -9,7 +9,9 @@ import { runKernel } from '../conform/kernel/run.js';
 import type { KernelId } from '../conform/probe-plan.js';
 import { conformJson, conformText } from '../conform/report.js';
 import { ConformInputError, KERNELS, conformExitCode, runConform, type KernelRunner } from '../conform/run-conform.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { writeStdout } from '../app/write-file.js';
 import { positiveInt } from './options.js';
 
 interface ConformFlags {
@@ -37,7 +39,7 @@ export async function conform(flags: ConformFlags): Promise<number> {
     if (progress) process.stderr.write('\r\x1b[K');
   }
   for (const b of report.boots) if (b.kind === 'missing') process.stderr.write(`loopcheck: error: ${b.message}\n`);
-  process.stdout.write(flags.json ? JSON.stringify(conformJson(report), null, 2) + '\n' : conformText(report));
+  writeStdout(flags.json ? JSON.stringify(conformJson(report), null, 2) + '\n' : conformText(report));
   return conformExitCode(report);
 }
 
@@ -51,14 +53,6 @@ export function registerConform(prog: Command, setCode: (c: number) => void): vo
     .addOption(new Option('--timeout <seconds>', 'per-boot time limit').argParser(positiveInt('--timeout')).default(150))
     .option('--keep', 'keep each boot\'s work directory (C source, initramfs, console log) and name it')
     .option('--json', 'print one JSON document on stdout')
-    .addHelpText(
-      'after',
-      `
-Exit codes:
-  0  the model agrees with every kernel on every call compared
-  1  a disagreement (each is printed with its schedule)
-  2  bad input, or a tool that is missing and cannot be installed (the package is named)
-  3  a boot that timed out or a probe that did not finish (never a pass)`,
-    )
+    .addHelpText('after', exitCodeHelp('conform'))
     .action(async (flags: ConformFlags) => setCode(await conform(flags)));
 }
