@@ -95,3 +95,20 @@ export const OPS: { readonly [K in Call['op']]: OpSpec } = {
 };
 
 export const OP_ORDER = Object.keys(OPS) as (keyof typeof OPS)[];
+
+/** The call record every handler receives (op, calling thread, its fd table, three op arguments). */
+export const C_PCALL = 'struct pcall { int op, thread, table, a, b, c; };\n';
+
+/** The enum of ops (needed before the handlers), then the handlers and their dispatch table. */
+export const cOpEnum = (): string => `enum { ${OP_ORDER.map((o) => OPS[o].cEnum).join(', ')} };\n`;
+export const cOpHandlers = (): string =>
+  [
+    ...OP_ORDER.map((o) => OPS[o].cHandler),
+    `static void (*const op_table[])(struct ctx *, const struct pcall *, char *) = { ${OP_ORDER.map((o) => OPS[o].cName).join(', ')} };\n`,
+  ].join('\n');
+
+/** A C initializer row of struct pcall. */
+export function cCallRow(thread: number, table: number, call: Call): string {
+  const [a, b, c] = OPS[call.op].args(call);
+  return `{ ${OPS[call.op].cEnum}, ${thread}, ${table}, ${a}, ${b}, ${c} }`;
+}

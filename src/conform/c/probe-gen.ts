@@ -9,13 +9,12 @@
 // calling thread's table.
 
 import type { ProbeScenario } from '../probe-plan.js';
-import { OPS, OP_ORDER } from './ops.js';
+import { C_PCALL, cCallRow, cOpEnum, cOpHandlers } from './ops.js';
 import { C_COMMON, C_HEADERS, C_SETUP } from './runtime.js';
 import { LIMITS, initTables } from './tables.js';
 import { C_EMIT } from './emit.js';
 
 const C_PROBE_TYPES = `\
-struct pcall { int op, thread, table, a, b, c; };
 struct sched { int id, ncalls; const struct pcall *calls; };
 struct scenario {
 \tconst char *name;
@@ -144,11 +143,7 @@ function checkScenario(sc: ProbeScenario): void {
 
 /** The probe's C source for these scenarios. */
 export function generateProbe(scenarios: readonly ProbeScenario[]): string {
-  const parts: string[] = [C_HEADERS, `enum { ${OP_ORDER.map((o) => OPS[o].cEnum).join(', ')} };\n`, C_COMMON, C_SETUP, C_PROBE_TYPES];
-  parts.push(...OP_ORDER.map((o) => OPS[o].cHandler));
-  parts.push(
-    `static void (*const op_table[])(struct ctx *, const struct pcall *, char *) = { ${OP_ORDER.map((o) => OPS[o].cName).join(', ')} };\n`,
-  );
+  const parts: string[] = [C_HEADERS, cOpEnum(), C_COMMON, C_SETUP, C_PCALL, C_PROBE_TYPES, cOpHandlers()];
   parts.push(C_EMIT, C_OBSERVE);
   const scenRows: string[] = [];
   scenarios.forEach((sc, si) => {
@@ -157,10 +152,7 @@ export function generateProbe(scenarios: readonly ProbeScenario[]): string {
     parts.push(initTables(p, sc.init));
     const schedRows: string[] = [];
     for (const sh of sc.schedules) {
-      const rows = sh.calls.map((pc) => {
-        const [a, b, c] = OPS[pc.call.op].args(pc.call);
-        return `{ ${OPS[pc.call.op].cEnum}, ${pc.thread}, ${pc.table}, ${a}, ${b}, ${c} }`;
-      });
+      const rows = sh.calls.map((pc) => cCallRow(pc.thread, pc.table, pc.call));
       parts.push(`static const struct pcall ${p}_s${sh.id}[] = { ${rows.length > 0 ? rows.join(', ') : '{ 0 }'} };\n`);
       schedRows.push(`{ ${sh.id}, ${sh.calls.length}, ${p}_s${sh.id} }`);
     }

@@ -11,7 +11,9 @@ export const DATA_NAME = 'data';
 /** Size of the backing file (bytes). */
 export const IMAGE_BYTES = 1024 * 1024;
 
-export const C_HEADERS = `\
+/** Headers and constants; a reproducer running on a real machine uses other paths than the guest. */
+export function cHeaders(paths: { readonly backing: string; readonly mntRoot: string } = { backing: BACKING_PATH, mntRoot: '/mnt' }): string {
+  return `\
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +31,11 @@ export const C_HEADERS = `\
 #include <sys/wait.h>
 #include <linux/loop.h>
 
-#define BACKING "${BACKING_PATH}"
+#include <pthread.h>
+#include <time.h>
+
+#define BACKING "${paths.backing}"
+#define MNT_ROOT "${paths.mntRoot}"
 #define DATA_NAME "${DATA_NAME}"
 #define FS_TYPE "minix"
 #define IMG_SIZE ${IMAGE_BYTES}
@@ -38,6 +44,9 @@ export const C_HEADERS = `\
 #define MAXTAB 8
 #define MAXSLOT 8
 `;
+}
+
+export const C_HEADERS = cHeaders();
 
 /** Error names, read classification, the known patterns, preparing the backing image. */
 export const C_COMMON = `\
@@ -72,7 +81,7 @@ static unsigned char pattern_byte(unsigned i, unsigned seed)
 }
 
 static void node_of(char *buf, int index) { sprintf(buf, "/dev/loop%d", index); }
-static void mnt_of(char *buf, int index) { sprintf(buf, "/mnt/%d", index); }
+static void mnt_of(char *buf, int index) { sprintf(buf, MNT_ROOT "/%d", index); }
 
 static int open_backing(int flags) { return open(BACKING, flags); }
 
@@ -100,7 +109,7 @@ static const char *prepare_backing(void)
 {
 \tstatic char why[128];
 \tfor (unsigned i = 0; i < BUFSZ; i++) file_pattern[i] = pattern_byte(i, 1);
-\tmkdir("/mnt", 0755);
+\tmkdir(MNT_ROOT, 0755);
 \tint ctl = open("/dev/loop-control", O_RDWR);
 \tif (ctl < 0) return "open /dev/loop-control";
 \tint n = ioctl(ctl, LOOP_CTL_GET_FREE);
@@ -114,15 +123,15 @@ static const char *prepare_backing(void)
 \t\treturn why;
 \t}
 \tclose(bfd);
-\tmkdir("/mnt/setup", 0755);
-\tif (mount(node, "/mnt/setup", FS_TYPE, 0, NULL) < 0) {
+\tmkdir(MNT_ROOT "/setup", 0755);
+\tif (mount(node, MNT_ROOT "/setup", FS_TYPE, 0, NULL) < 0) {
 \t\tsnprintf(why, sizeof why, "mount minix: %s", errname(errno));
 \t\treturn why;
 \t}
-\tint fd = open("/mnt/setup/" DATA_NAME, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+\tint fd = open(MNT_ROOT "/setup/" DATA_NAME, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 \tif (fd < 0 || write(fd, file_pattern, BUFSZ) != BUFSZ || fsync(fd) < 0) return "write data file";
 \tclose(fd);
-\tif (umount2("/mnt/setup", 0) < 0) return "umount setup";
+\tif (umount2(MNT_ROOT "/setup", 0) < 0) return "umount setup";
 \tioctl(dfd, LOOP_CLR_FD, 0);
 \tclose(dfd);
 \tunsigned char boot[1024];
