@@ -75,5 +75,5 @@ describe.skipIf(!HAVE_STATIC_GCC)('the generated probe compiles', () => {
     expect(warnings).not.toMatch(/error/);
     const elf = readFileSync(join(dir, 'probe'));
     expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
-  });
+  }, 60_000);
 });

@@ -142,5 +142,5 @@ describe.skipIf(!HAVE_STATIC_GCC)('the C writer and the TypeScript parser agree'
     p.end();
     expect(got).toEqual(payloads);
     expect(p.corrupt).toEqual([]);
-  });
+  }, 60_000);
 });
