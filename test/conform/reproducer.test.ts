@@ -53,7 +53,7 @@ describe('C reproducer generator', () => {
     expect(src).toContain('#define SERIAL 0');
     expect(src).toContain('#define RACE_ITERATIONS 500');
     expect(src).toContain('#define RACE_SECONDS 20');
-    expect(src).toContain('printf("%d/%d hits: %s\\n", hits, runs, BAD_TEXT);');
+    expect(src).toContain('out("%d/%d hits: %s", hits, runs, BAD_TEXT);');
   });
 
   it('refuses a bad outcome naming a call the trace does not have, and an unknown thread', () => {

@@ -15,6 +15,7 @@
 import type { Call } from '../../../models/loop/calls.js';
 import { callName } from '../../../models/loop/calls.js';
 import type { InitDesc } from '../../../models/loop/scenarios/types.js';
+import { C_EMIT } from './emit.js';
 import { C_PCALL, cCallRow, cOpEnum, cOpHandlers } from './ops.js';
 import { C_COMMON, C_SETUP, cHeaders } from './runtime.js';
 import { LIMITS, initTables } from './tables.js';
@@ -45,6 +46,7 @@ export interface ReproducerSpec {
 const cString = (s: string): string => JSON.stringify(s);
 
 const C_REPRO_MAIN = `\
+static void out(const char *fmt, ...);
 static struct ctx C;
 static char outcome[NCALLS][64];
 static volatile int serial_mode = SERIAL;
@@ -82,7 +84,7 @@ static int one_round(void)
 \tctx_init(&C, NDEV, NTAB, NSLOT);
 \tconst char *why = add_devices(&C);
 \tif (!why) why = apply_init(&C, &init);
-\tif (why) { fprintf(stderr, "set-up failed: %s\\n", why); clean_up(&C); return -1; }
+\tif (why) { out("set-up failed: %s", why); clean_up(&C); return -1; }
 \tturn = 0;
 \tfor (int i = 0; i < NCALLS; i++) strcpy(outcome[i], "(not run)");
 \tpthread_t th[NTHREADS];
@@ -97,14 +99,40 @@ static int one_round(void)
 \treturn hit;
 }
 
-static const char *prepare(void)
+/* Output: plain stdout, or with -c ID console records "R ID <line>" and "X ID <exit code>" (conform's VM runs). */
+static int console_id = -1;
+static void out(const char *fmt, ...)
+{
+\tchar line[1024];
+\tva_list ap;
+\tva_start(ap, fmt);
+\tvsnprintf(line, sizeof line, fmt, ap);
+\tva_end(ap);
+\tif (console_id >= 0) emit("R %d %s", console_id, line);
+\telse printf("%s\\n", line);
+}
+static int finish(int code)
+{
+\tif (console_id >= 0) emit("X %d %d", console_id, code);
+\tunlink(BACKING);
+\treturn code;
+}
+
+/* The backing file; with an image path (-i), an empty minix image is copied instead of running mkfs.minix. */
+static const char *prepare(const char *image)
 {
 \tmkdir(MNT_ROOT, 0755);
 \tint fd = open(BACKING, O_RDWR | O_CREAT | O_TRUNC, 0644);
 \tif (fd < 0 || ftruncate(fd, IMG_SIZE) < 0) return "create the backing file";
+\tif (NEED_FS && image) {
+\t\tint in = open(image, O_RDONLY);
+\t\tstatic unsigned char buf[IMG_SIZE];
+\t\tif (in < 0 || read(in, buf, IMG_SIZE) != IMG_SIZE || pwrite(fd, buf, IMG_SIZE, 0) != IMG_SIZE) return "copy the minix image";
+\t\tclose(in);
+\t}
 \tclose(fd);
 \tif (NEED_FS) {
-\t\tif (system("mkfs.minix " BACKING " >/dev/null 2>&1") != 0) return "mkfs.minix (util-linux) failed";
+\t\tif (!image && system("mkfs.minix " BACKING " >/dev/null 2>&1") != 0) return "mkfs.minix (util-linux) failed";
 \t\treturn prepare_backing();
 \t}
 \tunsigned char boot[1024];
@@ -115,32 +143,35 @@ static const char *prepare(void)
 \treturn NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-\tif (geteuid() != 0) { fprintf(stderr, "run as root: the reproducer creates loop devices\\n"); return 2; }
+\tconst char *image = NULL;
+\tfor (int i = 1; i + 1 < argc; i += 2) {
+\t\tif (strcmp(argv[i], "-c") == 0) console_id = atoi(argv[i + 1]);
+\t\telse if (strcmp(argv[i], "-i") == 0) image = argv[i + 1];
+\t}
+\tif (geteuid() != 0) { out("run as root: the reproducer creates loop devices"); return finish(2); }
 \tctl_fd = open("/dev/loop-control", O_RDWR);
-\tif (ctl_fd < 0) { fprintf(stderr, "/dev/loop-control: %s (modprobe loop)\\n", errname(errno)); return 2; }
-\tconst char *why = prepare();
-\tif (why) { fprintf(stderr, "%s\\n", why); return 2; }
+\tif (ctl_fd < 0) { out("/dev/loop-control: %s (modprobe loop)", errname(errno)); return finish(2); }
+\tconst char *why = prepare(image);
+\tif (why) { out("%s", why); return finish(2); }
 \tif (SERIAL) {
 \t\tint r = one_round();
-\t\tif (r < 0) return 2;
-\t\tfor (int i = 0; i < NCALLS; i++) printf("T%d %s => %s\\n", calls[i].thread + 1, call_names[i], outcome[i]);
-\t\tprintf("%s: %s\\n", r ? "REPRODUCED" : "not reproduced", BAD_TEXT);
-\t\tunlink(BACKING);
-\t\treturn r ? 0 : 1;
+\t\tif (r < 0) return finish(2);
+\t\tfor (int i = 0; i < NCALLS; i++) out("T%d %s => %s", calls[i].thread + 1, call_names[i], outcome[i]);
+\t\tout("%s: %s", r ? "REPRODUCED" : "not reproduced", BAD_TEXT);
+\t\treturn finish(r ? 0 : 1);
 \t}
 \tint hits = 0, runs = 0;
 \ttime_t until = time(NULL) + RACE_SECONDS;
 \twhile (runs < RACE_ITERATIONS && time(NULL) < until) {
 \t\tint r = one_round();
-\t\tif (r < 0) return 2;
+\t\tif (r < 0) return finish(2);
 \t\truns++;
 \t\thits += r;
 \t}
-\tprintf("%d/%d hits: %s\\n", hits, runs, BAD_TEXT);
-\tunlink(BACKING);
-\treturn 0;
+\tout("%d/%d hits: %s", hits, runs, BAD_TEXT);
+\treturn finish(0);
 }
 `;
 
@@ -202,6 +233,7 @@ export function generateReproducer(spec: ReproducerSpec): string {
     C_SETUP,
     C_PCALL,
     cOpHandlers(),
+    C_EMIT,
     data,
     C_REPRO_MAIN,
   ].join('\n');

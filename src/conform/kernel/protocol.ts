@@ -11,6 +11,7 @@
 //   F <scen> <sched> <why>                set-up failed, schedule skipped
 //   C <scen> <sched> <call> <outcome> <obs>…
 //   E <scen> <sched> <ncalls> <devices left>
+//   R <id> <line> | X <id> <exit code>   output and exit code of reproducer <id>
 // with <obs> = <backing>/<autoclear 0|1>/<open outcome> per device, backing
 // '-' (unbound), 'R' (the regular file), a device letter, or '?<path>'.
 
@@ -77,6 +78,8 @@ export class ConsoleParser {
   /** Guest uptimes reported by the probe (first: when it started, last: when it finished). */
   readonly uptimes: number[] = [];
   done: number | undefined;
+  /** Reproducer output lines and exit codes, by reproducer id. */
+  readonly repro = new Map<number, { lines: string[]; exit?: number }>();
   private readonly names = new Map<number, string>();
   private readonly open = new Map<string, { scen: number; sched: number; initial?: DeviceObservation[]; calls: CallObservation[]; setupError?: string }>();
   readonly finished: ScheduleObservation[] = [];
@@ -125,6 +128,16 @@ export class ConsoleParser {
         else if (w[1] === 'done' && /^\d+$/.test(w[2] ?? '')) this.done = Number(w[2]);
         else return false;
         return true;
+      case 'R':
+      case 'X': {
+        if (w.length < 3 || !/^\d+$/.test(w[1])) return false;
+        const id = Number(w[1]);
+        const r = this.repro.get(id) ?? { lines: [] };
+        this.repro.set(id, r);
+        if (w[0] === 'R') r.lines.push(w.slice(2).join(' '));
+        else r.exit = Number(w[2]);
+        return true;
+      }
       case 'N':
         if (w.length !== 4) return false;
         this.names.set(Number(w[1]), w[3]);

@@ -41,7 +41,7 @@ export async function prepareKernels(kernels: readonly KernelId[] = ['6.1', '6.1
 /** Compile a generated C file statically; throws with gcc's first error line. */
 export async function compileStatic(source: string, cFile: string, binary: string): Promise<void> {
   writeFileSync(cFile, source);
-  const r = await run('gcc', ['-static', '-O1', '-o', binary, cFile]);
+  const r = await run('gcc', ['-static', '-O1', '-pthread', '-o', binary, cFile]);
   if (r.code !== 0) throw new Error(`gcc failed on ${cFile}: ${r.stderr.split('\n').find((l) => l.includes('error')) ?? r.stderr.trim()}`);
 }
 
@@ -75,7 +75,7 @@ export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScena
     const initrd = join(work, 'initrd.cpio');
     const image = join(work, 'backing.img');
     await makeBackingImage(image);
-    await buildInitramfs({ dir: join(work, 'root'), out: initrd, probe, modules: prepared.modules, extra: { [BACKING_PATH.slice(1)]: image } });
+    await buildInitramfs({ dir: join(work, 'root'), out: initrd, programs: { probe }, modules: prepared.modules, extra: { [BACKING_PATH.slice(1)]: image } });
     say(`booting ${prepared.release} (timeout ${opts.timeoutSeconds}s)`);
 
     const parser = new ConsoleParser();
