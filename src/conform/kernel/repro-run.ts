@@ -6,6 +6,8 @@
 // them one after the other with `-c <id>` so they print console records, and
 // each comes back as its output lines and exit code (0 reproduced, 1 not,
 // 2 could not set up; a race always exits 0 and prints hits/iterations).
+// A boot that runs a racing reproducer gets two virtual CPUs, so the threads
+// can overlap inside a call and not only at preemption points.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +72,7 @@ export async function runReproducers(
     const parser = new ConsoleParser();
     const res = await boot(prepared.vmlinux ?? prepared.vmlinuz, initrd, opts.timeoutSeconds, (chunk) => {
       for (const p of parser.feed(chunk)) say(p);
-    });
+    }, specs.some((s) => s.mode.kind === 'race') ? 2 : 1);
     parser.end();
     const results: ReproducerResult[] = specs.map((_, id) => {
       const r = parser.repro.get(id);
