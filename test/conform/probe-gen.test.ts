@@ -61,7 +61,7 @@ describe('probe generator', () => {
     expect(s.indexOf('insmod /modules/loop.ko')).toBeLessThan(s.indexOf('insmod /modules/minix.ko'));
     expect(s.indexOf('insmod /modules/minix.ko')).toBeLessThan(s.indexOf('/probe'));
     expect(s).toMatch(/mount -t devtmpfs/);
-    expect(s.trimEnd().split('\n').slice(-2)).toEqual(['echo o > /proc/sysrq-trigger', 'poweroff -f']);
+    expect(s.trimEnd().split('\n').slice(-2)).toEqual(['poweroff -f', 'echo o > /proc/sysrq-trigger']);
   });
 });
 

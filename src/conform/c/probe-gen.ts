@@ -27,7 +27,7 @@ struct scenario {
 
 /** Observation of every device of a schedule. */
 const C_OBSERVE = `\
-/* " backing/autoclear/open" per device, appended to out. */
+/* " backing/autoclear/open/partitions" per device, appended to out. */
 static void observe(struct ctx *c, char *out, size_t cap)
 {
 \tfor (int d = 0; d < c->devices; d++) {
@@ -51,7 +51,13 @@ static void observe(struct ctx *c, char *out, size_t cap)
 \t\tnode_of(node, c->idx[d]);
 \t\tint fd = open(node, O_RDONLY);
 \t\tif (fd < 0) set_err(res, errno); else { strcpy(res, "ok"); close(fd); }
-\t\tsnprintf(item, sizeof item, " %s/%d/%s", b, autoclear, res);
+\t\tint parts = 0;
+\t\tfor (int k = 1; k <= 15; k++) {
+\t\t\tchar sp[128];
+\t\t\tsnprintf(sp, sizeof sp, "/sys/block/loop%d/loop%dp%d", c->idx[d], c->idx[d], k);
+\t\t\tif (access(sp, F_OK) == 0) parts++;
+\t\t}
+\t\tsnprintf(item, sizeof item, " %s/%d/%s/%d", b, autoclear, res, parts);
 \t\tstrncat(out, item, cap - strlen(out) - 1);
 \t}
 }
@@ -131,6 +137,7 @@ int main(void)
 \t}
 \temit_uptime();
 \temit("H done %d", done);
+\ttcdrain(1); /* let the serial line drain before /init powers off (late kernel messages must not cut a record) */
 \treturn 0;
 }
 `;

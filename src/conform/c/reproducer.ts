@@ -12,8 +12,8 @@
 //    bad outcome was hit as hits/iterations (a hit is not required).
 // The input is plain data so the model side can fill it from a trace.
 
-import type { Call } from '../../../models/loop/calls.js';
-import { callName } from '../../../models/loop/calls.js';
+import { probeCallName as callName } from '../call-name.js';
+import type { ProbeOp } from '../probe-plan.js';
 import type { InitDesc } from '../../../models/loop/scenarios/types.js';
 import { C_EMIT } from './emit.js';
 import { C_PCALL, cCallRow, cOpEnum, cOpHandlers } from './ops.js';
@@ -22,7 +22,7 @@ import { LIMITS, initTables } from './tables.js';
 
 export interface ReproducerCall {
   readonly thread: number;
-  readonly call: Call;
+  readonly call: ProbeOp;
 }
 
 export interface ReproducerSpec {
@@ -113,7 +113,7 @@ static void out(const char *fmt, ...)
 }
 static int finish(int code)
 {
-\tif (console_id >= 0) emit("X %d %d", console_id, code);
+\tif (console_id >= 0) { emit("X %d %d", console_id, code); tcdrain(1); }
 \tunlink(BACKING);
 \treturn code;
 }
@@ -135,12 +135,7 @@ static const char *prepare(const char *image)
 \t\tif (!image && system("mkfs.minix " BACKING " >/dev/null 2>&1") != 0) return "mkfs.minix (util-linux) failed";
 \t\treturn prepare_backing();
 \t}
-\tunsigned char boot[1024];
-\tfor (unsigned i = 0; i < sizeof boot; i++) boot[i] = pattern_byte(i, 2);
-\tfd = open(BACKING, O_RDWR);
-\tif (fd < 0 || pwrite(fd, boot, sizeof boot, 0) != (ssize_t)sizeof boot || pread(fd, dev_pattern, BUFSZ, 0) != BUFSZ) return "write the backing file";
-\tclose(fd);
-\treturn NULL;
+\treturn finish_image();
 }
 
 int main(int argc, char **argv)

@@ -39,8 +39,8 @@ export function initScript(moduleNames: readonly string[], commands: readonly st
     'echo "1 4 1 7" > /proc/sys/kernel/printk',
     ...moduleNames.map((m) => `insmod /modules/${m} || echo "insmod ${m} failed"`),
     ...commands,
-    'echo o > /proc/sysrq-trigger',
     'poweroff -f',
+    'echo o > /proc/sysrq-trigger',
     '',
   ].join('\n');
 }

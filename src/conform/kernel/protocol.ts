@@ -12,7 +12,7 @@
 //   C <scen> <sched> <call> <outcome> <obs>…
 //   E <scen> <sched> <ncalls> <devices left>
 //   R <id> <line> | X <id> <exit code>   output and exit code of reproducer <id>
-// with <obs> = <backing>/<autoclear 0|1>/<open outcome> per device, backing
+// with <obs> = <backing>/<autoclear 0|1>/<open outcome>[/<partitions>] per device, backing
 // '-' (unbound), 'R' (the regular file), a device letter, or '?<path>'.
 
 import type { CallObservation, DeviceObservation, ScheduleObservation } from '../probe-plan.js';
@@ -59,11 +59,11 @@ export function scanLine(line: string): LineScan {
 }
 
 export function parseDevice(item: string): DeviceObservation | undefined {
-  const m = /^([^/]+|\?.*)\/([01])\/(\S+)$/.exec(item);
+  const m = /^(\?.*|[^/]+)\/([01])\/([^/\s]+)(?:\/(\d+))?$/.exec(item);
   if (!m) return undefined;
   const b = m[1];
   const backing = b === '-' ? null : b === 'R' ? 'regular' : b;
-  return { backing, autoclear: m[2] === '1', open: m[3] };
+  return { backing, autoclear: m[2] === '1', open: m[3], ...(m[4] !== undefined ? { partitions: Number(m[4]) } : {}) };
 }
 
 /** The state of a console being parsed, record by record. */

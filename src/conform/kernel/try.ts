@@ -35,7 +35,7 @@ const started = Date.now();
 const runs = await Promise.all(
   kernels.map((k) => runKernel(k, scenarios, { timeoutSeconds: timeout, keepWorkDir: process.argv.includes('--keep'), onProgress: (l) => process.argv.includes('--verbose') && console.error(`[${k}] ${l}`) })),
 );
-import { callName } from '../../../models/loop/calls.js';
+import { probeCallName } from '../call-name.js';
 for (const r of runs) {
   console.log(`== kernel ${r.kernel}: ${r.kind}`);
   if (r.kind === 'missing') {
@@ -48,7 +48,7 @@ for (const r of runs) {
     console.log(`${sc.name}:`);
     for (const o of r.observations.filter((x) => x.scenario === sc.name)) {
       const sh = sc.schedules.find((s) => s.id === o.schedule);
-      console.log(show(o, sh ? sh.calls.map((c) => `T${c.thread + 1} ${callName(c.call)}`) : []));
+      console.log(show(o, sh ? sh.calls.map((c) => `T${c.thread + 1} ${probeCallName(c.call)}`) : []));
     }
   }
 }
