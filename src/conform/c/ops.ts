@@ -8,7 +8,8 @@
 // Handler contract (C): `static void NAME(struct ctx *c, const struct pcall *p, char *out)`
 // with p->table (fd table), p->a, p->b, p->c (op-specific), out (>= 64 bytes).
 // Helpers available: slot_fd, set_slot, node_of, mnt_of, set_err, classify,
-// open_backing, dev_pattern, file_pattern (see runtime.ts).
+// open_backing, dev_pattern, part_pattern, file_pattern (see runtime.ts).
+// A read through a partition's fd is compared with partition 1's data.
 
 import type { LoopFlag, ProbeOp } from '../probe-plan.js';
 
@@ -59,6 +60,7 @@ export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
 \tint fd = open(node, O_RDWR);
 \tif (fd < 0) { set_err(out, errno); return; }
 \tset_slot(c, p->table, p->a, fd);
+\tc->fdpart[p->table][p->a] = p->c;
 \tstrcpy(out, "ok");`),
   close: op('close', (c) => [c.fd, 0, 0], `\
 \tint fd = slot_fd(c, p->table, p->a);
@@ -71,7 +73,8 @@ export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
   read: op('read', (c) => [c.fd, 0, 0], `\
 \tunsigned char buf[BUFSZ];
 \tssize_t n = pread(slot_fd(c, p->table, p->a), buf, BUFSZ, 0);
-\tclassify(out, n, errno, buf, dev_pattern);`),
+\tint e = errno;
+\tclassify(out, n, e, buf, c->fdpart[p->table][p->a] > 0 ? part_pattern : dev_pattern);`),
   mount: op('mount', (c) => [c.dev, partOf(c), 0], `\
 \tchar node[64], mnt[64];
 \tpart_node_of(node, c->idx[p->a], p->b);

@@ -52,6 +52,7 @@ export const C_HEADERS = cHeaders();
 /** Error names, read classification, the known patterns, preparing the backing image. */
 export const C_COMMON = `\
 static unsigned char dev_pattern[BUFSZ];  /* first BUFSZ bytes of the backing file */
+static unsigned char part_pattern[BUFSZ]; /* first BUFSZ bytes of its partition 1 */
 static unsigned char file_pattern[BUFSZ]; /* contents of DATA_NAME inside the image */
 
 static const char *errname(int e)
@@ -110,7 +111,7 @@ static const char *finish_image(void)
 \tmemcpy(pe + 12, &count, 4);
 \tboot[510] = 0x55; boot[511] = 0xaa;
 \tif (pwrite(fd, boot, sizeof boot, 0) != (ssize_t)sizeof boot || fsync(fd) < 0) return "write boot block";
-\tif (pread(fd, dev_pattern, BUFSZ, 0) != BUFSZ) return "read back";
+\tif (pread(fd, dev_pattern, BUFSZ, 0) != BUFSZ || pread(fd, part_pattern, BUFSZ, IMG_SIZE) != BUFSZ) return "read back";
 \tclose(fd);
 \treturn NULL;
 }
@@ -169,6 +170,7 @@ struct ctx {
 \tint devices, tables, slots;
 \tint idx[MAXDEV];
 \tint fdt[MAXTAB][MAXSLOT];
+\tint fdpart[MAXTAB][MAXSLOT]; /* partition the slot's fd was opened on (0: the whole device) */
 \tint extra[64]; int nextra; /* fds displaced from a slot, closed at clean-up */
 \tint mounted[MAXDEV];
 };
@@ -187,6 +189,7 @@ static void set_slot(struct ctx *c, int table, int slot, int fd)
 \tint old = c->fdt[table][slot];
 \tif (old >= 0 && c->nextra < 64) c->extra[c->nextra++] = old;
 \tc->fdt[table][slot] = fd;
+\tc->fdpart[table][slot] = 0;
 }
 
 static void ctx_init(struct ctx *c, int devices, int tables, int slots)

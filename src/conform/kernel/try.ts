@@ -22,8 +22,8 @@ const names = argList('--scenario') ?? scriptedScenarioNames();
 const timeout = Number(argList('--timeout')?.[0] ?? 170);
 const scenarios = names.map(sampleScenario);
 
-const dev = (o: { backing: string | null; autoclear: boolean; open: string }): string =>
-  `${o.backing ?? '-'}${o.autoclear ? '+ac' : ''}/${o.open}`;
+const dev = (o: { backing: string | null; autoclear: boolean; open: string; partitions?: number }): string =>
+  `${o.backing ?? '-'}${o.autoclear ? '+ac' : ''}/${o.open}${o.partitions ? `/p${o.partitions}` : ''}`;
 
 function show(o: ScheduleObservation, calls: readonly string[]): string {
   if (o.setupError) return `  #${o.schedule}: set-up failed: ${o.setupError}`;
