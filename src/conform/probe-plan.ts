@@ -6,17 +6,35 @@
 // ProbeScenario per scripted scenario; the kernel side runs every schedule on
 // fresh loop devices and answers with one CallObservation per call.
 
-import type { Call } from '../../models/loop/calls.js';
+import type { Backing, Call } from '../../models/loop/calls.js';
 import type { InitDesc } from '../../models/loop/scenarios/types.js';
 
 /** The real kernels conform can boot, and the code state each implements. */
 export type KernelId = '6.1' | '6.12';
 
+/** Loop flags a LOOP_CONFIGURE call can set (LO_FLAGS_READ_ONLY, _AUTOCLEAR, _PARTSCAN). */
+export type LoopFlag = 'read_only' | 'autoclear' | 'partscan';
+
+/**
+ * Calls the kernel side runs beyond the model's Call (proposed shapes for
+ * issue #13): LOOP_CONFIGURE with flags, and opens and mounts of partition
+ * `part` (1 = /dev/loopNp1; 0 or absent = the whole device). LOOP_CLR_FD
+ * through a partition needs no new shape: `clr` on a slot holding a
+ * partition's fd.
+ */
+export type ExtraCall =
+  | { readonly op: 'configure'; readonly fd: number; readonly backing: Backing; readonly flags: readonly LoopFlag[] }
+  | { readonly op: 'open'; readonly dev: number; readonly fd: number; readonly part?: number }
+  | { readonly op: 'mount' | 'umount' | 'mount_read'; readonly dev: number; readonly part?: number };
+
+/** What a probe schedule may contain. */
+export type ProbeOp = Call | ExtraCall;
+
 /** One whole system call of a schedule: thread `thread` (fd table `table`) issues `call`. */
 export interface ProbeCall {
   readonly thread: number;
   readonly table: number;
-  readonly call: Call;
+  readonly call: ProbeOp;
 }
 
 /** A syscall-serial schedule: the calls in the order they run, each from entry to return. */
@@ -48,6 +66,8 @@ export interface DeviceObservation {
   readonly autoclear: boolean;
   /** Outcome of a fresh open(2) of the device node (then closed): 'ok' or '-ENXIO', … */
   readonly open: string;
+  /** Partitions the kernel currently shows for the device (/sys/block/loopN/loopNpK). */
+  readonly partitions?: number;
 }
 
 /**

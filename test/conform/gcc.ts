@@ -15,7 +15,7 @@ if (!HAVE_STATIC_GCC) {
 /** Compile with gcc -static -O1 -Wall; returns gcc's stderr (warnings), throws on an error. */
 export function compile(cFile: string, binary: string): string {
   try {
-    return execFileSync('gcc', ['-static', '-O1', '-Wall', '-o', binary, cFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('gcc', ['-static', '-O1', '-Wall', '-pthread', '-o', binary, cFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string };
     throw new Error(`gcc failed:\n${err.stderr ?? String(e)}`);

@@ -9,13 +9,12 @@
 // calling thread's table.
 
 import type { ProbeScenario } from '../probe-plan.js';
-import { OPS, OP_ORDER } from './ops.js';
+import { C_PCALL, cCallRow, cOpEnum, cOpHandlers } from './ops.js';
 import { C_COMMON, C_HEADERS, C_SETUP } from './runtime.js';
 import { LIMITS, initTables } from './tables.js';
 import { C_EMIT } from './emit.js';
 
 const C_PROBE_TYPES = `\
-struct pcall { int op, thread, table, a, b, c; };
 struct sched { int id, ncalls; const struct pcall *calls; };
 struct scenario {
 \tconst char *name;
@@ -28,7 +27,7 @@ struct scenario {
 
 /** Observation of every device of a schedule. */
 const C_OBSERVE = `\
-/* " backing/autoclear/open" per device, appended to out. */
+/* " backing/autoclear/open/partitions" per device, appended to out. */
 static void observe(struct ctx *c, char *out, size_t cap)
 {
 \tfor (int d = 0; d < c->devices; d++) {
@@ -52,7 +51,13 @@ static void observe(struct ctx *c, char *out, size_t cap)
 \t\tnode_of(node, c->idx[d]);
 \t\tint fd = open(node, O_RDONLY);
 \t\tif (fd < 0) set_err(res, errno); else { strcpy(res, "ok"); close(fd); }
-\t\tsnprintf(item, sizeof item, " %s/%d/%s", b, autoclear, res);
+\t\tint parts = 0;
+\t\tfor (int k = 1; k <= 15; k++) {
+\t\t\tchar sp[128];
+\t\t\tsnprintf(sp, sizeof sp, "/sys/block/loop%d/loop%dp%d", c->idx[d], c->idx[d], k);
+\t\t\tif (access(sp, F_OK) == 0) parts++;
+\t\t}
+\t\tsnprintf(item, sizeof item, " %s/%d/%s/%d", b, autoclear, res, parts);
 \t\tstrncat(out, item, cap - strlen(out) - 1);
 \t}
 }
@@ -132,6 +137,7 @@ int main(void)
 \t}
 \temit_uptime();
 \temit("H done %d", done);
+\ttcdrain(1); /* let the serial line drain before /init powers off (late kernel messages must not cut a record) */
 \treturn 0;
 }
 `;
@@ -144,11 +150,7 @@ function checkScenario(sc: ProbeScenario): void {
 
 /** The probe's C source for these scenarios. */
 export function generateProbe(scenarios: readonly ProbeScenario[]): string {
-  const parts: string[] = [C_HEADERS, `enum { ${OP_ORDER.map((o) => OPS[o].cEnum).join(', ')} };\n`, C_COMMON, C_SETUP, C_PROBE_TYPES];
-  parts.push(...OP_ORDER.map((o) => OPS[o].cHandler));
-  parts.push(
-    `static void (*const op_table[])(struct ctx *, const struct pcall *, char *) = { ${OP_ORDER.map((o) => OPS[o].cName).join(', ')} };\n`,
-  );
+  const parts: string[] = [C_HEADERS, cOpEnum(), C_COMMON, C_SETUP, C_PCALL, C_PROBE_TYPES, cOpHandlers()];
   parts.push(C_EMIT, C_OBSERVE);
   const scenRows: string[] = [];
   scenarios.forEach((sc, si) => {
@@ -157,10 +159,7 @@ export function generateProbe(scenarios: readonly ProbeScenario[]): string {
     parts.push(initTables(p, sc.init));
     const schedRows: string[] = [];
     for (const sh of sc.schedules) {
-      const rows = sh.calls.map((pc) => {
-        const [a, b, c] = OPS[pc.call.op].args(pc.call);
-        return `{ ${OPS[pc.call.op].cEnum}, ${pc.thread}, ${pc.table}, ${a}, ${b}, ${c} }`;
-      });
+      const rows = sh.calls.map((pc) => cCallRow(pc.thread, pc.table, pc.call));
       parts.push(`static const struct pcall ${p}_s${sh.id}[] = { ${rows.length > 0 ? rows.join(', ') : '{ 0 }'} };\n`);
       schedRows.push(`{ ${sh.id}, ${sh.calls.length}, ${p}_s${sh.id} }`);
     }

@@ -8,10 +8,12 @@
 /** Name of the regular backing file (holds a minix image) and the file inside it. */
 export const BACKING_PATH = '/backing.img';
 export const DATA_NAME = 'data';
-/** Size of the backing file (bytes). */
+/** Size of the minix image made on the host; the backing file is twice that (the image, then partition 1). */
 export const IMAGE_BYTES = 1024 * 1024;
 
-export const C_HEADERS = `\
+/** Headers and constants; a reproducer running on a real machine uses other paths than the guest. */
+export function cHeaders(paths: { readonly backing: string; readonly mntRoot: string } = { backing: BACKING_PATH, mntRoot: '/mnt' }): string {
+  return `\
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -27,9 +29,14 @@ export const C_HEADERS = `\
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <linux/loop.h>
 
-#define BACKING "${BACKING_PATH}"
+#include <pthread.h>
+#include <time.h>
+
+#define BACKING "${paths.backing}"
+#define MNT_ROOT "${paths.mntRoot}"
 #define DATA_NAME "${DATA_NAME}"
 #define FS_TYPE "minix"
 #define IMG_SIZE ${IMAGE_BYTES}
@@ -38,10 +45,14 @@ export const C_HEADERS = `\
 #define MAXTAB 8
 #define MAXSLOT 8
 `;
+}
+
+export const C_HEADERS = cHeaders();
 
 /** Error names, read classification, the known patterns, preparing the backing image. */
 export const C_COMMON = `\
 static unsigned char dev_pattern[BUFSZ];  /* first BUFSZ bytes of the backing file */
+static unsigned char part_pattern[BUFSZ]; /* first BUFSZ bytes of its partition 1 */
 static unsigned char file_pattern[BUFSZ]; /* contents of DATA_NAME inside the image */
 
 static const char *errname(int e)
@@ -72,35 +83,48 @@ static unsigned char pattern_byte(unsigned i, unsigned seed)
 }
 
 static void node_of(char *buf, int index) { sprintf(buf, "/dev/loop%d", index); }
-static void mnt_of(char *buf, int index) { sprintf(buf, "/mnt/%d", index); }
+static void mnt_of(char *buf, int index) { sprintf(buf, MNT_ROOT "/%d", index); }
+/* Partition part (1..) of a device, or the whole device for part 0. */
+static void part_node_of(char *buf, int index, int part) { if (part > 0) sprintf(buf, "/dev/loop%dp%d", index, part); else node_of(buf, index); }
+static void part_mnt_of(char *buf, int index, int part) { if (part > 0) sprintf(buf, MNT_ROOT "/%dp%d", index, part); else mnt_of(buf, index); }
 
 static int open_backing(int flags) { return open(BACKING, flags); }
 
-static int run_quiet(const char *path, char *const argv[])
+/* Give the backing file its final layout: the minix image (IMG_SIZE bytes) copied
+   once more behind itself as partition 1 of an MBR written into the first
+   image's unused boot block, together with a byte pattern, so that a device
+   read of offset 0 is recognisable and a partition scan finds one partition
+   holding the same file system. Reads the first BUFSZ bytes back as dev_pattern. */
+static const char *finish_image(void)
 {
-\tpid_t pid = fork();
-\tif (pid < 0) return -1;
-\tif (pid == 0) {
-\t\tint nul = open("/dev/null", O_WRONLY);
-\t\tif (nul >= 0) { dup2(nul, 1); dup2(nul, 2); }
-\t\texecv(path, argv);
-\t\t_exit(127);
-\t}
-\tint st = 0;
-\tif (waitpid(pid, &st, 0) < 0) return -1;
-\treturn WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+\tstatic unsigned char img[IMG_SIZE];
+\tint fd = open(BACKING, O_RDWR);
+\tif (fd < 0 || pread(fd, img, IMG_SIZE, 0) != IMG_SIZE) return "read the image";
+\tif (pwrite(fd, img, IMG_SIZE, IMG_SIZE) != IMG_SIZE) return "write partition 1";
+\tunsigned char boot[1024];
+\tfor (unsigned i = 0; i < sizeof boot; i++) boot[i] = pattern_byte(i, 2);
+\tmemset(boot + 446, 0, 64);
+\tunsigned char *pe = boot + 446;           /* partition entry 1 */
+\tpe[4] = 0x83;                             /* Linux */
+\tuint32_t first = IMG_SIZE / 512, count = IMG_SIZE / 512;
+\tmemcpy(pe + 8, &first, 4);
+\tmemcpy(pe + 12, &count, 4);
+\tboot[510] = 0x55; boot[511] = 0xaa;
+\tif (pwrite(fd, boot, sizeof boot, 0) != (ssize_t)sizeof boot || fsync(fd) < 0) return "write boot block";
+\tif (pread(fd, dev_pattern, BUFSZ, 0) != BUFSZ || pread(fd, part_pattern, BUFSZ, IMG_SIZE) != BUFSZ) return "read back";
+\tclose(fd);
+\treturn NULL;
 }
 
 /* Finish the backing file (an empty minix image made on the host with mkfs.minix):
-   write DATA_NAME (file_pattern) into it, then overwrite its
-   unused boot block with a pattern so a device read of offset 0
-   is recognisable. Uses one loop device of its own, cleared afterwards.
+   write DATA_NAME (file_pattern) into it, then finish_image(). Uses one loop
+   device of its own, cleared afterwards.
    Returns NULL or a short reason. */
 static const char *prepare_backing(void)
 {
 \tstatic char why[128];
 \tfor (unsigned i = 0; i < BUFSZ; i++) file_pattern[i] = pattern_byte(i, 1);
-\tmkdir("/mnt", 0755);
+\tmkdir(MNT_ROOT, 0755);
 \tint ctl = open("/dev/loop-control", O_RDWR);
 \tif (ctl < 0) return "open /dev/loop-control";
 \tint n = ioctl(ctl, LOOP_CTL_GET_FREE);
@@ -114,24 +138,18 @@ static const char *prepare_backing(void)
 \t\treturn why;
 \t}
 \tclose(bfd);
-\tmkdir("/mnt/setup", 0755);
-\tif (mount(node, "/mnt/setup", FS_TYPE, 0, NULL) < 0) {
+\tmkdir(MNT_ROOT "/setup", 0755);
+\tif (mount(node, MNT_ROOT "/setup", FS_TYPE, 0, NULL) < 0) {
 \t\tsnprintf(why, sizeof why, "mount minix: %s", errname(errno));
 \t\treturn why;
 \t}
-\tint fd = open("/mnt/setup/" DATA_NAME, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+\tint fd = open(MNT_ROOT "/setup/" DATA_NAME, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 \tif (fd < 0 || write(fd, file_pattern, BUFSZ) != BUFSZ || fsync(fd) < 0) return "write data file";
 \tclose(fd);
-\tif (umount2("/mnt/setup", 0) < 0) return "umount setup";
+\tif (umount2(MNT_ROOT "/setup", 0) < 0) return "umount setup";
 \tioctl(dfd, LOOP_CLR_FD, 0);
 \tclose(dfd);
-\tunsigned char boot[1024];
-\tfor (unsigned i = 0; i < sizeof boot; i++) boot[i] = pattern_byte(i, 2);
-\tfd = open(BACKING, O_RDWR);
-\tif (fd < 0 || pwrite(fd, boot, sizeof boot, 0) != (ssize_t)sizeof boot || fsync(fd) < 0) return "write boot block";
-\tif (pread(fd, dev_pattern, BUFSZ, 0) != BUFSZ) return "read back";
-\tclose(fd);
-\treturn NULL;
+\treturn finish_image();
 }
 `;
 
@@ -152,6 +170,7 @@ struct ctx {
 \tint devices, tables, slots;
 \tint idx[MAXDEV];
 \tint fdt[MAXTAB][MAXSLOT];
+\tint fdpart[MAXTAB][MAXSLOT]; /* partition the slot's fd was opened on (0: the whole device) */
 \tint extra[64]; int nextra; /* fds displaced from a slot, closed at clean-up */
 \tint mounted[MAXDEV];
 };
@@ -170,6 +189,7 @@ static void set_slot(struct ctx *c, int table, int slot, int fd)
 \tint old = c->fdt[table][slot];
 \tif (old >= 0 && c->nextra < 64) c->extra[c->nextra++] = old;
 \tc->fdt[table][slot] = fd;
+\tc->fdpart[table][slot] = 0;
 }
 
 static void ctx_init(struct ctx *c, int devices, int tables, int slots)
@@ -260,8 +280,11 @@ static int clean_up(struct ctx *c)
 \tchar node[64], mnt[64], bf[256];
 \tfor (int d = 0; d < c->devices; d++) {
 \t\tif (c->idx[d] < 0) continue;
-\t\tmnt_of(mnt, c->idx[d]);
-\t\tif (umount2(mnt, 0) < 0 && errno == EBUSY) umount2(mnt, MNT_DETACH);
+\t\tfor (int part = 0; part <= 4; part++) {
+\t\t\tpart_mnt_of(mnt, c->idx[d], part);
+\t\t\tif (umount2(mnt, 0) < 0 && errno == EBUSY) umount2(mnt, MNT_DETACH);
+\t\t\tif (part > 0) rmdir(mnt);
+\t\t}
 \t}
 \tfor (int t = 0; t < MAXTAB; t++)
 \t\tfor (int s = 0; s < MAXSLOT; s++)

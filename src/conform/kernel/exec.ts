@@ -35,3 +35,18 @@ export async function runOk(cmd: string, args: readonly string[], opts: Paramete
   }
   return r.stdout;
 }
+
+/** Run with binary stdin and stdout (decompressing); the exit code is returned, not thrown. */
+export function runBinary(cmd: string, args: readonly string[], input: Buffer): Promise<{ code: number; stdout: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out) }));
+    child.stdin.on('error', () => {
+      /* the decompressor may stop reading at the end of its stream */
+    });
+    child.stdin.end(input);
+  });
+}

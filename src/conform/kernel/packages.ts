@@ -8,9 +8,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { KernelId } from '../probe-plan.js';
 import { run, runOk } from './exec.js';
+import { extractVmlinux } from './vmlinux.js';
 import { MissingError, aptEnv, aptSourcesChanged, aptUpdateOnce, isRoot } from './tools.js';
 import { backportsStanza, findReleaseSource, hasBackports, parseSourcesFile, type AptSource } from './apt-sources.js';
 
@@ -22,6 +23,8 @@ export interface PreparedKernel {
   readonly pkg: string;
   readonly release: string;
   readonly vmlinuz: string;
+  /** The uncompressed PVH-bootable kernel when it could be extracted (boots much faster under TCG). */
+  readonly vmlinux?: string;
   /** Uncompressed .ko files in load order (dependencies first). */
   readonly modules: readonly string[];
 }
@@ -153,6 +156,16 @@ function readManifest(dir: string): PreparedKernel | undefined {
   return undefined;
 }
 
+/** Add the extracted vmlinux to a manifest once (kept next to vmlinuz; recorded in the manifest). */
+async function withVmlinux(m: PreparedKernel): Promise<PreparedKernel> {
+  if (m.vmlinux !== undefined && existsSync(m.vmlinux)) return m;
+  const out = join(dirname(m.vmlinuz), `vmlinux-${m.release}`);
+  if (!(await extractVmlinux(m.vmlinuz, out))) return m;
+  const next = { ...m, vmlinux: out };
+  writeFileSync(join(dirname(m.vmlinuz), MANIFEST), `${JSON.stringify(next, null, 2)}\n`);
+  return next;
+}
+
 /** A kernel ready to boot, from the cache when it is there, else downloaded and unpacked. */
 export async function prepareKernel(kernel: KernelId, log?: (l: string) => void): Promise<PreparedKernel> {
   const root = cacheDir();
@@ -162,7 +175,7 @@ export async function prepareKernel(kernel: KernelId, log?: (l: string) => void)
     .filter((d) => d.startsWith(`kernel-${kernel}-`))
     .map((d) => readManifest(join(root, d)))
     .find((m) => m !== undefined);
-  if (cached) return cached;
+  if (cached) return withVmlinux(cached);
 
   const pkg = await findPackage(kernel, log);
   const debs = join(root, 'debs');
@@ -206,7 +219,7 @@ export async function prepareKernel(kernel: KernelId, log?: (l: string) => void)
     copyFileSync(join(boot, vmlinuzName), vmlinuz);
     const manifest: PreparedKernel = { kernel, pkg, release, vmlinuz, modules: order };
     writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
+    return withVmlinux(manifest);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

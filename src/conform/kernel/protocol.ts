@@ -11,7 +11,8 @@
 //   F <scen> <sched> <why>                set-up failed, schedule skipped
 //   C <scen> <sched> <call> <outcome> <obs>…
 //   E <scen> <sched> <ncalls> <devices left>
-// with <obs> = <backing>/<autoclear 0|1>/<open outcome> per device, backing
+//   R <id> <line> | X <id> <exit code>   output and exit code of reproducer <id>
+// with <obs> = <backing>/<autoclear 0|1>/<open outcome>[/<partitions>] per device, backing
 // '-' (unbound), 'R' (the regular file), a device letter, or '?<path>'.
 
 import type { CallObservation, DeviceObservation, ScheduleObservation } from '../probe-plan.js';
@@ -58,11 +59,11 @@ export function scanLine(line: string): LineScan {
 }
 
 export function parseDevice(item: string): DeviceObservation | undefined {
-  const m = /^([^/]+|\?.*)\/([01])\/(\S+)$/.exec(item);
+  const m = /^(\?.*|[^/]+)\/([01])\/([^/\s]+)(?:\/(\d+))?$/.exec(item);
   if (!m) return undefined;
   const b = m[1];
   const backing = b === '-' ? null : b === 'R' ? 'regular' : b;
-  return { backing, autoclear: m[2] === '1', open: m[3] };
+  return { backing, autoclear: m[2] === '1', open: m[3], ...(m[4] !== undefined ? { partitions: Number(m[4]) } : {}) };
 }
 
 /** The state of a console being parsed, record by record. */
@@ -77,6 +78,8 @@ export class ConsoleParser {
   /** Guest uptimes reported by the probe (first: when it started, last: when it finished). */
   readonly uptimes: number[] = [];
   done: number | undefined;
+  /** Reproducer output lines and exit codes, by reproducer id. */
+  readonly repro = new Map<number, { lines: string[]; exit?: number }>();
   private readonly names = new Map<number, string>();
   private readonly open = new Map<string, { scen: number; sched: number; initial?: DeviceObservation[]; calls: CallObservation[]; setupError?: string }>();
   readonly finished: ScheduleObservation[] = [];
@@ -125,6 +128,16 @@ export class ConsoleParser {
         else if (w[1] === 'done' && /^\d+$/.test(w[2] ?? '')) this.done = Number(w[2]);
         else return false;
         return true;
+      case 'R':
+      case 'X': {
+        if (w.length < 3 || !/^\d+$/.test(w[1])) return false;
+        const id = Number(w[1]);
+        const r = this.repro.get(id) ?? { lines: [] };
+        this.repro.set(id, r);
+        if (w[0] === 'R') r.lines.push(w.slice(2).join(' '));
+        else r.exit = Number(w[2]);
+        return true;
+      }
       case 'N':
         if (w.length !== 4) return false;
         this.names.set(Number(w[1]), w[3]);

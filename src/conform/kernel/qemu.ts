@@ -14,7 +14,7 @@ export interface BootResult {
   readonly stderr: string;
 }
 
-export function qemuArgs(vmlinuz: string, initrd: string): string[] {
+export function qemuArgs(vmlinuz: string, initrd: string, cpus = 1): string[] {
   return [
     '-accel', 'tcg',
     '-nographic',
@@ -23,17 +23,18 @@ export function qemuArgs(vmlinuz: string, initrd: string): string[] {
     '-net', 'none',
     '-no-reboot',
     '-m', '512M',
+    '-smp', String(cpus),
     '-kernel', vmlinuz,
     '-initrd', initrd,
     '-append', 'console=ttyS0 panic=-1 quiet loglevel=1',
   ];
 }
 
-/** Boot; `onConsole` gets every chunk of serial output as it arrives. */
-export function boot(vmlinuz: string, initrd: string, timeoutSeconds: number, onConsole: (chunk: string) => void): Promise<BootResult> {
+/** Boot; `onConsole` gets every chunk of serial output as it arrives. `cpus` > 1 lets racing threads really overlap (MTTCG). */
+export function boot(vmlinuz: string, initrd: string, timeoutSeconds: number, onConsole: (chunk: string) => void, cpus = 1): Promise<BootResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('qemu-system-x86_64', qemuArgs(vmlinuz, initrd), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('qemu-system-x86_64', qemuArgs(vmlinuz, initrd, cpus), { stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
     const err: string[] = [];
     const timer = setTimeout(() => {

@@ -41,8 +41,17 @@ export async function prepareKernels(kernels: readonly KernelId[] = ['6.1', '6.1
 /** Compile a generated C file statically; throws with gcc's first error line. */
 export async function compileStatic(source: string, cFile: string, binary: string): Promise<void> {
   writeFileSync(cFile, source);
-  const r = await run('gcc', ['-static', '-O1', '-o', binary, cFile]);
+  const r = await run('gcc', ['-static', '-O1', '-pthread', '-o', binary, cFile]);
   if (r.code !== 0) throw new Error(`gcc failed on ${cFile}: ${r.stderr.split('\n').find((l) => l.includes('error')) ?? r.stderr.trim()}`);
+}
+
+/** The last few console lines that are not protocol records (a panic, an init error), joined. */
+function consoleTail(text: string): string {
+  const lines = text
+    .split(/\r?\n|\r/)
+    .map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim())
+    .filter((l) => l !== '' && !l.includes('@@LC'));
+  return lines.slice(-3).join(' | ');
 }
 
 function expected(scenarios: readonly ProbeScenario[]): number {
@@ -66,14 +75,14 @@ export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScena
     const initrd = join(work, 'initrd.cpio');
     const image = join(work, 'backing.img');
     await makeBackingImage(image);
-    await buildInitramfs({ dir: join(work, 'root'), out: initrd, probe, modules: prepared.modules, extra: { [BACKING_PATH.slice(1)]: image } });
+    await buildInitramfs({ dir: join(work, 'root'), out: initrd, programs: { probe }, modules: prepared.modules, extra: { [BACKING_PATH.slice(1)]: image } });
     say(`booting ${prepared.release} (timeout ${opts.timeoutSeconds}s)`);
 
     const parser = new ConsoleParser();
     const log: string[] = [];
     const t0 = Date.now();
     let bootSeconds: number | undefined;
-    const res = await boot(prepared.vmlinuz, initrd, opts.timeoutSeconds, (chunk) => {
+    const res = await boot(prepared.vmlinux ?? prepared.vmlinuz, initrd, opts.timeoutSeconds, (chunk) => {
       log.push(chunk);
       for (const payload of parser.feed(chunk)) {
         if (bootSeconds === undefined && payload === 'H start') bootSeconds = (Date.now() - t0) / 1000;
@@ -102,7 +111,10 @@ export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScena
     if (parser.finished.length !== want) problems.push(`${parser.finished.length} of ${want} schedules observed`);
     const setupFailures = parser.finished.filter((o) => o.setupError !== undefined);
     if (setupFailures.length > 0) problems.push(`${setupFailures.length} schedule(s) could not be set up (first: ${setupFailures[0].setupError})`);
-    if (problems.length > 0) return { kind: 'failed', kernel, observations, message: `${kernel}: ${problems.join('; ')}${where}` };
+    if (problems.length > 0) {
+      const tail = consoleTail(log.join(''));
+      return { kind: 'failed', kernel, observations, message: `${kernel}: ${problems.join('; ')}${tail ? `; console ended: ${tail}` : ''}${where}` };
+    }
     return {
       kind: 'ok',
       kernel,

@@ -5,10 +5,11 @@
 // plain interleaving of whole calls, enough to drive and check the probe.
 
 import { SCENARIOS } from '../../../models/loop/scenarios/index.js';
-import type { ProbeCall, ProbeScenario, ProbeSchedule } from '../probe-plan.js';
+import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../probe-plan.js';
+import type { InitDesc } from '../../../models/loop/scenarios/types.js';
 
 /** Every interleaving of the threads' scripts that keeps each thread's order. */
-export function serialSchedules(scripts: readonly (readonly Omit<ProbeCall, 'thread'>['call'][])[], tableOf: readonly number[]): ProbeSchedule[] {
+export function serialSchedules(scripts: readonly (readonly ProbeOp[])[], tableOf: readonly number[]): ProbeSchedule[] {
   const out: ProbeSchedule[] = [];
   const pos = scripts.map(() => 0);
   const acc: ProbeCall[] = [];
@@ -31,8 +32,40 @@ export function serialSchedules(scripts: readonly (readonly Omit<ProbeCall, 'thr
   return out;
 }
 
-/** The scripted scenario `name` with all its serial schedules. */
+/** A's struct file f0 open as fd0 in table 0, A unbound (for LOOP_CONFIGURE). */
+const aUnboundOpen: InitDesc = { bound: [], files: [0], fds: [{ table: 0, slot: 0, file: 0 }] };
+
+/**
+ * Partition scenarios beyond the model (issue #13), for trying the kernel side:
+ * T1 binds A with LO_FLAGS_PARTSCAN through LOOP_CONFIGURE, clears it and closes;
+ * T2 uses partition 1 (its own fd table).
+ */
+const PARTITION_SAMPLES: Record<string, { tableOf: number[]; slots: number; init: InitDesc; scripts: ProbeOp[][] }> = {
+  'partition-clr': {
+    tableOf: [0, 1],
+    slots: 1,
+    init: aUnboundOpen,
+    scripts: [
+      [{ op: 'configure', fd: 0, backing: 'regular', flags: ['partscan'] }, { op: 'clr', fd: 0 }, { op: 'close', fd: 0 }],
+      [{ op: 'open', dev: 0, fd: 0, part: 1 }, { op: 'read', fd: 0 }, { op: 'clr', fd: 0 }, { op: 'close', fd: 0 }],
+    ],
+  },
+  'partition-mount': {
+    tableOf: [0, 1],
+    slots: 1,
+    init: aUnboundOpen,
+    scripts: [
+      [{ op: 'configure', fd: 0, backing: 'regular', flags: ['partscan'] }, { op: 'clr', fd: 0 }, { op: 'close', fd: 0 }],
+      [{ op: 'mount', dev: 0, part: 1 }, { op: 'mount_read', dev: 0, part: 1 }, { op: 'umount', dev: 0, part: 1 }],
+    ],
+  },
+};
+
+/** The scripted scenario (or partition sample) `name` with all its serial schedules. */
 export function sampleScenario(name: string): ProbeScenario {
+  const extra = PARTITION_SAMPLES[name];
+  if (extra)
+    return { name, devices: 1, tables: 2, slots: extra.slots, init: extra.init, schedules: serialSchedules(extra.scripts, extra.tableOf) };
   const sc = SCENARIOS.find((s) => s.name === name && s.scripted);
   if (!sc) throw new Error(`no scripted scenario ${name}`);
   const setup = sc.setup({});
@@ -48,3 +81,4 @@ export function sampleScenario(name: string): ProbeScenario {
 }
 
 export const scriptedScenarioNames = (): string[] => SCENARIOS.filter((s) => s.scripted).map((s) => s.name);
+export const partitionSampleNames = (): string[] => Object.keys(PARTITION_SAMPLES);

@@ -22,8 +22,8 @@ const names = argList('--scenario') ?? scriptedScenarioNames();
 const timeout = Number(argList('--timeout')?.[0] ?? 170);
 const scenarios = names.map(sampleScenario);
 
-const dev = (o: { backing: string | null; autoclear: boolean; open: string }): string =>
-  `${o.backing ?? '-'}${o.autoclear ? '+ac' : ''}/${o.open}`;
+const dev = (o: { backing: string | null; autoclear: boolean; open: string; partitions?: number }): string =>
+  `${o.backing ?? '-'}${o.autoclear ? '+ac' : ''}/${o.open}${o.partitions ? `/p${o.partitions}` : ''}`;
 
 function show(o: ScheduleObservation, calls: readonly string[]): string {
   if (o.setupError) return `  #${o.schedule}: set-up failed: ${o.setupError}`;
@@ -35,7 +35,7 @@ const started = Date.now();
 const runs = await Promise.all(
   kernels.map((k) => runKernel(k, scenarios, { timeoutSeconds: timeout, keepWorkDir: process.argv.includes('--keep'), onProgress: (l) => process.argv.includes('--verbose') && console.error(`[${k}] ${l}`) })),
 );
-import { callName } from '../../../models/loop/calls.js';
+import { probeCallName } from '../call-name.js';
 for (const r of runs) {
   console.log(`== kernel ${r.kernel}: ${r.kind}`);
   if (r.kind === 'missing') {
@@ -48,7 +48,7 @@ for (const r of runs) {
     console.log(`${sc.name}:`);
     for (const o of r.observations.filter((x) => x.scenario === sc.name)) {
       const sh = sc.schedules.find((s) => s.id === o.schedule);
-      console.log(show(o, sh ? sh.calls.map((c) => `T${c.thread + 1} ${callName(c.call)}`) : []));
+      console.log(show(o, sh ? sh.calls.map((c) => `T${c.thread + 1} ${probeCallName(c.call)}`) : []));
     }
   }
 }
