@@ -73,6 +73,7 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   });
   open.step('inc', {
     action: 'blkdev_open',
+    outcome: (_m, s, _t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : null),
     text: (m, s, _t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
       const n = s[m.op[x(s, fr)]];
@@ -107,6 +108,7 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   // close(2) of fd slot item.fd: remove it from the table and fput.
   const close = p.fn('close');
   close.step('close', {
+    outcome: (m, s, t) => (m.fdRead(s, t, m.item(s, t).fd) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t, fr) => {
       const k = m.item(s, t).fd;
       const code = m.fdRead(s, t, k);

@@ -32,6 +32,11 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const read = p.fn('read');
   read.step('read', {
     action: 'io',
+    outcome: (m, s, t) => {
+      const code = m.fdRead(s, t, m.item(s, t).fd);
+      if (code === FILE_NONE) return '-EBADF';
+      return m.chain(s, s[m.fdev[fileSlot(code)]] - 1) === 0 ? 'ok:pattern' : '-EIO';
+    },
     text: (m, s, t) => {
       const k = m.item(s, t).fd;
       const code = m.fdRead(s, t, k);
@@ -58,6 +63,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
     },
   });
   mount.step('claim', {
+    outcome: (m, s, _t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : s[m.mnt[x(s, fr)]] !== MNT_NONE ? '-EBUSY' : null),
     text: (m, s, _t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
       if (s[m.mnt[x(s, fr)]] !== MNT_NONE) return 'exclusive holder exists: -EBUSY';
@@ -80,6 +86,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
     },
   });
   mount.step('sb', {
+    outcome: (m, s, _t, fr) => (m.chain(s, x(s, fr)) === 0 ? null : '-EIO'),
     text: (m, s, _t, fr) => {
       const res = m.chain(s, x(s, fr));
       return `read superblock via loop${m.dn(s[fr + DEV])}: ${chainText(m, s, x(s, fr))}${res === 0 ? ': mounted' : ': mount fails, blkdev_put'}`;
@@ -106,6 +113,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
 
   const umount = p.fn('umount');
   umount.step('detach', {
+    outcome: (m, s, _t, fr) => (s[m.mnt[x(s, fr)]] === MNT_MOUNTED ? null : '-EINVAL'),
     text: (m, s, _t, fr) =>
       s[m.mnt[x(s, fr)]] === MNT_MOUNTED ? `umount loop${m.dn(s[fr + DEV])}: detach, blkdev_put` : `umount loop${m.dn(s[fr + DEV])}: -EINVAL`,
     run: (m, d, t, fr) => {
@@ -119,6 +127,11 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const mountRead = p.fn('mount_read');
   mountRead.step('read', {
     action: 'io',
+    outcome: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      if (s[m.mnt[i]] !== MNT_MOUNTED) return '-ENOENT';
+      return m.chain(s, i) === 0 ? 'ok:pattern' : '-EIO';
+    },
     text: (m, s, _t, fr) =>
       s[m.mnt[x(s, fr)]] === MNT_MOUNTED
         ? `read via mount of loop${m.dn(s[fr + DEV])}: ${chainText(m, s, x(s, fr))}`
