@@ -30,21 +30,24 @@ export type ExtraCall =
 /** What a probe schedule may contain. */
 export type ProbeOp = Call | ExtraCall;
 
-/** One whole system call of a schedule: thread `thread` (fd table `table`) issues `call`. */
-export interface ProbeCall {
+/**
+ * One whole system call of a schedule: thread `thread` (fd table `table`) issues `call`.
+ * The model side uses the default (the model's Call); the kernel side accepts any ProbeOp.
+ */
+export interface ProbeCall<C extends ProbeOp = Call> {
   readonly thread: number;
   readonly table: number;
-  readonly call: ProbeOp;
+  readonly call: C;
 }
 
 /** A syscall-serial schedule: the calls in the order they run, each from entry to return. */
-export interface ProbeSchedule {
+export interface ProbeSchedule<C extends ProbeOp = Call> {
   readonly id: number;
-  readonly calls: readonly ProbeCall[];
+  readonly calls: readonly ProbeCall<C>[];
 }
 
 /** One scenario to run: its initial kernel state and every schedule. Devices are named A, B, … by index. */
-export interface ProbeScenario {
+export interface ProbeScenario<C extends ProbeOp = Call> {
   readonly name: string;
   readonly devices: number;
   /** Number of fd tables (processes); a thread's table is ProbeCall.table. */
@@ -52,7 +55,7 @@ export interface ProbeScenario {
   /** Fd slots per table. */
   readonly slots: number;
   readonly init: InitDesc;
-  readonly schedules: readonly ProbeSchedule[];
+  readonly schedules: readonly ProbeSchedule<C>[];
 }
 
 /**

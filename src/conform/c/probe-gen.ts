@@ -8,7 +8,7 @@
 // so the process runs each call whole, in order, on the fd array of the
 // calling thread's table.
 
-import type { ProbeScenario } from '../probe-plan.js';
+import type { ProbeOp, ProbeScenario } from '../probe-plan.js';
 import { C_PCALL, cCallRow, cOpEnum, cOpHandlers } from './ops.js';
 import { C_COMMON, C_HEADERS, C_SETUP } from './runtime.js';
 import { LIMITS, initTables } from './tables.js';
@@ -142,14 +142,14 @@ int main(void)
 }
 `;
 
-function checkScenario(sc: ProbeScenario): void {
+function checkScenario(sc: ProbeScenario<ProbeOp>): void {
   if (!/^[A-Za-z0-9._-]+$/.test(sc.name)) throw new Error(`scenario name ${JSON.stringify(sc.name)} must be letters, digits, '.', '_' or '-'`);
   if (sc.devices > LIMITS.devices || sc.tables > LIMITS.tables || sc.slots > LIMITS.slots)
     throw new Error(`scenario ${sc.name}: at most ${LIMITS.devices} devices, ${LIMITS.tables} fd tables, ${LIMITS.slots} slots`);
 }
 
 /** The probe's C source for these scenarios. */
-export function generateProbe(scenarios: readonly ProbeScenario[]): string {
+export function generateProbe(scenarios: readonly ProbeScenario<ProbeOp>[]): string {
   const parts: string[] = [C_HEADERS, cOpEnum(), C_COMMON, C_SETUP, C_PCALL, C_PROBE_TYPES, cOpHandlers()];
   parts.push(C_EMIT, C_OBSERVE);
   const scenRows: string[] = [];

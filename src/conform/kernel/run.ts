@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { generateProbe } from '../c/probe-gen.js';
 import { BACKING_PATH } from '../c/runtime.js';
 import { makeBackingImage } from './backing.js';
-import type { KernelId, KernelRun, ProbeScenario, ScheduleObservation } from '../probe-plan.js';
+import type { KernelId, KernelRun, ProbeOp, ProbeScenario, ScheduleObservation } from '../probe-plan.js';
 import { run } from './exec.js';
 import { buildInitramfs } from './initramfs.js';
 import { prepareKernel, type PreparedKernel } from './packages.js';
@@ -54,11 +54,11 @@ function consoleTail(text: string): string {
   return lines.slice(-3).join(' | ');
 }
 
-function expected(scenarios: readonly ProbeScenario[]): number {
+function expected(scenarios: readonly ProbeScenario<ProbeOp>[]): number {
   return scenarios.reduce((n, s) => n + s.schedules.length, 0);
 }
 
-export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScenario[], opts: RunOptions): Promise<KernelRun> {
+export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScenario<ProbeOp>[], opts: RunOptions): Promise<KernelRun> {
   const say = (l: string): void => opts.onProgress?.(l);
   let prepared: PreparedKernel;
   try {

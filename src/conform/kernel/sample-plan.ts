@@ -9,10 +9,10 @@ import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../probe-
 import type { InitDesc } from '../../../models/loop/scenarios/types.js';
 
 /** Every interleaving of the threads' scripts that keeps each thread's order. */
-export function serialSchedules(scripts: readonly (readonly ProbeOp[])[], tableOf: readonly number[]): ProbeSchedule[] {
-  const out: ProbeSchedule[] = [];
+export function serialSchedules<C extends ProbeOp>(scripts: readonly (readonly C[])[], tableOf: readonly number[]): ProbeSchedule<C>[] {
+  const out: ProbeSchedule<C>[] = [];
   const pos = scripts.map(() => 0);
-  const acc: ProbeCall[] = [];
+  const acc: ProbeCall<C>[] = [];
   const total = scripts.reduce((n, s) => n + s.length, 0);
   const walk = (): void => {
     if (acc.length === total) {
@@ -62,7 +62,7 @@ const PARTITION_SAMPLES: Record<string, { tableOf: number[]; slots: number; init
 };
 
 /** The scripted scenario (or partition sample) `name` with all its serial schedules. */
-export function sampleScenario(name: string): ProbeScenario {
+export function sampleScenario(name: string): ProbeScenario<ProbeOp> {
   const extra = PARTITION_SAMPLES[name];
   if (extra)
     return { name, devices: 1, tables: 2, slots: extra.slots, init: extra.init, schedules: serialSchedules(extra.scripts, extra.tableOf) };
