@@ -211,8 +211,13 @@ function mergeLimits(...ls: (RawLimits | Limits | undefined)[]): Limits {
   return out;
 }
 
+/**
+ * A run's label as printed (terminal, reports): control characters in a
+ * config's "name" are shown as JSON escapes, so a name cannot move the
+ * cursor, clear the screen or forge a line of output.
+ */
 function runLabel(raw: RawRun): string {
-  if (raw.name) return raw.name;
+  if (raw.name) return raw.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
   const ps = Object.entries(raw.params ?? {});
   return ps.length > 0 ? `${raw.model} (${ps.map(([k, v]) => `${k}=${v}`).join(', ')})` : raw.model;
 }

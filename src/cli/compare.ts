@@ -8,7 +8,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
-import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { addTraceOptions, checkTracePaths, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
 import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { EXIT, OutputError } from '../app/errors.js';
@@ -196,6 +196,7 @@ export async function compare(flags: CompareFlags): Promise<number> {
     invariants: flags.invariant,
   });
   const out = traceOutput(flags);
+  if (out) checkTracePaths(runs, out);
   const done = await executeRuns(runs, flags);
   // The notes point at the trace files, so they are written first; one that
   // cannot be written is named after the report (which then names commands).

@@ -14,7 +14,7 @@ import { writeStdout } from '../app/write-file.js';
 import { openGate } from '../ci/gate.js';
 import { fmtInt } from '../report/format.js';
 import { registerCompare } from './compare.js';
-import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
+import { checkTracePaths, registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
 import { registerInit } from './init.js';
 import { listJson, renderList } from './list.js';
 import { registerLockOrder } from './lock-order.js';
@@ -69,6 +69,7 @@ async function verify(flags: VerifyFlags, args: readonly string[]): Promise<numb
   const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const traceOut = traceOutput(flags);
+  if (traceOut) checkTracePaths(runs, traceOut);
   const progress = flags.json ? undefined : progressPrinter();
   const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
