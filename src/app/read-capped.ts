@@ -14,7 +14,7 @@ import { Interrupted } from './errors.js';
 import { interrupted } from './interrupt.js';
 
 /** The largest input file loopcheck reads: far above any real trace or config. */
-export const MAX_INPUT_BYTES = 64 * 2 ** 20;
+const MAX_INPUT_BYTES = 64 * 2 ** 20;
 
 export class InputTooLarge extends Error {}
 

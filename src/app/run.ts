@@ -77,7 +77,7 @@ const MAX_LIVENESS_BITS = 32;
  * liveness properties selected fit the liveness checker's masks (found
  * after a long search otherwise). Throws UsageError.
  */
-export function preflight(runs: readonly PlannedRun[]): void {
+function preflight(runs: readonly PlannedRun[]): void {
   for (const run of runs) {
     const model = buildModel(run);
     const groups = model.fairness?.groups.length ?? 0;

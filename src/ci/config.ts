@@ -6,7 +6,6 @@
 // so main.ts prints `loopcheck: error: ...` and exits 2 before any search.
 
 import { modelProperties } from '../engine/properties.js';
-import { existsSync } from 'node:fs';
 import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
@@ -73,7 +72,7 @@ export function cellKey(strategy: string | null, scenario: string | null, invari
   return [strategy, scenario, invariant].filter((x): x is string => x !== null).join(' / ');
 }
 
-export function normaliseKey(key: string): string {
+function normaliseKey(key: string): string {
   return key
     .split('/')
     .map((p) => p.trim())
@@ -326,8 +325,4 @@ export function parseConfig(text: string, file: string, cliLimits: Limits = {}):
     if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`);
     throw e;
   }
-}
-
-export function defaultConfigExists(cwd = process.cwd()): boolean {
-  return existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`);
 }

@@ -38,7 +38,7 @@ export interface TraceOutput {
   readonly fullStates: boolean;
 }
 
-export const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
+const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
 
 export function traceDirOption(): Option {
   return new Option('--trace-dir <dir>', 'write every counterexample into this directory as <strategy>.<scenario>.<invariant>.<ext>');
@@ -116,7 +116,7 @@ export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
  * and scenario (a config may run one with several parameter sets): the
  * parameters that differ within the group, else the run's position.
  */
-export function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
+function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
   const key = (r: CompletedRun) => `${r.run.family.name}|${r.run.strategy}|${r.run.scenario}`;
   return done.map((r, i) => {
     const group = done.filter((x) => key(x) === key(r));
