@@ -204,3 +204,10 @@ export function exitCodeFor(runs: readonly CompletedRun[]): number {
   if (verdicts.includes('incomplete') || runs.some((r) => !r.result.complete)) return EXIT.incomplete;
   return EXIT.ok;
 }
+
+/** When searches were cut short but the exit code is 1 (a violation), a line that says both; else null. */
+export function incompleteNote(done: readonly CompletedRun[], code: number): string | null {
+  const cut = done.filter((r) => !r.result.complete).length;
+  if (code !== EXIT.violation || cut === 0) return null;
+  return `${cut} of ${done.length} search${done.length === 1 ? ' was' : 'es were'} cut short (incomplete); exit 1 for the violation found`;
+}

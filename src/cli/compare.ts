@@ -14,7 +14,7 @@ import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlag
 import { EXIT, OutputError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { plan } from '../app/plan.js';
-import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { executeRuns, exitCodeFor, incompleteNote, type CompletedRun } from '../app/run.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
 
@@ -215,7 +215,10 @@ export async function compare(flags: CompareFlags): Promise<number> {
     process.stderr.write(`loopcheck: error: ${failure.message}\n`);
     return EXIT.output;
   }
-  return exitCodeFor(done);
+  const code = exitCodeFor(done);
+  const note = incompleteNote(done, code);
+  if (note) process.stderr.write(`loopcheck: ${note}\n`);
+  return code;
 }
 
 export function registerCompare(prog: Command, setCode: (c: number) => void): Command {

@@ -8,7 +8,7 @@ import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.j
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { requestInterrupt } from '../app/interrupt.js';
 import { plan } from '../app/plan.js';
-import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { executeRuns, exitCodeFor, incompleteNote } from '../app/run.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
 import { openGate } from '../ci/gate.js';
@@ -56,14 +56,6 @@ function checkConfigFlags(args: readonly string[]): void {
   if (named && args.includes('--no-config')) throw new UsageError('--config and --no-config contradict each other (give one)');
 }
 
-/** When a run was cut short but the exit code is 1 (a violation), say both. */
-function incompleteNote(done: readonly CompletedRun[], code: number): void {
-  const cut = done.filter((r) => !r.result.complete).length;
-  if (code === EXIT.violation && cut > 0) {
-    process.stderr.write(`loopcheck: ${cut} of ${done.length} search${done.length === 1 ? ' was' : 'es were'} cut short (incomplete); exit 1 for the violation found\n`);
-  }
-}
-
 async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
   checkConfigFlags(args);
   const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
@@ -95,7 +87,8 @@ async function verify(flags: VerifyFlags, args: readonly string[]): Promise<numb
       code = EXIT.output;
     }
   }
-  incompleteNote(done, code);
+  const note = incompleteNote(done, code);
+  if (note) process.stderr.write(`loopcheck: ${note}\n`);
   return code;
 }
 
