@@ -40,7 +40,7 @@ export class Interrupted extends Error {
  * whose message says "model bound too small"; the call-stack depth message
  * is recognised too.
  */
-export function isModelBoundMessage(message: string): boolean {
+function isModelBoundMessage(message: string): boolean {
   return /model bound too small|call stack deeper than \d+ frames/.test(message);
 }
 

@@ -21,7 +21,7 @@ export function buildRegistered(
   });
 }
 
-export function registeredRecipe(
+function registeredRecipe(
   family: string,
   params: Record<string, number>,
   strategy: string | null,

@@ -66,6 +66,32 @@ export function checksFor(run: PlannedRun, model: Model): { invariants?: string[
   };
 }
 
+/**
+ * The liveness graph (engine/state-graph.ts) keeps a state's enabled
+ * fairness groups and a property's pending obligations as 32-bit masks.
+ */
+const MAX_LIVENESS_BITS = 32;
+
+/**
+ * Checks every run before any search starts: each model builds, and the
+ * liveness properties selected fit the liveness checker's masks (found
+ * after a long search otherwise). Throws UsageError.
+ */
+function preflight(runs: readonly PlannedRun[]): void {
+  for (const run of runs) {
+    const model = buildModel(run);
+    const groups = model.fairness?.groups.length ?? 0;
+    for (const p of checksFor(run, model).liveness) {
+      if (groups > MAX_LIVENESS_BITS) {
+        throw new UsageError(`${p.name} on ${model.name}: the liveness check handles at most ${MAX_LIVENESS_BITS} fairness groups, this model has ${groups} (use a smaller instance, or select other properties with --invariant)`);
+      }
+      if (p.obligations > MAX_LIVENESS_BITS) {
+        throw new UsageError(`${p.name} on ${model.name}: the liveness check handles at most ${MAX_LIVENESS_BITS} obligations, this property has ${p.obligations}`);
+      }
+    }
+  }
+}
+
 /** Runs one planned search. Async so the search can move to worker threads. */
 export async function executeRun(
   run: PlannedRun,
@@ -128,6 +154,7 @@ export async function executeRuns(
   onProgress?: (p: Progress) => void,
   afterEach?: (r: CompletedRun) => void,
 ): Promise<CompletedRun[]> {
+  preflight(runs);
   const limitsOf = typeof limits === 'function' ? limits : () => limits;
   const workers = runs.length > 0 ? (limitsOf(runs[0], 0).workers ?? 1) : 1;
   const done: CompletedRun[] = [];
@@ -176,4 +203,11 @@ export function exitCodeFor(runs: readonly CompletedRun[]): number {
   if (verdicts.includes('violated')) return EXIT.violation;
   if (verdicts.includes('incomplete') || runs.some((r) => !r.result.complete)) return EXIT.incomplete;
   return EXIT.ok;
+}
+
+/** When searches were cut short but the exit code is 1 (a violation), a line that says both; else null. */
+export function incompleteNote(done: readonly CompletedRun[], code: number): string | null {
+  const cut = done.filter((r) => !r.result.complete).length;
+  if (code !== EXIT.violation || cut === 0) return null;
+  return `${cut} of ${done.length} search${done.length === 1 ? ' was' : 'es were'} cut short (incomplete); exit 1 for the violation found`;
 }

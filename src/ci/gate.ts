@@ -63,7 +63,7 @@ function selectors(f: GateFlags): string[] {
 }
 
 /** Registered strategies of the config's models that no run of the config checks: "loop: v6.11". */
-export function uncoveredStrategies(config: LoadedConfig): string[] {
+function uncoveredStrategies(config: LoadedConfig): string[] {
   const out: string[] = [];
   for (const family of FAMILIES) {
     const runs = config.runs.filter((r) => r.family.name === family.name);
@@ -75,7 +75,7 @@ export function uncoveredStrategies(config: LoadedConfig): string[] {
 }
 
 /** Which config verify uses, or null; says on stderr which file it picked up, or why it left one out. */
-export async function resolveConfig(flags: GateFlags, cwd = process.cwd()): Promise<LoadedConfig | null> {
+async function resolveConfig(flags: GateFlags, cwd = process.cwd()): Promise<LoadedConfig | null> {
   const limits: Limits = { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit };
   const sel = selectors(flags);
   if (typeof flags.config === 'string') {

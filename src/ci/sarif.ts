@@ -14,7 +14,7 @@ import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { locateRun, locateStep, type SourceLocation } from './sources.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 function physical(loc: SourceLocation, message?: string): Sarif.Location {
   return {

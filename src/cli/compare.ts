@@ -8,13 +8,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
-import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { addTraceOptions, checkTracePaths, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
 import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { EXIT, OutputError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { plan } from '../app/plan.js';
-import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { executeRuns, exitCodeFor, incompleteNote, type CompletedRun } from '../app/run.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
 
@@ -196,6 +196,7 @@ export async function compare(flags: CompareFlags): Promise<number> {
     invariants: flags.invariant,
   });
   const out = traceOutput(flags);
+  if (out) checkTracePaths(runs, out);
   const done = await executeRuns(runs, flags);
   // The notes point at the trace files, so they are written first; one that
   // cannot be written is named after the report (which then names commands).
@@ -214,7 +215,10 @@ export async function compare(flags: CompareFlags): Promise<number> {
     process.stderr.write(`loopcheck: error: ${failure.message}\n`);
     return EXIT.output;
   }
-  return exitCodeFor(done);
+  const code = exitCodeFor(done);
+  const note = incompleteNote(done, code);
+  if (note) process.stderr.write(`loopcheck: ${note}\n`);
+  return code;
 }
 
 export function registerCompare(prog: Command, setCode: (c: number) => void): Command {

@@ -6,14 +6,19 @@ import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
-import { FORMATS, parseFormats, prepareTraceDir, renderFormat, writeTraceFiles, type Format } from '../export/formats.js';
+import { FORMATS, parseFormats, prepareTraceDir, renderFormat, traceFileName, writeTraceFiles, type Format } from '../export/formats.js';
 import { replay } from '../export/replay.js';
 import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
 import type { TraceContext } from '../report/trace-data.js';
 import { EXIT, Interrupted, UsageError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { FAMILIES } from '../app/registry.js';
-import type { CompletedRun } from '../app/run.js';
+import { buildModel, checksFor, type CompletedRun } from '../app/run.js';
+import type { PlannedRun } from '../app/plan.js';
+import { DEADLOCK } from '../engine/result.js';
+import { LOCK_ORDER } from '../engine/properties.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
 
 export function colours(noColor: boolean): ChalkInstance {
@@ -33,7 +38,7 @@ export interface TraceOutput {
   readonly fullStates: boolean;
 }
 
-export const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
+const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
 
 export function traceDirOption(): Option {
   return new Option('--trace-dir <dir>', 'write every counterexample into this directory as <strategy>.<scenario>.<invariant>.<ext>');
@@ -63,6 +68,35 @@ export function traceOutput(flags: TraceOutputFlags): TraceOutput | null {
   return { dir, formats: formats.length > 0 ? formats : DEFAULT_TRACE_FORMATS, fullStates: flags.fullStates === true };
 }
 
+/** Room left in a trace file name for the suffixes only known after the search (run variants, cycle edges). */
+const SUFFIX_ROOM = 48;
+
+/**
+ * Checks, before any search, every trace file the runs could write: a name
+ * too long for the file system, or a directory standing where a file goes,
+ * would otherwise fail after the search. Throws UsageError.
+ */
+export function checkTracePaths(runs: readonly PlannedRun[], out: TraceOutput): void {
+  for (const run of runs) {
+    const model = buildModel(run);
+    const checks = checksFor(run, model);
+    const names = [
+      ...(checks.invariants ?? model.invariants.map((i) => i.name)),
+      ...(checks.checkDeadlock ? [DEADLOCK] : []),
+      ...checks.liveness.map((p) => p.name),
+      ...(checks.lockOrder ? [LOCK_ORDER] : []),
+    ];
+    for (const invariant of names) {
+      for (const format of out.formats) {
+        const name = traceFileName({ family: run.family.name, strategy: run.strategy, scenario: run.scenario, invariant }, format);
+        if (Buffer.byteLength(name) + SUFFIX_ROOM > 255) throw new UsageError(`--trace-dir: the trace file name ${name} is too long for the file system`);
+        const path = join(out.dir, name);
+        if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--trace-dir: ${path} is a directory, where a trace file would be written`);
+      }
+    }
+  }
+}
+
 export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
   if (!o.trace) throw new Error(`internal error: ${o.invariant} has no trace`);
   return {
@@ -82,7 +116,7 @@ export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
  * and scenario (a config may run one with several parameter sets): the
  * parameters that differ within the group, else the run's position.
  */
-export function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
+function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
   const key = (r: CompletedRun) => `${r.run.family.name}|${r.run.strategy}|${r.run.scenario}`;
   return done.map((r, i) => {
     const group = done.filter((x) => key(x) === key(r));

@@ -28,7 +28,7 @@ interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
   traces?: boolean;
 }
 
-export async function runLockOrder(flags: LockOrderFlags): Promise<number> {
+async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
   const c = new Chalk({ level: flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR ? 1 : 0 });
   const out: string[] = [];

@@ -8,13 +8,13 @@ import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.j
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { requestInterrupt } from '../app/interrupt.js';
 import { plan } from '../app/plan.js';
-import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { executeRuns, exitCodeFor, incompleteNote } from '../app/run.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
 import { openGate } from '../ci/gate.js';
 import { fmtInt } from '../report/format.js';
 import { registerCompare } from './compare.js';
-import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
+import { checkTracePaths, registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
 import { registerInit } from './init.js';
 import { listJson, renderList } from './list.js';
 import { registerLockOrder } from './lock-order.js';
@@ -57,19 +57,12 @@ function checkConfigFlags(args: readonly string[]): void {
   if (named && args.includes('--no-config')) throw new UsageError('--config and --no-config contradict each other (give one)');
 }
 
-/** When a run was cut short but the exit code is 1 (a violation), say both. */
-function incompleteNote(done: readonly CompletedRun[], code: number): void {
-  const cut = done.filter((r) => !r.result.complete).length;
-  if (code === EXIT.violation && cut > 0) {
-    process.stderr.write(`loopcheck: ${cut} of ${done.length} search${done.length === 1 ? ' was' : 'es were'} cut short (incomplete); exit 1 for the violation found\n`);
-  }
-}
-
 async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
   checkConfigFlags(args);
   const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const traceOut = traceOutput(flags);
+  if (traceOut) checkTracePaths(runs, traceOut);
   const progress = flags.json ? undefined : progressPrinter();
   const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
@@ -95,7 +88,8 @@ async function verify(flags: VerifyFlags, args: readonly string[]): Promise<numb
       code = EXIT.output;
     }
   }
-  incompleteNote(done, code);
+  const note = incompleteNote(done, code);
+  if (note) process.stderr.write(`loopcheck: ${note}\n`);
   return code;
 }
 

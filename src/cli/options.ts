@@ -35,7 +35,7 @@ export function positiveNumber(flag: string, max = Infinity) {
   };
 }
 
-export function collect(value: string, previous: string[] = []): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -80,7 +80,7 @@ export function addLimitOptions(cmd: Command, note = '', depth = true): Command 
 }
 
 /** The largest --max-memory default: 80% of physical memory, in MiB. */
-export function defaultMaxMemoryMiB(): number {
+function defaultMaxMemoryMiB(): number {
   return Math.floor((totalmem() * 0.8) / 2 ** 20);
 }
 

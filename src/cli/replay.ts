@@ -14,7 +14,7 @@ import { colours, readTraceFile } from './export-cmd.js';
 import { table } from '../report/format.js';
 import { writeStdout } from '../app/write-file.js';
 
-export function renderDivergence(file: string, o: Extract<ReplayOutcome, { ok: false }>, c: ChalkInstance): string {
+function renderDivergence(file: string, o: Extract<ReplayOutcome, { ok: false }>, c: ChalkInstance): string {
   const out = [`${c.red.bold('DIVERGES')} ${file} at step ${o.step} (${o.title}): ${o.reason}`];
   if (o.diffs.length > 0) {
     out.push(table(['field', 'expected (recorded)', 'actual (model)'], o.diffs.map((d) => [d.field, d.expected, c.yellow(d.actual)])));
@@ -28,7 +28,7 @@ interface ReplayFlags {
   color: boolean;
 }
 
-export async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
+async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
   const c = colours(!flags.color);
   const loaded = await readTraceFile(file);
   const o = replay(loaded);

@@ -73,7 +73,7 @@ function render(done: readonly Simulated[], flags: SimulateFlags, c: ChalkInstan
   return out.join('\n');
 }
 
-export async function runSimulate(flags: SimulateFlags): Promise<number> {
+async function runSimulate(flags: SimulateFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const done: Simulated[] = [];
   for (const run of runs) {
