@@ -1,5 +1,5 @@
 // The machine: state-vector field indices plus the primitive operations
-// (locks, calls, returns, fput, I/O chain check) that step closures use.
+// (locks, calls, returns, fput, the teardown's detach tail) that step closures use.
 //
 // Exists so every step closure works on raw bytes through precomputed
 // indices: nothing here allocates or looks anything up by name once built.
@@ -362,25 +362,6 @@ export class Machine {
       }
     }
     throw new Error(`struct file table exhausted (${this.NF} slots): model bound too small`);
-  }
-
-  /**
-   * I/O through device x, checked in one step: 0 = ok; 1 = x itself not bound;
-   * 2 = x bound but a device below it is not bound or has no backing file.
-   */
-  chain(d: Uint8Array, x: number): number {
-    if (d[this.st[x]] !== Lo_bound) return 1;
-    let y = x;
-    for (let hop = 0; hop <= this.D; hop++) {
-      if (d[this.st[y]] !== Lo_bound) return 2;
-      const b = d[this.bf[y]];
-      if (b === FILE_REGULAR) return 0;
-      if (b === FILE_NONE) return 2;
-      const dv = d[this.fdev[fileSlot(b)]];
-      if (dv === 0) return 2;
-      y = dv - 1;
-    }
-    return 2;
   }
 
   /** The current syscall item of thread t. */

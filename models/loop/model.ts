@@ -17,7 +17,7 @@ import { callName } from './calls.js';
 import { FILE_REGULAR, Lo_bound, fileCode, devName, threadName } from './encoding.js';
 import { FRAME, Machine, type Shape, type SyscallItem } from './machine.js';
 import { Program } from './program.js';
-import type { Strategy } from './strategies/types.js';
+import type { Strategy, StrategyFns } from './strategies/types.js';
 import type { Scenario } from './scenarios/types.js';
 
 export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: Readonly<Record<string, number>>): Model {
@@ -144,21 +144,27 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     return false;
   };
 
-  const label = (a: number, src: Uint8Array): ActionLabel => {
+  /** The state in which action `a` runs its step, and the frame: `src` itself, or a copy with the chosen call started. */
+  const peek = (a: number, src: Uint8Array): { s: Uint8Array; t: number; fr: number; idx: number } | null => {
     const t = (a / Bmax) | 0;
-    const c = a - t * Bmax;
-    let s = src;
-    let fr = topFrame(src, t);
-    let params: Record<string, string> | undefined;
-    if (fr < 0) {
-      const idx = choose(src, t, c);
-      if (idx < 0) return { thread: threadName(t), action: 'disabled', step: `choice ${c}` };
-      s = src.slice();
-      fr = start(s, t, idx);
-      params = { syscall: items[t][idx].name };
+    const fr = topFrame(src, t);
+    if (fr >= 0) return { s: src, t, fr, idx: -1 };
+    const idx = choose(src, t, a - t * Bmax);
+    if (idx < 0) return null;
+    const s = src.slice();
+    return { s, t, fr: start(s, t, idx), idx };
+  };
+
+  const label = (a: number, src: Uint8Array): ActionLabel => {
+    const at = peek(a, src);
+    if (!at) {
+      const t = (a / Bmax) | 0;
+      return { thread: threadName(t), action: 'disabled', step: `choice ${a - t * Bmax}` };
     }
+    const { s, t, fr, idx } = at;
     const pc = s[fr];
-    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...(params ? { params } : {}) };
+    const params = idx >= 0 ? { params: { syscall: items[t][idx].name } } : {};
+    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...params };
   };
 
   const locks: { idx: number; name: string }[] = [{ idx: m.vm, name: 'loop_validate_mutex' }];
@@ -216,6 +222,33 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       return out;
     },
   };
+  INTERNALS.set(model, {
+    machine: m,
+    fns,
+    outcomeOf(a, src) {
+      const at = peek(a, src);
+      if (!at) return null;
+      const oc = m.linked.outcome[at.s[at.fr]];
+      return oc ? oc(m, at.s, at.t, at.fr) : null;
+    },
+    actionOf: (t, choice = 0) => t * Bmax + choice,
+  });
   return model;
 }
 
+/** What `loopcheck conform` needs of a loop model beyond the engine's Model interface. */
+export interface LoopInternals {
+  readonly machine: Machine;
+  readonly fns: StrategyFns;
+  /** What the step action `a` takes in `src` makes its system call return (StepSpec.outcome), or null. */
+  outcomeOf(a: number, src: Uint8Array): string | null;
+  /** The action number of thread t's step (scripted threads always use choice 0). */
+  actionOf(t: number, choice?: number): number;
+}
+
+const INTERNALS = new WeakMap<Model, LoopInternals>();
+
+/** The internals of a model built by buildLoopModel (undefined for any other model). */
+export function loopInternals(model: Model): LoopInternals | undefined {
+  return INTERNALS.get(model);
+}

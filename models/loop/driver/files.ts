@@ -95,6 +95,7 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   const relErr = open.at('rel_err');
   open.step('acq_om', {
     action: 'blkdev_open',
+    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
     text: (m, s, t, fr) =>
       m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
         ? `open(/dev/loop${m.dn(s[fr + DEV])}p1): no such partition: -ENOENT`
@@ -110,6 +111,7 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   });
   open.step('inc', {
     action: 'blkdev_open',
+    outcome: (_m, s, _t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : null),
     text: (m, s, t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
       return `${countText(m, s, x(s, fr), m.item(s, t).part)}; new struct file ${lowestFree(m, s)}`;
@@ -144,6 +146,7 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   // close(2) of fd slot item.fd: remove it from the table and fput.
   const close = p.fn('close');
   close.step('close', {
+    outcome: (m, s, t) => (m.fdRead(s, t, m.item(s, t).fd) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t, fr) => {
       const k = m.item(s, t).fd;
       const code = m.fdRead(s, t, k);

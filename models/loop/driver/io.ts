@@ -10,7 +10,8 @@
 // superblock read) drops it via blkdev_put.
 
 import {
-  FILE_NONE, Lo_rundown, MNT_CLOSING, MNT_MOUNTED, MNT_NONE, MNT_OPENING, PART_NONE, RD_DATA, fileSlot, readOutcome,
+  FILE_NONE, Lo_rundown, MNT_CLOSING, MNT_MOUNTED, MNT_NONE, MNT_OPENING, PART_NONE, RD_DATA, RD_EIO_LOWER, RD_EIO_TOP,
+  fileSlot, readOutcome,
 } from '../encoding.js';
 import { DEV, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
@@ -63,6 +64,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const read = p.fn('read');
   read.step('read', {
     action: 'io',
+    outcome: (m, s, t) => readStepOutcome(m, s, t),
     text: (m, s, t) => {
       const k = m.item(s, t).fd;
       const code = m.fdRead(s, t, k);
@@ -88,6 +90,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const claim = mount.at('claim');
   const relErr = mount.at('rel_err');
   mount.step('acq_om', {
+    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
     text: (m, s, t, fr) =>
       m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
         ? `mount(/dev/${bdevName(m, s, t, fr)}): no such partition: -ENOENT`
@@ -103,6 +106,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
     },
   });
   mount.step('claim', {
+    outcome: (m, s, t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : s[holder(m, s, t, x(s, fr))] !== MNT_NONE ? '-EBUSY' : null),
     text: (m, s, t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
       const i = x(s, fr);
@@ -126,6 +130,10 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
     },
   });
   mount.step('sb', {
+    outcome: (m, s, t, fr) => {
+      const r = fileRead(m, s, x(s, fr), m.item(s, t).part, false);
+      return r === RD_DATA ? null : r === RD_EIO_TOP || r === RD_EIO_LOWER ? '-EIO' : '-EINVAL';
+    },
     text: (m, s, t, fr) => {
       const r = fileRead(m, s, x(s, fr), m.item(s, t).part, false);
       return `read superblock via ${bdevName(m, s, t, fr)}: ${readText(r)}${r === RD_DATA ? ': mounted' : ': mount fails, blkdev_put'}`;
@@ -153,6 +161,7 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
 
   const umount = p.fn('umount');
   umount.step('detach', {
+    outcome: (m, s, t, fr) => (s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED ? null : '-EINVAL'),
     text: (m, s, t, fr) =>
       s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED
         ? `umount ${bdevName(m, s, t, fr)}: detach, blkdev_put`
@@ -168,6 +177,8 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const mountRead = p.fn('mount_read');
   mountRead.step('read', {
     action: 'io',
+    outcome: (m, s, t, fr) =>
+      s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED ? readOutcome(mountedRead(m, s, x(s, fr), false)) : '-ENOENT',
     text: (m, s, t, fr) =>
       s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED
         ? `read via mount of ${bdevName(m, s, t, fr)}: ${readText(mountedRead(m, s, x(s, fr), false))}`

@@ -35,6 +35,7 @@ export function defineIoctl(p: Program, cmd: string, body: Fn): Fn {
   const fdput = f.at('fdput');
   f.step('fdget', {
     action: 'ioctl',
+    outcome: (m, s, t) => (m.fdRead(s, t, m.item(s, t).fd) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t) => {
       const it = m.item(s, t);
       const code = m.fdRead(s, t, it.fd);
@@ -68,6 +69,7 @@ export function defineIoctl(p: Program, cmd: string, body: Fn): Fn {
 function prologue(f: Fn): void {
   const acqLm = f.at('acq_lm');
   f.step('fget', {
+    outcome: (m, s, t, fr) => (s[fr + REG] !== 1 && m.fdRead(s, t, s[fr + REG] - 2) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t, fr) => {
       const arg = s[fr + REG];
       if (arg === 1) return 'backing file = regular file: is_loop = false';
@@ -148,6 +150,7 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
   const errVm = f.at('err_vm');
   prologue(f);
   f.step('check', {
+    outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_unbound ? '-EBUSY' : null),
     text: (m, s, _t, fr) => {
       const st = s[m.st[x(s, fr)]];
       return st === Lo_unbound
@@ -211,6 +214,11 @@ export function defineChangeFd(p: Program, validate: Fn): Fn {
   const relVm = f.at('rel_vm');
   prologue(f);
   f.step('check', {
+    outcome: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      if (s[m.st[i]] !== Lo_bound) return '-ENXIO';
+      return s[m.ro[i]] ? null : '-EINVAL';
+    },
     text: (m, s, _t, fr) => {
       const i = x(s, fr);
       const st = s[m.st[i]];

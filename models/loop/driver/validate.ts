@@ -16,6 +16,10 @@ export function defineValidate(p: Program): Fn {
   const w = p.fn('loop_validate_file');
   const top = w.at('is_loop');
   w.step('is_loop', {
+    outcome: (m, s, _t, fr) => {
+      const code = s[fr + FILE];
+      return code > FILE_REGULAR && s[m.fdev[fileSlot(code)]] === s[fr + DEV] ? '-EBADF' : null;
+    },
     text: (m, s, _t, fr) => {
       const code = s[fr + FILE];
       if (code === FILE_REGULAR) return 'is_loop_device(regular file) == false: S_ISREG, valid';
@@ -45,6 +49,7 @@ export function defineValidate(p: Program): Fn {
     },
   });
   w.step('read_state', {
+    outcome: (m, s, _t, fr) => (s[m.st[s[fr + REG] - 1]] !== Lo_bound ? '-EINVAL' : null),
     text: (m, s, _t, fr) => {
       const st = s[m.st[s[fr + REG] - 1]];
       return `read lo_state(${m.dn(s[fr + REG])}) == ${LO_STATE_NAMES[st]}${st === Lo_bound ? '' : ': -EINVAL'}`;

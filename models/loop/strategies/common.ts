@@ -123,6 +123,7 @@ export function loReleaseByOpeners(p: Program, teardown: Fn): Fn {
  */
 export function openersCheck(clr: Fn, to: { readonly err: Ref; readonly autoclear: Ref; readonly rundown: Ref }): void {
   clr.step('read', {
+    outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
     text: (m, s, _t, fr) => {
       const i = x(s, fr);
       const st = s[m.st[i]];

@@ -25,6 +25,12 @@ export interface StrategyFns {
 export interface Strategy extends Named {
   /** Which code state of loop-driver.md this is, e.g. "(b)". */
   readonly codeState: string;
+  /**
+   * Real kernels that implement this code state, by the version `loopcheck
+   * conform` boots (e.g. '6.1'): their loop.c runs the functions this strategy
+   * defines, so conform compares the two.
+   */
+  readonly kernels?: readonly string[];
   readonly extraDeviceFields?: readonly ExtraDeviceField[];
   /**
    * Whether every open of a partition opens the whole disk (->open, and one

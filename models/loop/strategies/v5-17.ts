@@ -298,6 +298,7 @@ export const v5_17: Strategy = {
       run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
     });
     clr.step('check', {
+      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];
