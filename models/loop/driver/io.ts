@@ -17,7 +17,7 @@ import { DEV, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
 import { rescan, rescanText } from './partitions.js';
-import { fileRead, mountedRead, noteRead, readText } from './read-path.js';
+import { fileRead, mountedRead, noteRead, readText, superblockRead } from './read-path.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 
@@ -131,16 +131,16 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   });
   mount.step('sb', {
     outcome: (m, s, t, fr) => {
-      const r = fileRead(m, s, x(s, fr), m.item(s, t).part, false);
+      const r = superblockRead(m, s, x(s, fr), m.item(s, t).part, false);
       return r === RD_DATA ? null : r === RD_EIO_TOP || r === RD_EIO_LOWER ? '-EIO' : '-EINVAL';
     },
     text: (m, s, t, fr) => {
-      const r = fileRead(m, s, x(s, fr), m.item(s, t).part, false);
+      const r = superblockRead(m, s, x(s, fr), m.item(s, t).part, false);
       return `read superblock via ${bdevName(m, s, t, fr)}: ${readText(r)}${r === RD_DATA ? ': mounted' : ': mount fails, blkdev_put'}`;
     },
     run: (m, d, t, fr) => {
       const i = x(d, fr);
-      const r = fileRead(m, d, i, m.item(d, t).part, true);
+      const r = superblockRead(m, d, i, m.item(d, t).part, true);
       const h = holder(m, d, t, i);
       if (r === RD_DATA) {
         d[h] = MNT_MOUNTED;

@@ -16,7 +16,11 @@
 //   completes successfully — so a device stacked on a torn-down device reads
 //   zeros, not an error;
 // * a read inside a mounted file system (file data) is submitted to the
-//   device directly (its own page cache is the file system's, not the bdev's).
+//   device directly (its own page cache is the file system's, not the bdev's);
+// * a mount's superblock read goes through the bdev's page cache, but the
+//   file system first sets its block size (set_blocksize: 1024 for minix and
+//   ext*, against the 4096 a loop disk of a page-multiple size is opened
+//   with), which kills that page cache: the read reaches the queue.
 //
 // One read is one atomic step (no request is in flight across steps). The
 // functions take `fill`: false for labels (no writes), true when the step runs
@@ -51,6 +55,16 @@ export function fileRead(m: Machine, d: Uint8Array, x: number, part: number, fil
   const cache = part === 0 ? m.pc[x] : m.ppc[x];
   if (d[cache] !== PC_NONE) return cached(d[cache]);
   const r = queueRead(m, d, x, fill, hops);
+  if (fill && isData(r)) d[cache] = toCache(r);
+  return r;
+}
+
+/** The superblock read of a mount of (x, part): the page cache is killed first (set_blocksize), then read as a miss. */
+export function superblockRead(m: Machine, d: Uint8Array, x: number, part: number, fill: boolean): number {
+  if (part === 0 && d[m.bf[x]] === FILE_NONE) return RD_EMPTY;
+  const cache = part === 0 ? m.pc[x] : m.ppc[x];
+  if (fill) d[cache] = PC_NONE;
+  const r = queueRead(m, d, x, fill);
   if (fill && isData(r)) d[cache] = toCache(r);
   return r;
 }
