@@ -451,6 +451,12 @@ describe('the grammar itself rejects illegal orders', () => {
     expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)'], grammar('v5.17', 2).loop_clr_fd)).toBe(false);
     expect(parses(['lo_refcnt(A)-- (1 → 0): not the last close'], grammar('v5.17', 2).lo_release)).toBe(false);
   });
+  it('a partition struct file is not a loop device: LOOP_SET_FD with it takes no loop_validate_mutex', () => {
+    const g = SHARED_FNS.loop_configure;
+    const fget = 'fget(fd0) = f1 (loopAp1, f_count 1 → 2): is_loop = false';
+    expect(parses([fget, 'ACQ loop_validate_mutex'], g)).toBe(false);
+    expect(parses([fget, 'ACQ lo_mutex(B)', 'st(B) == Lo_unbound; call loop_validate_file(f1)'], g)).toBe(true);
+  });
   it('blkdev_release decrements bd_openers before ->release, under open_mutex', () => {
     const g = SHARED_FNS.blkdev_release;
     expect(parses(['bd_openers(A)-- (1 → 0); free f0; call ->release'], g)).toBe(false);
