@@ -37,7 +37,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     if ('dev' in c && (c.dev < 0 || c.dev >= D)) throw new Error(`${callName(c)}: no device ${c.dev}`);
     if ('fd' in c && (c.fd < 0 || c.fd >= K)) throw new Error(`${callName(c)}: fd ${c.fd} outside ${K} slots`);
   }
-  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open').length : T * calls;
+  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open' || e.call.op === 'open_part').length : T * calls;
   const NF = Math.max(1, Math.min(setup.init.files.length + opens, tables * K + D + T));
   const maxOpeners = NF + 1;
   const maxRefs = Math.min(255, tables * K + D + 2 * T);
@@ -46,13 +46,14 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     files: NF,
     slots: K,
     tableOf: setup.tableOf,
-    depth: 2 * D + 3,
+    depth: 2 * D + 4,
     maxOpeners,
     maxRefs,
     regDomain: Math.max(maxOpeners + 1, D + 1, K + 2, 2),
     doneDomain: entries.map((e) => (scripted ? e.length : calls) + 1),
     itemNames: entries.map((e) => e.map((x) => callName(x.call))),
     extraDeviceFields: strategy.extraDeviceFields ?? [],
+    partitionOpensEach: strategy.partitionOpensEach ?? false,
   };
   const m = new Machine(shape);
   const p = new Program();
@@ -71,6 +72,10 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     init[m.st[b.dev]] = Lo_bound;
     init[m.bf[b.dev]] = b.backing === 'regular' ? FILE_REGULAR : fileCode(b.backing.file);
     init[m.ro[b.dev]] = b.ro ? 1 : 0;
+    if (b.partscan) {
+      init[m.ps[b.dev]] = 1;
+      init[m.part[b.dev]] = 1;
+    }
   }
   setup.init.files.forEach((x, i) => {
     init[m.fdev[i]] = x + 1;

@@ -12,6 +12,9 @@ const INVS = [
   'stacked-io',
   'mount-no-teardown',
   'mount-io',
+  'read-data',
+  'no-stale-partitions',
+  'admitted-open-rundown',
   'single-teardown',
   'walk-safe',
   'openers-consistent',
@@ -23,56 +26,62 @@ type Row = { states: number; transitions: number; depth: number; v: Partial<Reco
 
 const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }> = {
   'stack-independent': {
-    'pre-patch': { states: 1337, transitions: 2420, depth: 55, v: { 'stacked-no-teardown': 29, 'stacked-io': 23 } },
-    'post-patch': { states: 820, transitions: 1439, depth: 52, v: {} },
+    'pre-patch': { states: 2568, transitions: 4611, depth: 55, v: { 'stacked-no-teardown': 29, 'stacked-io': 23, 'read-data': 30, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 1807, transitions: 3172, depth: 52, v: { 'admitted-open-rundown': 7 } },
   },
   'stack-shared-fd': {
-    'pre-patch': { states: 877, transitions: 1628, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21 } },
-    'post-patch': { states: 660, transitions: 1205, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22 } },
+    'pre-patch': { states: 931, transitions: 1721, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21, 'read-data': 28 } },
+    'post-patch': { states: 714, transitions: 1298, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22, 'read-data': 25 } },
   },
   'stack-fork': {
-    'pre-patch': { states: 718, transitions: 1325, depth: 46, v: { 'stacked-no-teardown': 26, 'stacked-io': 20 } },
-    'post-patch': { states: 497, transitions: 894, depth: 43, v: { 'stacked-no-teardown': 23, 'stacked-io': 21 } },
+    'pre-patch': { states: 768, transitions: 1410, depth: 46, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27 } },
+    'post-patch': { states: 547, transitions: 979, depth: 43, v: { 'stacked-no-teardown': 23, 'stacked-io': 21, 'read-data': 24 } },
   },
   mount: {
-    'pre-patch': { states: 483, transitions: 823, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 9 } },
-    'post-patch': { states: 401, transitions: 675, depth: 30, v: { 'mount-no-teardown': 12, 'mount-io': 10 } },
+    'pre-patch': { states: 775, transitions: 1305, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 653, transitions: 1085, depth: 30, v: { 'mount-no-teardown': 12, 'mount-io': 10, 'admitted-open-rundown': 7 } },
   },
   udev: {
-    'pre-patch': { states: 275, transitions: 449, depth: 34, v: {} },
-    'post-patch': { states: 243, transitions: 397, depth: 31, v: {} },
+    'pre-patch': { states: 552, transitions: 904, depth: 34, v: { 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 464, transitions: 748, depth: 31, v: { 'admitted-open-rundown': 7 } },
   },
   'change-fd': {
-    'pre-patch': { states: 1117, transitions: 2050, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20 } },
-    'post-patch': { states: 606, transitions: 1081, depth: 47, v: {} },
+    'pre-patch': { states: 2084, transitions: 3812, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 1341, transitions: 2409, depth: 47, v: { 'admitted-open-rundown': 7 } },
+  },
+  'stack-on-partition': {
+    'pre-patch': { states: 3398, transitions: 6212, depth: 63, v: { 'stacked-no-teardown': 23, 'stacked-io': 18, 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 2648, transitions: 4788, depth: 55, v: { 'stacked-no-teardown': 20, 'stacked-io': 19, 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+  },
+  'mount-partition': {
+    'pre-patch': { states: 819, transitions: 1366, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 701, transitions: 1150, depth: 33, v: { 'mount-no-teardown': 12, 'mount-io': 10, 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+  },
+  'stale-partitions': {
+    'pre-patch': { states: 576, transitions: 949, depth: 35, v: { 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
+    'post-patch': { states: 500, transitions: 813, depth: 32, v: { 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+  },
+  'clr-via-partition': {
+    'pre-patch': { states: 640, transitions: 1015, depth: 39, v: { 'no-stale-partitions': 19, 'admitted-open-rundown': 9 } },
+    'post-patch': { states: 545, transitions: 856, depth: 36, v: { 'no-stale-partitions': 16, 'admitted-open-rundown': 10 } },
   },
 };
 
 const EXPLORE: { params: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }[] = [
   {
     params: { calls: 2 },
-    'pre-patch': { states: 90523, transitions: 187310, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
-    'post-patch': { states: 90555, transitions: 186902, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
+    'pre-patch': { states: 107443, transitions: 215046, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12, 'admitted-open-rundown': 9 } },
+    'post-patch': { states: 105355, transitions: 210222, depth: 34, v: { 'mount-no-teardown': 15, 'mount-io': 13, 'admitted-open-rundown': 10 } },
   },
   {
     params: { threads: 1, calls: 4 },
-    'pre-patch': { states: 5665, transitions: 6534, depth: 36, v: { 'stacked-no-teardown': 29 } },
-    'post-patch': { states: 5713, transitions: 6582, depth: 33, v: { 'stacked-no-teardown': 26 } },
+    'pre-patch': { states: 7591, transitions: 8703, depth: 36, v: { 'stacked-no-teardown': 29 } },
+    'post-patch': { states: 7631, transitions: 8743, depth: 33, v: { 'stacked-no-teardown': 26 } },
   },
   {
     params: { calls: 2, shared: 1, fds: 1 },
-    'pre-patch': {
-      states: 102927,
-      transitions: 216176,
-      depth: 37,
-      v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 },
-    },
-    'post-patch': {
-      states: 101783,
-      transitions: 213540,
-      depth: 34,
-      v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 },
-    },
+    'pre-patch': { states: 123681, transitions: 253822, depth: 37, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12, 'admitted-open-rundown': 9 } },
+    'post-patch': { states: 120527, transitions: 247092, depth: 34, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13, 'admitted-open-rundown': 10 } },
   },
 ];
 
@@ -103,7 +112,7 @@ describe('loop model: golden verdict matrix (scripted scenarios)', () => {
 describe('loop model: golden results of small explore configurations', () => {
   for (const e of EXPLORE) {
     for (const strategy of ['pre-patch', 'post-patch'] as const) {
-      it(`${strategy} × explore ${JSON.stringify(e.params)}`, () => check(strategy, 'explore', e.params, e[strategy]));
+      it(`${strategy} × explore ${JSON.stringify(e.params)}`, () => check(strategy, 'explore', e.params, e[strategy]), 60_000);
     }
   }
 });

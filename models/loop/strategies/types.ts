@@ -32,6 +32,12 @@ export interface Strategy extends Named {
    */
   readonly kernels?: readonly string[];
   readonly extraDeviceFields?: readonly ExtraDeviceField[];
+  /**
+   * Whether every open of a partition opens the whole disk (->open, and one
+   * more disk_openers, each time: 6.11 on) rather than only the partition's
+   * first opener (up to 6.10). Default false.
+   */
+  readonly partitionOpensEach?: boolean;
   /** Define this strategy's functions in `p`; closures may capture indices from `m`. */
   define(p: Program, m: Machine): StrategyFns;
 }
