@@ -51,9 +51,9 @@ describe('the model walked one whole call at a time', () => {
     // T1 clr, T2 open A, T1 close, …
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '01011111')!;
     const o = obs.get(s.id)!;
-    expect(o[0]).toEqual({ outcome: 'ok', devices: [{ backing: 'regular', autoclear: true, open: '-ENXIO' }, { backing: null, autoclear: false, open: 'ok' }] });
+    expect(o[0]).toEqual({ outcome: 'ok', devices: [{ backing: 'regular', autoclear: true, open: '-ENXIO', partitions: 0 }, { backing: null, autoclear: false, open: 'ok', partitions: 0 }] });
     expect(o[1].outcome).toBe('-ENXIO');
-    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok' });
+    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
     // LOOP_SET_FD with the fd slot the failed open never filled
     expect(o[4].outcome).toBe('-EBADF');
   });
@@ -70,7 +70,7 @@ describe('the model walked one whole call at a time', () => {
     const { p, obs } = byText('post-patch', 'stack-independent');
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '10011111')!;
     const o = obs.get(s.id)!;
-    expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: 'ok' });
+    expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: 'ok', partitions: 0 });
     expect(o[4].outcome).toBe('ok');
     expect(o[4].devices[1].backing).toBe('A');
     expect(o[5].outcome).toBe('ok:pattern');
