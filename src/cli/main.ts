@@ -59,10 +59,12 @@ function checkConfigFlags(args: readonly string[]): void {
 
 async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
   checkConfigFlags(args);
-  const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
+  const notes: string[] = [];
+  const gate = await openGate(flags, notes); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const traceOut = traceOutput(flags);
   if (traceOut) checkTracePaths(runs, traceOut);
+  for (const n of notes) process.stderr.write(`loopcheck: ${n}\n`); // every check passed: a usage error stays one line
   const progress = flags.json ? undefined : progressPrinter();
   const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
