@@ -213,6 +213,11 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       }
       return true;
     },
+    busy(s: StateView): readonly string[] {
+      const out: string[] = [];
+      for (let t = 0; t < T; t++) if (s.at(m.cur[t]) !== 0) out.push(threadName(t));
+      return out;
+    },
     held(s: StateView): Readonly<Record<string, readonly string[]>> {
       const out: Record<string, string[]> = {};
       for (let t = 0; t < T; t++) out[threadName(t)] = [];

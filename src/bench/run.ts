@@ -7,9 +7,9 @@
 import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
 import { DEADLOCK } from '../engine/result.js';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../app/write-file.js';
 import { runSpin, spinAvailable } from './spin.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/loopcheck.js', import.meta.url));
@@ -29,18 +29,12 @@ interface Row {
   complete: boolean;
 }
 
-interface Config {
+export interface Config {
   name: string;
   args: string[];
   expectedStates: number | null;
   spin?: { n: number; w: number };
 }
-
-const CONFIGS: Config[] = [
-  { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
-  { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
-  ...loopConfigs(),
-];
 
 /**
  * The loop model's `explore` scenario (post-patch): the default size and the
@@ -49,6 +43,15 @@ const CONFIGS: Config[] = [
  * lock-order analyses after it are not what this benchmark measures.
  */
 const SEARCH_CHECKS = [...LOOP_INVARIANTS.map((i) => i.name), DEADLOCK];
+
+/** Every configuration the benchmark runs, in order (after the constants above: built when called). */
+export function benchConfigs(): Config[] {
+  return [
+    { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
+    { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
+    ...loopConfigs(),
+  ];
+}
 
 function loopConfigs(): Config[] {
   const explore = (name: string, params: string[]): Config => ({
@@ -98,7 +101,7 @@ function main(): number {
   const haveSpin = spinAvailable();
   if (!haveSpin) process.stderr.write('bench: spin (and gcc) not found; install with `apt-get install -y spin` for the SPIN columns\n');
   let bad = 0;
-  for (const c of CONFIGS) {
+  for (const c of benchConfigs()) {
     let spin: Row | null = null;
     if (haveSpin && c.spin) {
       process.stderr.write(`bench: ${c.name} with SPIN BFS...\n`);
@@ -133,10 +136,7 @@ function main(): number {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write([row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n') + '\n');
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
-  renameSync(tmp, out);
+  writeFileAtomic(out, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${out}\n`);
   return bad === 0 ? 0 : 1;
 }
@@ -148,4 +148,5 @@ function machine() {
   return { os, cpus: Number(cpus), cpu: model, node: process.version, date: new Date().toISOString() };
 }
 
-process.exitCode = main();
+// Run as a program (npm run bench), not when a test imports the configurations.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = main();

@@ -4,7 +4,7 @@
 // `loopcheck.config.schema.json` beside this file is the same schema for
 // editors; a test keeps the two identical.
 
-export const EXPECTATIONS = ['holds', 'violated', 'incomplete-ok'] as const;
+const EXPECTATIONS = ['holds', 'violated', 'incomplete-ok'] as const;
 export type Expectation = (typeof EXPECTATIONS)[number];
 
 const names = (what: string) => ({

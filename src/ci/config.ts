@@ -6,16 +6,15 @@
 // so main.ts prints `loopcheck: error: ...` and exits 2 before any search.
 
 import { modelProperties } from '../engine/properties.js';
-import { existsSync } from 'node:fs';
-import { InputTooLarge, readCapped } from '../cli/read-capped.js';
+import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
 import type { ModelFamily } from '../engine/catalog.js';
 import { DEADLOCK } from '../engine/result.js';
-import { UsageError } from '../cli/errors.js';
-import { plan, type PlannedRun } from '../cli/plan.js';
-import { FAMILIES } from '../cli/registry.js';
-import { buildModel, type Limits } from '../cli/run.js';
+import { Interrupted, UsageError } from '../app/errors.js';
+import { plan, type PlannedRun } from '../app/plan.js';
+import { FAMILIES } from '../app/registry.js';
+import { buildModel, type Limits } from '../app/run.js';
 import { CONFIG_SCHEMA, type Expectation } from './config-schema.js';
 import { jsonPath, pointerSegments, type PathSegment } from './json-path.js';
 
@@ -73,7 +72,7 @@ export function cellKey(strategy: string | null, scenario: string | null, invari
   return [strategy, scenario, invariant].filter((x): x is string => x !== null).join(' / ');
 }
 
-export function normaliseKey(key: string): string {
+function normaliseKey(key: string): string {
   return key
     .split('/')
     .map((p) => p.trim())
@@ -211,8 +210,13 @@ function mergeLimits(...ls: (RawLimits | Limits | undefined)[]): Limits {
   return out;
 }
 
+/**
+ * A run's label as printed (terminal, reports): control characters in a
+ * config's "name" are shown as JSON escapes, so a name cannot move the
+ * cursor, clear the screen or forge a line of output.
+ */
 function runLabel(raw: RawRun): string {
-  if (raw.name) return raw.name;
+  if (raw.name) return raw.name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
   const ps = Object.entries(raw.params ?? {});
   return ps.length > 0 ? `${raw.model} (${ps.map(([k, v]) => `${k}=${v}`).join(', ')})` : raw.model;
 }
@@ -288,11 +292,12 @@ function checkRun(raw: RawRun, index: number, globalLimits: RawLimits | undefine
 }
 
 /** Reads, parses and validates a config file; throws UsageError (exit 2) on any problem. */
-export function loadConfig(file: string, cliLimits: Limits = {}): LoadedConfig {
+export async function loadConfig(file: string, cliLimits: Limits = {}): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = readCapped(file);
+    text = await readCapped(file);
   } catch (e) {
+    if (e instanceof Interrupted) throw e;
     if (e instanceof InputTooLarge) throw new UsageError(`${file}: cannot read config (${e.message})`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`);
@@ -320,8 +325,4 @@ export function parseConfig(text: string, file: string, cliLimits: Limits = {}):
     if (e instanceof UsageError) throw new UsageError(`${file}: ${e.message}`);
     throw e;
   }
-}
-
-export function defaultConfigExists(cwd = process.cwd()): boolean {
-  return existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`);
 }

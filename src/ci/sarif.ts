@@ -8,13 +8,13 @@
 
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../app/version.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { locateRun, locateStep, type SourceLocation } from './sources.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 function physical(loc: SourceLocation, message?: string): Sarif.Location {
   return {

@@ -20,7 +20,7 @@ export interface SourceLocation {
 
 let rootCache: string | undefined;
 /** The loopcheck package root (the directory holding its package.json). */
-export function packageRoot(): string {
+function packageRoot(): string {
   if (rootCache) return rootCache;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
@@ -53,7 +53,7 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-export function familySources(family: ModelFamily): SourceFile[] {
+function familySources(family: ModelFamily): SourceFile[] {
   const hit = fileCache.get(family.name);
   if (hit) return hit;
   const root = packageRoot();

@@ -2,17 +2,24 @@
 // <list>` options of verify and compare, and `loopcheck export <trace.json>`,
 // which re-renders a saved trace (after replaying it) in any format.
 
-import { InputTooLarge, readCapped } from './read-capped.js';
+import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
-import { FORMATS, parseFormats, prepareTraceDir, renderFormat, writeTraceFiles, type Format } from '../export/formats.js';
+import { FORMATS, parseFormats, prepareTraceDir, renderFormat, traceFileName, writeTraceFiles, type Format } from '../export/formats.js';
 import { replay } from '../export/replay.js';
 import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
 import type { TraceContext } from '../report/trace-data.js';
-import { EXIT, UsageError } from './errors.js';
-import { FAMILIES } from './registry.js';
-import type { CompletedRun } from './run.js';
+import { EXIT, Interrupted, UsageError } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { FAMILIES } from '../app/registry.js';
+import { buildModel, checksFor, type CompletedRun } from '../app/run.js';
+import type { PlannedRun } from '../app/plan.js';
+import { DEADLOCK } from '../engine/result.js';
+import { LOCK_ORDER } from '../engine/properties.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeStdout } from '../app/write-file.js';
 
 export function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -31,7 +38,7 @@ export interface TraceOutput {
   readonly fullStates: boolean;
 }
 
-export const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
+const DEFAULT_TRACE_FORMATS: readonly Format[] = ['json'];
 
 export function traceDirOption(): Option {
   return new Option('--trace-dir <dir>', 'write every counterexample into this directory as <strategy>.<scenario>.<invariant>.<ext>');
@@ -61,6 +68,35 @@ export function traceOutput(flags: TraceOutputFlags): TraceOutput | null {
   return { dir, formats: formats.length > 0 ? formats : DEFAULT_TRACE_FORMATS, fullStates: flags.fullStates === true };
 }
 
+/** Room left in a trace file name for the suffixes only known after the search (run variants, cycle edges). */
+const SUFFIX_ROOM = 48;
+
+/**
+ * Checks, before any search, every trace file the runs could write: a name
+ * too long for the file system, or a directory standing where a file goes,
+ * would otherwise fail after the search. Throws UsageError.
+ */
+export function checkTracePaths(runs: readonly PlannedRun[], out: TraceOutput): void {
+  for (const run of runs) {
+    const model = buildModel(run);
+    const checks = checksFor(run, model);
+    const names = [
+      ...(checks.invariants ?? model.invariants.map((i) => i.name)),
+      ...(checks.checkDeadlock ? [DEADLOCK] : []),
+      ...checks.liveness.map((p) => p.name),
+      ...(checks.lockOrder ? [LOCK_ORDER] : []),
+    ];
+    for (const invariant of names) {
+      for (const format of out.formats) {
+        const name = traceFileName({ family: run.family.name, strategy: run.strategy, scenario: run.scenario, invariant }, format);
+        if (Buffer.byteLength(name) + SUFFIX_ROOM > 255) throw new UsageError(`--trace-dir: the trace file name ${name} is too long for the file system`);
+        const path = join(out.dir, name);
+        if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--trace-dir: ${path} is a directory, where a trace file would be written`);
+      }
+    }
+  }
+}
+
 export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
   if (!o.trace) throw new Error(`internal error: ${o.invariant} has no trace`);
   return {
@@ -80,7 +116,7 @@ export function contextOf(r: CompletedRun, o: InvariantOutcome): TraceContext {
  * and scenario (a config may run one with several parameter sets): the
  * parameters that differ within the group, else the run's position.
  */
-export function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
+function runVariants(done: readonly CompletedRun[]): (string | undefined)[] {
   const key = (r: CompletedRun) => `${r.run.family.name}|${r.run.strategy}|${r.run.scenario}`;
   return done.map((r, i) => {
     const group = done.filter((x) => key(x) === key(r));
@@ -120,11 +156,12 @@ export function writtenText(written: Map<string, string[]>): string {
 }
 
 /** Reads, parses and rebuilds a trace file; every problem is a one-line UsageError (exit 2). */
-export function readTraceFile(path: string): LoadedTrace {
+export async function readTraceFile(path: string): Promise<LoadedTrace> {
   let text: string;
   try {
-    text = readCapped(path);
+    text = await readCapped(path);
   } catch (e) {
+    if (e instanceof Interrupted) throw e;
     if (e instanceof InputTooLarge) throw new UsageError(`cannot read ${path}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
@@ -147,12 +184,13 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
   const formats = parseFormats(flags.format ?? ['md'], '--format');
   if (formats.length === 0) throw new UsageError('--format needs at least one format');
   if (flags.outDir === undefined && formats.length > 1) throw new UsageError('several formats need --out-dir');
+  if (flags.outDir !== undefined && flags.outDir.trim() === '') throw new UsageError('--out-dir needs a directory (got an empty name)');
   // Read and replay the trace before touching --out-dir, so a bad trace file
   // creates no directory.
-  const loaded = readTraceFile(file);
+  const loaded = await readTraceFile(file);
   const outcome = replay(loaded);
   if (!outcome.ok) {
-    process.stdout.write(`${file} does not replay against the current model; not exported.\n`);
+    writeStdout(`${file} does not replay against the current model; not exported.\n`);
     return EXIT.violation;
   }
   if (flags.outDir !== undefined) prepareTraceDir(flags.outDir, '--out-dir');
@@ -167,10 +205,10 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
     trace: outcome.trace,
   };
   if (flags.outDir === undefined) {
-    process.stdout.write(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
+    writeStdout(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
   } else {
     const paths = writeTraceFiles(flags.outDir, ctx, formats, { fullStates: flags.fullStates });
-    process.stdout.write(paths.join('\n') + '\n');
+    writeStdout(paths.join('\n') + '\n');
   }
   return EXIT.ok;
 }
@@ -183,5 +221,6 @@ export function registerExport(prog: Command, setCode: (c: number) => void): Com
     .option('--format <formats...>', `output formats: ${FORMATS.join(', ')} or all (default: md)`)
     .option('--out-dir <dir>', 'write files <strategy>.<scenario>.<invariant>.<ext> here instead of printing one format')
     .option('--full-states', 'md: print every state in full')
+    .addHelpText('after', exitCodeHelp('export'))
     .action(async (file: string, flags: ExportFlags) => setCode(await exportCmd(file, flags)));
 }

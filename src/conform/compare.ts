@@ -4,7 +4,7 @@
 // the outcome and the observable device state must be equal, unless a
 // written narrowing (narrowings.ts) says why that call cannot be compared.
 
-import { callName } from '../../models/loop/calls.js';
+import { probeCallName } from './call-name.js';
 import { devName } from '../../models/loop/encoding.js';
 import { NARROWINGS, type Narrowing } from './narrowings.js';
 import type { CallObservation, DeviceObservation, KernelId, ProbeScenario, ScheduleObservation } from './probe-plan.js';
@@ -92,7 +92,7 @@ export function compareScenario(
         schedule: s.id,
         step: i + 1,
         thread: `T${c.thread + 1}`,
-        call: callName(c.call),
+        call: probeCallName(c.call),
         model: mo.outcome,
         kernel: ko.outcome,
         modelState: ms,

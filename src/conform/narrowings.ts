@@ -6,17 +6,16 @@
 // calls it covered. The list is empty until a kernel run shows a difference
 // that is outside the model rather than a fault in it.
 
-import type { Call } from '../../models/loop/calls.js';
-import type { CallObservation, KernelId } from './probe-plan.js';
+import type { CallObservation, KernelId, ProbeOp } from './probe-plan.js';
 
 export interface NarrowingContext {
   readonly kernel: KernelId;
   readonly strategy: string;
   readonly scenario: string;
-  readonly call: Call;
+  readonly call: ProbeOp;
   /** The call's position in its schedule (0-based) and the calls before it. */
   readonly index: number;
-  readonly before: readonly Call[];
+  readonly before: readonly ProbeOp[];
   readonly model: CallObservation;
   readonly observed: CallObservation;
 }

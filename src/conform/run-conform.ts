@@ -10,16 +10,10 @@ import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
 import { compareScenario, type ConformResult } from './compare.js';
 import { walkSchedule, type ModelWalk } from './model-walk.js';
-import type { CallObservation, KernelId, ProbeScenario, ScheduleObservation } from './probe-plan.js';
+import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
 import { probeScenario } from './schedules.js';
 
 export const KERNELS: readonly KernelId[] = ['6.1', '6.12'];
-
-/** What booting one kernel with every schedule produced. */
-export type KernelRun =
-  | { readonly kind: 'ok'; readonly release: string; readonly observations: readonly ScheduleObservation[]; readonly bootSeconds: number }
-  | { readonly kind: 'timeout'; readonly release?: string; readonly observations: readonly ScheduleObservation[]; readonly message: string }
-  | { readonly kind: 'missing'; readonly message: string };
 
 export type KernelRunner = (
   kernel: KernelId,
@@ -100,13 +94,13 @@ export async function runConform(opts: ConformOptions, runner: KernelRunner): Pr
       boots.push({ kernel, strategy: strategy.name, kind: run.kind, release: '', message: run.message });
       continue;
     }
-    const release = run.release ?? '';
+    const release = run.kind === 'ok' ? run.release : '';
     boots.push({
       kernel,
       strategy: strategy.name,
       kind: run.kind,
       release,
-      ...(run.kind === 'ok' ? { seconds: run.bootSeconds } : { message: run.message }),
+      ...(run.kind === 'ok' ? { seconds: run.totalSeconds } : { message: run.message }),
     });
     for (const p of probes) results.push(compareScenario(kernel, release, strategy.name, p, model.get(p.name)!, run.observations));
   }
@@ -117,6 +111,6 @@ export async function runConform(opts: ConformOptions, runner: KernelRunner): Pr
 export function conformExitCode(r: ConformReport): 0 | 1 | 2 | 3 {
   if (r.boots.some((b) => b.kind === 'missing')) return 2;
   if (r.results.some((x) => x.disagreements.length > 0)) return 1;
-  if (r.boots.some((b) => b.kind === 'timeout') || r.results.some((x) => x.missing.length > 0)) return 3;
+  if (r.boots.some((b) => b.kind !== 'ok') || r.results.some((x) => x.missing.length > 0)) return 3;
   return 0;
 }

@@ -7,7 +7,7 @@
 // order of their own scripts; only how the scripts interleave varies, so
 // scripts of n1, n2, … calls give (n1 + n2 + …)! / (n1! n2! …) schedules.
 
-import { callName } from '../../models/loop/calls.js';
+import { probeCallName } from './call-name.js';
 import type { ScenarioSetup } from '../../models/loop/scenarios/types.js';
 import type { ProbeCall, ProbeScenario, ProbeSchedule } from './probe-plan.js';
 
@@ -69,5 +69,5 @@ export function probeScenario(name: string, setup: ScenarioSetup): ProbeScenario
 
 /** One line naming a schedule's calls, e.g. `T2 open(/dev/loopA) -> fd0; T1 ioctl(fd0, LOOP_CLR_FD); …`. */
 export function scheduleText(s: ProbeSchedule): string {
-  return s.calls.map((c) => `T${c.thread + 1} ${callName(c.call)}`).join('; ');
+  return s.calls.map((c) => `T${c.thread + 1} ${probeCallName(c.call)}`).join('; ');
 }

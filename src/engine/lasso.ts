@@ -11,15 +11,15 @@ import { StateView } from './state-view.js';
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Which fairness groups have an enabled action in `s` (bit g). */
-export function enabledGroups(model: Model, s: Uint8Array): number {
+/** Which fairness groups have an enabled action in `s` (one flag per group: any number of groups). */
+function enabledGroups(model: Model, s: Uint8Array): boolean[] {
   const scratch = s.slice();
-  let groups = 0;
+  const groups = new Array<boolean>(model.fairness?.groups.length ?? 0).fill(false);
   for (let a = 0; a < model.actionCount; a++) {
     scratch.set(s);
     if (!model.step(a, s, scratch)) continue;
     const g = model.fairness?.groupOf(a) ?? -1;
-    if (g >= 0) groups |= 1 << g;
+    if (g >= 0) groups[g] = true;
   }
   return groups;
 }
@@ -49,14 +49,15 @@ export function lassoProblem(model: Model, steps: readonly TraceStep[], loop: nu
   }
   if (stuck < 0) return `no obligation of ${prop.name} stays pending throughout the loop`;
   const groups = model.fairness?.groups ?? [];
-  let satisfied = 0;
+  // A group is treated fairly when it is taken in the loop or disabled in one of its states.
+  const satisfied = new Array<boolean>(groups.length).fill(false);
   for (let i = loop + 1; i <= last; i++) {
     const g = model.fairness ? model.fairness.groupOf(steps[i].action) : -1;
-    if (g >= 0) satisfied |= 1 << g;
+    if (g >= 0) satisfied[g] = true;
   }
   const loopStates = loop === last ? [last] : Array.from({ length: last - loop }, (_, j) => loop + j);
-  for (const i of loopStates) satisfied |= ~enabledGroups(model, steps[i].state);
-  const unfair = groups.findIndex((_, g) => ((satisfied >>> g) & 1) === 0);
+  for (const i of loopStates) enabledGroups(model, steps[i].state).forEach((on, g) => (satisfied[g] ||= !on));
+  const unfair = satisfied.indexOf(false);
   if (unfair >= 0) return `the loop is not fair to ${groups[unfair]}: always enabled in it, never taken`;
   return null;
 }

@@ -147,7 +147,7 @@ describe('comparison', () => {
   it('a schedule the kernel did not finish is missing, never agreed', async () => {
     const runner: KernelRunner = async (_k, probes) => ({
       kind: 'timeout',
-      release: 'x',
+      kernel: '6.1',
       message: 'boot timed out after 1 s',
       observations: probes.flatMap((q) => q.schedules.slice(1).map((s) => ({ scenario: q.name, schedule: s.id, calls: modelObservations('post-patch', q).get(s.id)! }))),
     });
@@ -158,7 +158,7 @@ describe('comparison', () => {
 
   it('exit codes: 0 all agree, 1 a disagreement, 2 a missing tool', async () => {
     const agree: KernelRunner = async (k, probes) => ({
-      kind: 'ok', release: 'x', bootSeconds: 1,
+      kind: 'ok', kernel: k, release: 'x', loopParams: {}, bootSeconds: 1, totalSeconds: 1,
       observations: probes.flatMap((q) => {
         const mo = modelObservations(strategyFor(k).name, q);
         return q.schedules.map((s) => ({ scenario: q.name, schedule: s.id, calls: mo.get(s.id)! }));
@@ -171,7 +171,7 @@ describe('comparison', () => {
       return { ...r, observations: r.observations.map((o) => ({ ...o, calls: o.calls.map((c) => ({ ...c, outcome: 'ok:other' })) })) };
     };
     expect(conformExitCode(await runConform({ kernels: ['6.12'], scenarios: ['udev'], timeoutSeconds: 1 }, wrong))).toBe(1);
-    const missing: KernelRunner = async () => ({ kind: 'missing', message: 'qemu-system-x86_64 not found: apt-get install qemu-system-x86' });
+    const missing: KernelRunner = async () => ({ kind: 'missing', kernel: '6.1', message: 'qemu-system-x86_64 not found: apt-get install qemu-system-x86' });
     expect(conformExitCode(await runConform({ kernels: ['6.1'], timeoutSeconds: 1 }, missing))).toBe(2);
   });
 

@@ -26,14 +26,14 @@ export interface PlannedRun {
 
 const choices = (xs: readonly { name: string }[]) => xs.map((x) => x.name).join(', ');
 
-export function findFamily(name?: string): ModelFamily {
+function findFamily(name?: string): ModelFamily {
   if (name === undefined) return DEFAULT_FAMILY;
   const fam = FAMILIES.find((f) => f.name === name);
   if (!fam) throw new UsageError(`unknown model '${name}' (valid: ${choices(FAMILIES)})`);
   return fam;
 }
 
-export function parseParams(family: ModelFamily, raw: readonly string[] = []): Record<string, number> {
+function parseParams(family: ModelFamily, raw: readonly string[] = []): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of family.params) out[p.name] = p.default;
   for (const kv of raw) {
