@@ -56,6 +56,8 @@ export interface Shape {
    * bd_openers++ each time, 6.11+), or only its first opener (up to 6.10).
    */
   readonly partitionOpensEach: boolean;
+  /** Whether the strategy's ->open refuses Lo_rundown (then an admitted open counted in Lo_rundown is flagged). */
+  readonly openRefusesRundown: boolean;
 }
 
 /** One system call a thread can issue: a program plus its static arguments. */

@@ -54,6 +54,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     itemNames: entries.map((e) => e.map((x) => callName(x.call))),
     extraDeviceFields: strategy.extraDeviceFields ?? [],
     partitionOpensEach: strategy.partitionOpensEach ?? false,
+    openRefusesRundown: strategy.openRefusesRundown ?? false,
   };
   const m = new Machine(shape);
   const p = new Program();

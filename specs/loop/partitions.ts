@@ -21,7 +21,7 @@ export const noStalePartitions: Invariant = {
 export const admittedOpenRundown: Invariant = {
   name: 'admitted-open-rundown',
   description:
-    'an open that succeeds is never counted (bd_openers++) while the device is Lo_rundown: v6.11 lo_open refuses Lo_rundown, but an open it admitted can still be counted after loop_clr_fd switched the device; before 6.11 nothing refuses such an open, so this fails by design there',
+    "an open that ->open admitted is never counted (bd_openers++) while the device is Lo_rundown: v6.11's lo_open refuses Lo_rundown, yet an open it admitted can be counted after loop_clr_fd switched the device (before 6.11 no ->open refuses Lo_rundown at all, so the property is v6.11's promise and holds vacuously there)",
   holds(s: StateView): boolean {
     return s.at(loopIndex(s.layout).admittedRundown) === 0;
   },

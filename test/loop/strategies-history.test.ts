@@ -32,7 +32,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'stack-independent',
     params: {},
     rows: {
-      'v5.17': { states: 2014, transitions: 3625, depth: 60, v: { 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 1677, transitions: 3033, depth: 60, v: {} },
       'v6.11': { states: 1527, transitions: 2701, depth: 59, v: { 'admitted-open-rundown': 10 } },
     },
   },
@@ -56,7 +56,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'mount',
     params: {},
     rows: {
-      'v5.17': { states: 553, transitions: 887, depth: 38, v: { 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 480, transitions: 783, depth: 38, v: {} },
       'v6.11': { states: 455, transitions: 711, depth: 36, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
     },
   },
@@ -64,7 +64,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'udev',
     params: {},
     rows: {
-      'v5.17': { states: 512, transitions: 801, depth: 37, v: { 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 440, transitions: 700, depth: 37, v: {} },
       'v6.11': { states: 355, transitions: 557, depth: 35, v: { 'admitted-open-rundown': 10 } },
     },
   },
@@ -72,7 +72,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'change-fd',
     params: {},
     rows: {
-      'v5.17': { states: 1405, transitions: 2552, depth: 56, v: { 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 1188, transitions: 2166, depth: 56, v: {} },
       'v6.11': { states: 848, transitions: 1477, depth: 53, v: { 'admitted-open-rundown': 10 } },
     },
   },
@@ -80,7 +80,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'stack-on-partition',
     params: {},
     rows: {
-      'v5.17': { states: 2772, transitions: 5075, depth: 72, v: { 'stacked-no-teardown': 29, 'stacked-io': 24, 'no-stale-partitions': 23, 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 2772, transitions: 5075, depth: 72, v: { 'stacked-no-teardown': 29, 'stacked-io': 24, 'no-stale-partitions': 23 } },
       'v6.11': { states: 1936, transitions: 3455, depth: 60, v: { 'stacked-io': 25, 'admitted-open-rundown': 10 } },
     },
   },
@@ -88,7 +88,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'mount-partition',
     params: {},
     rows: {
-      'v5.17': { states: 542, transitions: 871, depth: 41, v: { 'no-stale-partitions': 23, 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 514, transitions: 840, depth: 41, v: { 'no-stale-partitions': 23 } },
       'v6.11': { states: 458, transitions: 727, depth: 35, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
     },
   },
@@ -96,7 +96,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'stale-partitions',
     params: {},
     rows: {
-      'v5.17': { states: 496, transitions: 782, depth: 40, v: { 'no-stale-partitions': 23, 'admitted-open-rundown': 9 } },
+      'v5.17': { states: 464, transitions: 743, depth: 40, v: { 'no-stale-partitions': 23 } },
       'v6.11': { states: 341, transitions: 546, depth: 34, v: { 'admitted-open-rundown': 10 } },
     },
   },
@@ -104,7 +104,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'clr-via-partition',
     params: {},
     rows: {
-      'v5.17': { states: 646, transitions: 966, depth: 46, v: { 'no-stale-partitions': 23, 'admitted-open-rundown': 15 } },
+      'v5.17': { states: 576, transitions: 870, depth: 46, v: { 'no-stale-partitions': 23 } },
       'v6.11': { states: 524, transitions: 804, depth: 41, v: { 'admitted-open-rundown': 16 } },
     },
   },
@@ -112,7 +112,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'explore',
     params: { calls: 2 },
     rows: {
-      'v5.17': { states: 166692, transitions: 325104, depth: 48, v: { 'admitted-open-rundown': 15 } },
+      'v5.17': { states: 164208, transitions: 321480, depth: 48, v: {} },
       'v6.11': { states: 145271, transitions: 287376, depth: 43, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
     },
   },
@@ -128,7 +128,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'explore',
     params: { calls: 2, shared: 1, fds: 1 },
     rows: {
-      'v5.17': { states: 155889, transitions: 314924, depth: 49, v: { 'stacked-no-teardown': 35, 'admitted-open-rundown': 15 } },
+      'v5.17': { states: 152663, transitions: 309302, depth: 49, v: { 'stacked-no-teardown': 35 } },
       'v6.11': { states: 132566, transitions: 271158, depth: 41, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
     },
   },

@@ -26,8 +26,8 @@ type Row = { states: number; transitions: number; depth: number; v: Partial<Reco
 
 const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }> = {
   'stack-independent': {
-    'pre-patch': { states: 2568, transitions: 4611, depth: 55, v: { 'stacked-no-teardown': 29, 'stacked-io': 23, 'read-data': 30, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 1807, transitions: 3172, depth: 52, v: { 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 1761, transitions: 3169, depth: 55, v: { 'stacked-no-teardown': 29, 'stacked-io': 23, 'read-data': 30 } },
+    'post-patch': { states: 1154, transitions: 2027, depth: 52, v: {} },
   },
   'stack-shared-fd': {
     'pre-patch': { states: 931, transitions: 1721, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21, 'read-data': 28 } },
@@ -38,40 +38,40 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
     'post-patch': { states: 547, transitions: 979, depth: 43, v: { 'stacked-no-teardown': 23, 'stacked-io': 21, 'read-data': 24 } },
   },
   mount: {
-    'pre-patch': { states: 775, transitions: 1305, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 653, transitions: 1085, depth: 30, v: { 'mount-no-teardown': 12, 'mount-io': 10, 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 570, transitions: 960, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 9 } },
+    'post-patch': { states: 484, transitions: 808, depth: 30, v: { 'mount-no-teardown': 12, 'mount-io': 10 } },
   },
   udev: {
-    'pre-patch': { states: 552, transitions: 904, depth: 34, v: { 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 464, transitions: 748, depth: 31, v: { 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 382, transitions: 627, depth: 34, v: {} },
+    'post-patch': { states: 326, transitions: 531, depth: 31, v: {} },
   },
   'change-fd': {
-    'pre-patch': { states: 2084, transitions: 3812, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 1341, transitions: 2409, depth: 47, v: { 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 1458, transitions: 2666, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27 } },
+    'post-patch': { states: 857, transitions: 1536, depth: 47, v: {} },
   },
   'stack-on-partition': {
-    'pre-patch': { states: 3398, transitions: 6212, depth: 63, v: { 'stacked-no-teardown': 23, 'stacked-io': 18, 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 2648, transitions: 4788, depth: 55, v: { 'stacked-no-teardown': 20, 'stacked-io': 19, 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 2617, transitions: 4775, depth: 63, v: { 'stacked-no-teardown': 23, 'stacked-io': 18, 'no-stale-partitions': 19 } },
+    'post-patch': { states: 2100, transitions: 3801, depth: 55, v: { 'stacked-no-teardown': 20, 'stacked-io': 19, 'no-stale-partitions': 16 } },
   },
   'mount-partition': {
-    'pre-patch': { states: 819, transitions: 1366, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 701, transitions: 1150, depth: 33, v: { 'mount-no-teardown': 12, 'mount-io': 10, 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 626, transitions: 1040, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'no-stale-partitions': 19 } },
+    'post-patch': { states: 544, transitions: 892, depth: 33, v: { 'mount-no-teardown': 12, 'mount-io': 10, 'no-stale-partitions': 16 } },
   },
   'stale-partitions': {
-    'pre-patch': { states: 576, transitions: 949, depth: 35, v: { 'no-stale-partitions': 19, 'admitted-open-rundown': 6 } },
-    'post-patch': { states: 500, transitions: 813, depth: 32, v: { 'no-stale-partitions': 16, 'admitted-open-rundown': 7 } },
+    'pre-patch': { states: 431, transitions: 717, depth: 35, v: { 'no-stale-partitions': 19 } },
+    'post-patch': { states: 387, transitions: 641, depth: 32, v: { 'no-stale-partitions': 16 } },
   },
   'clr-via-partition': {
-    'pre-patch': { states: 640, transitions: 1015, depth: 39, v: { 'no-stale-partitions': 19, 'admitted-open-rundown': 9 } },
-    'post-patch': { states: 545, transitions: 856, depth: 36, v: { 'no-stale-partitions': 16, 'admitted-open-rundown': 10 } },
+    'pre-patch': { states: 505, transitions: 790, depth: 39, v: { 'no-stale-partitions': 19 } },
+    'post-patch': { states: 442, transitions: 691, depth: 36, v: { 'no-stale-partitions': 16 } },
   },
 };
 
 const EXPLORE: { params: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }[] = [
   {
     params: { calls: 2 },
-    'pre-patch': { states: 107443, transitions: 215046, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12, 'admitted-open-rundown': 9 } },
-    'post-patch': { states: 105355, transitions: 210222, depth: 34, v: { 'mount-no-teardown': 15, 'mount-io': 13, 'admitted-open-rundown': 10 } },
+    'pre-patch': { states: 99639, transitions: 200750, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
+    'post-patch': { states: 99847, transitions: 200526, depth: 34, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
   },
   {
     params: { threads: 1, calls: 4 },
@@ -80,8 +80,8 @@ const EXPLORE: { params: Record<string, number>; 'pre-patch': Row; 'post-patch':
   },
   {
     params: { calls: 2, shared: 1, fds: 1 },
-    'pre-patch': { states: 123681, transitions: 253822, depth: 37, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12, 'admitted-open-rundown': 9 } },
-    'post-patch': { states: 120527, transitions: 247092, depth: 34, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13, 'admitted-open-rundown': 10 } },
+    'pre-patch': { states: 117239, transitions: 241776, depth: 37, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 } },
+    'post-patch': { states: 115489, transitions: 237812, depth: 34, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 } },
   },
 ];
 

@@ -31,14 +31,15 @@ export const opensWhole = (m: Machine, d: Uint8Array, i: number): boolean => m.s
 
 /**
  * The opener counts of an open of (i, part) that passed ->open, with the
- * pending partition rescan of the whole-disk open; flags a count taken while
- * the device is Lo_rundown.
+ * pending partition rescan of the whole-disk open. Where ->open refuses
+ * Lo_rundown, it ran for this count, so a count taken in Lo_rundown is an
+ * open it admitted before loop_clr_fd switched the device: flagged.
  */
 export function countOpen(m: Machine, d: Uint8Array, i: number, part: number): void {
   if (part === 0 || opensWhole(m, d, i)) {
     if (d[m.ns[i]]) rescan(m, d, i);
     d[m.op[i]]++;
-    if (d[m.st[i]] === Lo_rundown) d[m.admittedRundown] = 1;
+    if (m.shape.openRefusesRundown && d[m.st[i]] === Lo_rundown) d[m.admittedRundown] = 1;
   }
   if (part !== 0) d[m.pop[i]]++;
 }

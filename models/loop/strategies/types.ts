@@ -38,6 +38,12 @@ export interface Strategy extends Named {
    * first opener (up to 6.10). Default false.
    */
   readonly partitionOpensEach?: boolean;
+  /**
+   * Whether ->open refuses a device in Lo_rundown (6.11+), so that an open it
+   * admits promises a device not being torn down (the admitted-open-rundown
+   * property checks that promise). Default false.
+   */
+  readonly openRefusesRundown?: boolean;
   /** Define this strategy's functions in `p`; closures may capture indices from `m`. */
   define(p: Program, m: Machine): StrategyFns;
 }

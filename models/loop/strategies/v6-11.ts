@@ -27,6 +27,7 @@ export const v6_11: Strategy = {
   name: 'v6.11',
   codeState: '(d)',
   partitionOpensEach: true,
+  openRefusesRundown: true,
   kernels: ['6.12'],
   description:
     'state (d), v6.11+ mainline: lo_open refuses Lo_rundown and Lo_deleting; loop_clr_fd (loop_validate_mutex + lo_mutex) always sets AUTOCLEAR and switches to Lo_rundown only for a sole opener; teardown only at the last close, in lo_release',
