@@ -89,6 +89,7 @@ export async function executeRun(
     symmetry: limits.symmetry ?? false,
     onProgress,
     progressEvery: 1,
+    analyses: { liveness: analyses.liveness.map((p) => p.name), lockOrder: analyses.lockOrder },
   };
   // Workers rebuild the model through the registry; an unregistered family
   // (a test fixture) is searched on this thread.

@@ -6,6 +6,7 @@
 import type { ExploreOptions, ExploreResult, Progress } from './result.js';
 import type { ModelRecipe } from './recipe.js';
 import { spawnBeside } from './spawn.js';
+import { remaining } from './analyses.js';
 
 export interface AnalysisJob {
   readonly recipe: ModelRecipe;
@@ -29,6 +30,10 @@ export function analyseInWorker(
   req: { readonly liveness: readonly string[]; readonly lockOrder: boolean },
   opts: ExploreOptions,
 ): Promise<ExploreResult> {
+  // Whatever the search settled in its own pass is not redone.
+  const left = remaining(base, { liveness: req.liveness.map((name) => ({ name })), lockOrder: req.lockOrder });
+  if (left.liveness.length === 0 && !left.lockOrder) return Promise.resolve(base);
+  req = { liveness: left.liveness.map((p) => p.name), lockOrder: left.lockOrder };
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
   const worker = spawnBeside(import.meta.url, 'analysis-worker');

@@ -24,6 +24,7 @@ import { StateView } from './state-view.js';
 import { finishSearch } from './finish.js';
 import { Packer } from './packer.js';
 import { Canonicalizer } from './symmetry.js';
+import { PassAnalyses } from './in-search.js';
 import { NO_PARENT, traceBuilder } from './trace.js';
 
 /** Invariants selected by name; throws (a usage error) for an unknown one. */
@@ -86,6 +87,9 @@ export function exploreTraced(
   const fpMask = opts.fingerprintMask ?? 0xffffffff;
   const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
   const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
+  // Analyses settled in this pass (lock order, liveness of an acyclic model); never under symmetry.
+  const pass = PassAnalyses.of(model, opts.analyses, canon !== null);
+  const lockEdges = pass?.lockEdges ?? null;
   const parent = new GrowableU32();
   const action = new GrowableU16();
   // Levels hold bit-packed vectors (packer.words 32-bit words each).
@@ -157,6 +161,7 @@ export function exploreTraced(
           if (!model.step(a, src, dst)) continue;
           enabled++;
           if (observe) observe(id, a, src, dst);
+          if (lockEdges) lockEdges.observe(id, a, src, dst);
           if (canon) canon.canonicalize(dst);
           if (!constraint || constraint(StateView.point(view, dst))) {
             fingerprint(dstWords, 0, nWords);
@@ -183,6 +188,7 @@ export function exploreTraced(
           if (stop !== null) break;
         }
         transitions += enabled;
+        if (enabled === 0 && pass) pass.onStutter(id, src);
         if (enabled === 0 && checkDeadlock && violationAt[nInv] < 0) {
           if (!isTerminal || !isTerminal(StateView.point(view, src))) {
             violationAt[nInv] = id;
@@ -243,5 +249,10 @@ export function exploreTraced(
     symmetry: canon !== null,
     traceTo,
   });
-  return { result, traceTo };
+  return { result: pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result, traceTo };
+}
+
+/** The result with the rows of the analyses settled in the search's pass appended. */
+export function withPassOutcomes(result: ExploreResult, pass: PassAnalyses, traceTo: (id: number) => Trace): ExploreResult {
+  return { ...result, outcomes: [...result.outcomes, ...pass.outcomes(traceTo)] };
 }
