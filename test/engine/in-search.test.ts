@@ -5,72 +5,19 @@
 // declaration is checked against its state graph; the loop model's
 // declaration is checked on every strategy and scripted scenario.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SearchPool, exploreParallel } from '../../src/engine/parallel/coordinator.js';
+import { registeredRecipe } from '../../src/cli/recipe.js';
 import { withAnalyses } from '../../src/engine/analyses.js';
 import { explore } from '../../src/engine/bfs.js';
-import type { LivenessProperty, Model } from '../../src/engine/model.js';
 import type { ExploreResult, InvariantOutcome } from '../../src/engine/result.js';
-import type { StateView } from '../../src/engine/state-view.js';
-import { buildStateGraph } from '../../src/engine/state-graph.js';
 import { LOCK_ORDER } from '../../src/engine/properties.js';
 import { loopFamily } from '../../models/loop/index.js';
 import { buildLoopModel } from '../../models/loop/model.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import { leakyStrategy } from '../fixtures/leaky-strategy.js';
-import { randomModel } from '../reference/random-model.js';
-
-/** Whether the model's reachable graph has no cycle (self-loops included), by Kahn's algorithm. */
-function graphIsAcyclic(model: Model): boolean {
-  const g = buildStateGraph(model, []);
-  expect(g.stop).toBe('exhausted');
-  const indegree = new Int32Array(g.states);
-  for (let e = 0; e < g.edgeTo.length; e++) indegree[g.edgeTo[e]]++;
-  const queue: number[] = [];
-  for (let v = 0; v < g.states; v++) if (indegree[v] === 0) queue.push(v);
-  let removed = 0;
-  while (queue.length > 0) {
-    const u = queue.pop()!;
-    removed++;
-    for (let e = g.edgeStart[u]; e < g.edgeStart[u + 1]; e++) if (--indegree[g.edgeTo[e]] === 0) queue.push(g.edgeTo[e]);
-  }
-  return removed === g.states;
-}
-
-/** A random model with two actors holding resources (fields 0..2: 1 + owner) and an obligation per actor. */
-function withResources(seed: number, fast: boolean): Model {
-  const m = randomModel(seed);
-  const n = m.layout.width;
-  const lockIdx = [0, 1, 2].filter((i) => i < n);
-  const owner = (v: number) => `p${v - 1}`;
-  const pending: LivenessProperty = {
-    name: 'settles',
-    description: 'field k/2 eventually returns to 0',
-    obligations: 2,
-    obligationName: (k) => `p${k}`,
-    pending: (s: StateView, k: number) => s.at(k % n) !== 0,
-  };
-  const base: Model = {
-    name: m.name,
-    layout: m.layout,
-    actionCount: m.actionCount,
-    initialStates: () => m.initialStates(),
-    step: (a, src, dst) => m.step(a, src, dst),
-    label: (a, src) => m.label(a, src),
-    invariants: m.invariants,
-    ...(m.isTerminal ? { isTerminal: m.isTerminal } : {}),
-    ...(m.constraint ? { constraint: m.constraint } : {}),
-    liveness: [pending],
-    fairness: { groups: ['p0', 'p1'], groupOf: (a) => a % 2 },
-    held(s: StateView) {
-      const out: Record<string, string[]> = { p0: [], p1: [] };
-      for (const i of lockIdx) if (s.at(i) !== 0) (out[owner(s.at(i))] ??= []).push(`L${i}`);
-      return out;
-    },
-    ...(fast ? { lockFields: { fields: lockIdx, names: lockIdx.map((i) => `L${i}`), actorName: (i: number) => `p${i}` } } : {}),
-  };
-  return graphIsAcyclic(base) ? { ...base, acyclic: true } : base;
-}
+import { graphIsAcyclic, withResources } from '../fixtures/resource-models.js';
 
 const shape = (o: InvariantOutcome) => ({
   invariant: o.invariant,
@@ -139,4 +86,43 @@ describe('analyses in the search pass', () => {
     expect(live.verdict).toBe('violated');
     expect(rows(withAnalyses(m, inPass, req))).toEqual(rows(withAnalyses(m, explore(m), req)));
   });
+});
+
+describe('analyses in the parallel search pass (2 workers)', () => {
+  const FORCE = { probeStates: 0 };
+  const MODULE = new URL('../fixtures/resource-models.ts', import.meta.url).href;
+  let pool: SearchPool;
+  beforeAll(() => {
+    pool = new SearchPool(2);
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+  const analyses = { liveness: ['settles'], lockOrder: true };
+
+  it('give the sequential pass\'s rows on 40 random models', async () => {
+    let settled = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const model = withResources(seed, seed % 2 === 0);
+      const par = await exploreParallel(model, { module: MODULE, export: 'withResources', args: [seed, seed % 2 === 0] }, pool, { analyses }, FORCE);
+      const seq = explore(model, { analyses });
+      expect(rows(par), `seed ${seed}`).toEqual(rows(seq));
+      if (par.outcomes.some((o) => o.invariant === LOCK_ORDER)) settled++;
+    }
+    expect(settled).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('give the sequential pass\'s rows on the loop model\'s scripted scenarios', async () => {
+    const params = Object.fromEntries(loopFamily.params.map((p) => [p.name, p.default]));
+    for (const strategy of ['pre-patch', 'v5.17']) {
+      for (const scenario of ['stack-independent', 'mount']) {
+        const m = loopFamily.build({ params, strategy, scenario });
+        const req = { liveness: ['syscalls-return'], lockOrder: true };
+        const par = await exploreParallel(m, registeredRecipe('loop', params, strategy, scenario), pool, { analyses: req }, FORCE);
+        const seq = explore(m, { analyses: req });
+        expect(par.outcomes.map((o) => o.invariant)).toContain(LOCK_ORDER);
+        expect(rows(par), `${strategy}/${scenario}`).toEqual(rows(seq));
+      }
+    }
+  }, 120_000);
 });

@@ -29,6 +29,8 @@ import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Packer } from '../packer.js';
 import { Canonicalizer } from '../symmetry.js';
+import { PassAnalyses } from '../in-search.js';
+import { withPassOutcomes } from '../bfs.js';
 import { NO_PARENT, traceBuilder } from '../trace.js';
 import { levelSlotWords } from './level-table.js';
 import { CapacityFailure, SearchPool } from './pool.js';
@@ -138,6 +140,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   const exact = opts.exact ?? false;
   const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
   const fpMask = opts.fingerprintMask ?? 0xffffffff;
+  // Analyses settled in the search's pass: the workers' sightings, merged level by level.
+  const pass = PassAnalyses.of(model, opts.analyses, canon !== null);
   const invs = selectInvariants(model, opts.invariants);
   const nInv = invs.length;
   const checkDeadlock = opts.checkDeadlock ?? true;
@@ -235,6 +239,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       exact,
       symmetry: canon !== null,
       fingerprintMask: fpMask,
+      ...(pass && opts.analyses ? { analyses: opts.analyses } : {}),
       control: controlBuf,
     }));
 
@@ -308,6 +313,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
           type: 'expand',
           level: current,
           count: levelCount,
+          levelBase,
           chunk,
           table,
           claims,
@@ -322,6 +328,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       }
       if (expanded.some((m) => m.stopped)) break;
       for (const m of expanded) transitions += m.transitions;
+      if (pass) for (const m of expanded) if (m.analyses) pass.merge(m.analyses.edges, m.analyses.stutterAt, m.analyses.stutterObligation);
       const deadlocks = expanded.filter((m) => m.deadlockAt >= 0).map((m) => m.deadlockAt);
       if (deadlocks.length > 0 && violationAt[nInv] < 0 && checkDeadlock) {
         violationAt[nInv] = levelBase + Math.min(...deadlocks);
@@ -410,7 +417,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   }
   stop ??= stopRequest ?? 'exhausted';
 
-  return finishSearch({
+  const traceTo = traceBuilder(model, inits, { parent, action }, canon);
+  const result = finishSearch({
     model,
     invariants: invs,
     checkDeadlock,
@@ -422,6 +430,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     depth,
     exact,
     symmetry: canon !== null,
-    traceTo: traceBuilder(model, inits, { parent, action }, canon),
+    traceTo,
   });
+  return pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result;
 }

@@ -14,6 +14,7 @@ import { ChunkWriter } from '../growable.js';
 import { Packer } from '../packer.js';
 import { loadModel } from '../recipe.js';
 import { Canonicalizer } from '../symmetry.js';
+import { PassAnalyses } from '../in-search.js';
 import { StateView } from '../state-view.js';
 import { L_TAG, claim, claimHome, levelSlotWords } from './level-table.js';
 import { RecordStore } from './record-store.js';
@@ -59,6 +60,9 @@ async function start(init: WorkerInit): Promise<Search> {
   const exact = init.exact;
   const canon = init.symmetry && model.symmetry?.length ? new Canonicalizer(model.layout, model.symmetry) : null;
   const fpMask = init.fingerprintMask;
+  // Analyses settled in the search's pass: this worker's sightings, reported with each level.
+  const pass = PassAnalyses.of(model, init.analyses, canon !== null);
+  const lockEdges = pass?.lockEdges ?? null;
   const ls = levelSlotWords(exact, pw);
 
   // This worker's records of the level: [claim slot | violation flag << 31, (parent index in chunk) << 16 |
@@ -185,6 +189,7 @@ async function start(init: WorkerInit): Promise<Search> {
         for (let a = 0; a < actionCount; a++) {
           if (!model.step(a, src, dst)) continue;
           enabled++;
+          if (lockEdges) lockEdges.observe(m.levelBase + p, a, src, dst);
           if (canon) canon.canonicalize(dst);
           if (!constraint || constraint(StateView.point(view, dst))) {
             fingerprint(dstWords, 0, nWords);
@@ -202,6 +207,7 @@ async function start(init: WorkerInit): Promise<Search> {
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         }
         transitions += enabled;
+        if (enabled === 0 && pass) pass.onStutter(m.levelBase + p, src);
         if (enabled === 0 && m.deadlockOpen && (deadlockAt < 0 || p < deadlockAt)) {
           if (!isTerminal || !isTerminal(StateView.point(view, src))) deadlockAt = p;
         }
@@ -221,7 +227,10 @@ async function start(init: WorkerInit): Promise<Search> {
       mine[nMine * 4 + 3] = 0;
       nMine++;
     }
-    post({ type: 'expanded', transitions, deadlockAt, hiddenByDepth: hidden, stopped, overflow, claimed });
+    const analyses = pass
+      ? { edges: [...(lockEdges?.sightings.values() ?? [])], stutterAt: Array.from(pass.stutterAt), stutterObligation: Array.from(pass.stutterObligation) }
+      : null;
+    post({ type: 'expanded', transitions, deadlockAt, hiddenByDepth: hidden, stopped, overflow, claimed, analyses });
   }
 
   /**
