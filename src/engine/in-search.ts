@@ -17,7 +17,7 @@
 // symmetry, the properties are left to the separate passes (analyses.ts),
 // which then give today's answers.
 
-import { LockEdgeCollector, type EdgeSighting } from './lock-order.js';
+import { LockEdgeCollector, type EdgeSighting } from './lock-edges.js';
 import type { LivenessProperty, Model } from './model.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from './properties.js';
 import type { InSearchRequest, InvariantOutcome, Trace } from './result.js';

@@ -11,7 +11,7 @@
 
 import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
-import type { EdgeSighting } from '../lock-order.js';
+import type { EdgeSighting } from '../lock-edges.js';
 import type { ExploreOptions, ExploreResult, InSearchRequest, Progress } from '../result.js';
 
 /** Sent to a pooled worker to start one search. */
