@@ -125,12 +125,19 @@ function main(): number {
     process.stderr.write('bench: --only needs a regular expression matching config names\n');
     return 2;
   }
+  let pattern: RegExp | null = null;
+  try {
+    pattern = only === undefined ? null : new RegExp(only);
+  } catch (e) {
+    process.stderr.write(`bench: --only: ${(e as Error).message}\n`);
+    return 2;
+  }
   const out = resolve(argv[0] ?? '.bench/latest.json');
   const rows: Row[] = [];
   const haveSpin = spinAvailable();
   if (!haveSpin) process.stderr.write('bench: spin (and gcc) not found; install with `apt-get install -y spin` for the SPIN columns\n');
   let bad = 0;
-  for (const c of CONFIGS.filter((x) => only === undefined || new RegExp(only).test(x.name))) {
+  for (const c of CONFIGS.filter((x) => pattern === null || pattern.test(x.name))) {
     let spin: Row | null = null;
     if (haveSpin && c.spin) {
       process.stderr.write(`bench: ${c.name} with SPIN BFS...\n`);
