@@ -15,6 +15,7 @@ import type { ActionLabel, Invariant, Model } from '../../src/engine/model.js';
 import type { StateView } from '../../src/engine/state-view.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from '../../src/engine/properties.js';
 import { DEADLOCK } from '../../src/engine/result.js';
+import { buildPhilosophersFromValues } from './values.js';
 
 const HUNGRY_EATS = {
   name: 'hungry-eats',
@@ -123,6 +124,7 @@ export const philosophersFamily: ModelFamily = {
     { name: 'N', description: 'number of philosophers and forks', default: 10, min: 2, max: 64 },
     { name: 'M', description: 'meal counter modulus', default: 3, min: 1, max: 256 },
     { name: 'lefty', description: '1: every philosopher takes its left fork first (deadlocks)', default: 0, min: 0, max: 1 },
+    { name: 'values', description: '1: the same model written with the value-semantics API (values.ts), for the benchmark', default: 0, min: 0, max: 1 },
   ],
   strategies: [],
   scenarios: [],
@@ -133,5 +135,6 @@ export const philosophersFamily: ModelFamily = {
   ],
   // The benchmark's runs: the graph analyses are asked for by name.
   defaultInvariants: ['eating-holds-forks', DEADLOCK],
-  build: (opts) => buildPhilosophers(opts.params.N, opts.params.M, opts.params.lefty === 1),
+  build: (opts) =>
+    (opts.params.values === 1 ? buildPhilosophersFromValues : buildPhilosophers)(opts.params.N, opts.params.M, opts.params.lefty === 1),
 };

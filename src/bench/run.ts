@@ -38,6 +38,8 @@ interface Config {
 
 const CONFIGS: Config[] = [
   { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
+  // The same model written with the value-semantics API (src/values): the cost of records over hand-packed bytes.
+  { name: 'philosophers N=10 values', args: ['--model', 'philosophers', '--param', 'N=10', '--param', 'values=1'], expectedStates: 918_090 },
   { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
   ...loopConfigs(),
 ];
@@ -133,12 +135,23 @@ function main(): number {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write([row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n') + '\n');
+  process.stdout.write(valueApiCost(rows));
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
   renameSync(tmp, out);
   process.stderr.write(`bench: wrote ${out}\n`);
   return bad === 0 ? 0 : 1;
+}
+
+/** How much slower the value-API philosophers are than the hand-packed ones, per worker count. */
+function valueApiCost(rows: Row[]): string {
+  const lines = [1, 2].map((w) => {
+    const packed = rows.find((r) => r.name === 'philosophers N=10' && r.workers === w);
+    const values = rows.find((r) => r.name === 'philosophers N=10 values' && r.workers === w);
+    return packed && values ? `value API (philosophers N=10, ${w} worker(s)): ${fmt(values.seconds / packed.seconds, 2)}x the hand-packed model's time` : null;
+  });
+  return lines.filter((l) => l !== null).map((l) => `${l}\n`).join('');
 }
 
 function machine() {
