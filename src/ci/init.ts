@@ -14,6 +14,7 @@ import { VERSION } from '../cli/version.js';
 import type { Progress } from '../engine/result.js';
 import { cellKey, DEFAULT_CONFIG_FILE, parseConfig } from './config.js';
 import type { Expectation } from './config-schema.js';
+import { schemaRef } from './schema-path.js';
 import { checkWritable, writeFileAtomic } from './write-file.js';
 
 export interface InitFlags extends Limits {
@@ -55,6 +56,7 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('// Cells not listed must hold. The verdicts below are those loopcheck found when');
   L.push('// this file was written; `loopcheck list` shows every name that can appear here.');
   L.push('{');
+  L.push(`  "$schema": ${q(schemaRef(flags.output ?? DEFAULT_CONFIG_FILE))},`);
   L.push('  "runs": [');
   L.push('    {');
   L.push(`      "model": ${q(family.name)},`);
