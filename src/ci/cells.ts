@@ -4,8 +4,8 @@
 //   1 a verdict differs from its expectation,
 //   3 a cell is incomplete and the config did not say incomplete-ok.
 
-import { EXIT } from '../cli/errors.js';
-import type { CompletedRun } from '../cli/run.js';
+import { EXIT } from '../app/errors.js';
+import type { CompletedRun } from '../app/run.js';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
 import { cellKey, type ConfigRun } from './config.js';
 import type { Expectation } from './config-schema.js';

@@ -7,15 +7,15 @@
 
 import { modelProperties } from '../engine/properties.js';
 import { existsSync } from 'node:fs';
-import { InputTooLarge, readCapped } from '../cli/read-capped.js';
+import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
 import type { ModelFamily } from '../engine/catalog.js';
 import { DEADLOCK } from '../engine/result.js';
-import { UsageError } from '../cli/errors.js';
-import { plan, type PlannedRun } from '../cli/plan.js';
-import { FAMILIES } from '../cli/registry.js';
-import { buildModel, type Limits } from '../cli/run.js';
+import { Interrupted, UsageError } from '../app/errors.js';
+import { plan, type PlannedRun } from '../app/plan.js';
+import { FAMILIES } from '../app/registry.js';
+import { buildModel, type Limits } from '../app/run.js';
 import { CONFIG_SCHEMA, type Expectation } from './config-schema.js';
 import { jsonPath, pointerSegments, type PathSegment } from './json-path.js';
 
@@ -288,11 +288,12 @@ function checkRun(raw: RawRun, index: number, globalLimits: RawLimits | undefine
 }
 
 /** Reads, parses and validates a config file; throws UsageError (exit 2) on any problem. */
-export function loadConfig(file: string, cliLimits: Limits = {}): LoadedConfig {
+export async function loadConfig(file: string, cliLimits: Limits = {}): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = readCapped(file);
+    text = await readCapped(file);
   } catch (e) {
+    if (e instanceof Interrupted) throw e;
     if (e instanceof InputTooLarge) throw new UsageError(`${file}: cannot read config (${e.message})`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`);

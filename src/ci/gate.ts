@@ -1,25 +1,28 @@
 // The CI side of `verify`: resolves the config (--config FILE, else
 // ./loopcheck.config.json unless --no-config or the command line selects the
-// runs), checks report paths before any search, runs the config's searches
-// with their limits, judges every cell against its expectation, writes the
-// JUnit and SARIF reports and, under GitHub Actions, the annotations and job
-// summary. main.ts uses it when there is a config, a report or GitHub Actions;
-// otherwise verify behaves exactly as without this module.
+// runs, which it then says), checks every report path before any search,
+// hands the config's searches with their limits to the application's runner,
+// judges every cell against its expectation, writes the JUnit and SARIF
+// reports and, under GitHub Actions, the annotations and job summary. A
+// config that leaves a registered strategy out is reported, never skipped
+// silently. main.ts uses it when there is a config, a report or GitHub
+// Actions; otherwise verify behaves exactly as without this module.
 
 import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { UsageError } from '../cli/errors.js';
-import { table } from '../cli/format.js';
-import { plan, type PlannedRun } from '../cli/plan.js';
-import { executeRun, exitCodeFor, type CompletedRun, type Limits } from '../cli/run.js';
-import { SearchPool } from '../engine/parallel/coordinator.js';
+import { EXIT, OutputError, UsageError } from '../app/errors.js';
+import { table } from '../report/format.js';
+import { plan, type PlannedRun } from '../app/plan.js';
+import { executeRuns, exitCodeFor, type CompletedRun, type Limits } from '../app/run.js';
+import { FAMILIES } from '../app/registry.js';
 import type { Progress } from '../engine/result.js';
 import { exitCodeForCells, judgeCells, mismatchText, type CellResult } from './cells.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } from './config.js';
 import { annotations, appendSummary, summaryMarkdown } from './github.js';
 import { junitXml } from './junit.js';
 import { sarifLog } from './sarif.js';
-import { checkWritable, writeFileAtomic } from './write-file.js';
+import { checkWritable, writeFileAtomic, writeStdout, writeTarget } from '../app/write-file.js';
 
 export interface GateFlags extends Limits {
   /** A file name, false for --no-config, undefined for neither. */
@@ -45,7 +48,10 @@ export interface Gate {
   text(done: readonly CompletedRun[], c: ChalkInstance): string;
   /** Extra members of the --json document. */
   json(done: readonly CompletedRun[]): Record<string, unknown>;
-  /** Writes reports and Actions output; returns the exit code. */
+  /**
+   * Writes reports and Actions output; returns the exit code. A report that
+   * cannot be written is named on stderr and the code is EXIT.output.
+   */
   finish(done: readonly CompletedRun[]): number;
 }
 
@@ -56,22 +62,40 @@ function selectors(f: GateFlags): string[] {
   return SELECTORS.filter((_, i) => given[i] !== undefined && (!Array.isArray(given[i]) || (given[i] as unknown[]).length > 0));
 }
 
-/** Which config verify uses, or null; says on stderr which file it picked up. */
-export function resolveConfig(flags: GateFlags, cwd = process.cwd()): LoadedConfig | null {
+/** Registered strategies of the config's models that no run of the config checks: "loop: v6.11". */
+export function uncoveredStrategies(config: LoadedConfig): string[] {
+  const out: string[] = [];
+  for (const family of FAMILIES) {
+    const runs = config.runs.filter((r) => r.family.name === family.name);
+    if (runs.length === 0) continue;
+    const covered = new Set(runs.flatMap((r) => r.searches.map((s) => s.planned.strategy)));
+    for (const st of family.strategies) if (!covered.has(st.name)) out.push(`${family.name}: ${st.name}`);
+  }
+  return out;
+}
+
+/** Which config verify uses, or null; says on stderr which file it picked up, or why it left one out. */
+export async function resolveConfig(flags: GateFlags, cwd = process.cwd()): Promise<LoadedConfig | null> {
   const limits: Limits = { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit };
   const sel = selectors(flags);
   if (typeof flags.config === 'string') {
     if (sel.length > 0) {
       throw new UsageError(`--config cannot be combined with ${sel.join(', ')}: the config selects the runs (use --no-config to select them on the command line)`);
     }
-    const cfg = loadConfig(flags.config, limits);
+    const cfg = await loadConfig(flags.config, limits);
     process.stderr.write(`loopcheck: using config ${flags.config}\n`);
     return cfg;
   }
-  if (flags.config === false || sel.length > 0) return null;
+  if (flags.config === false) return null;
   const auto = `${cwd}/${DEFAULT_CONFIG_FILE}`;
   if (!existsSync(auto)) return null;
-  const cfg = loadConfig(`./${DEFAULT_CONFIG_FILE}`, limits);
+  if (sel.length > 0) {
+    process.stderr.write(
+      `loopcheck: not using ./${DEFAULT_CONFIG_FILE}: ${sel.join(', ')} select${sel.length === 1 ? 's' : ''} the runs, and every cell is expected to hold (--no-config says so quietly)\n`,
+    );
+    return null;
+  }
+  const cfg = await loadConfig(`./${DEFAULT_CONFIG_FILE}`, limits);
   process.stderr.write(`loopcheck: using config ./${DEFAULT_CONFIG_FILE} (--no-config to ignore it)\n`);
   return cfg;
 }
@@ -80,14 +104,20 @@ export function resolveConfig(flags: GateFlags, cwd = process.cwd()): LoadedConf
  * The gate for this verify, or null when there is no config, no report and
  * no GitHub Actions (plain verify). Throws UsageError before any search.
  */
-export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env): Gate | null {
+export async function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env): Promise<Gate | null> {
   if (flags.junit !== undefined) checkWritable('--junit', flags.junit);
   if (flags.sarif !== undefined) checkWritable('--sarif', flags.sarif);
-  if (flags.junit !== undefined && flags.sarif !== undefined && flags.junit === flags.sarif) {
-    throw new UsageError(`--junit and --sarif name the same file '${flags.junit}'`);
+  if (flags.junit !== undefined && flags.sarif !== undefined && writeTarget(flags.junit) === writeTarget(flags.sarif)) {
+    throw new UsageError(`--junit ${flags.junit} and --sarif ${flags.sarif} name the same file`);
   }
   const actions = env.GITHUB_ACTIONS === 'true';
-  const config = resolveConfig(flags);
+  const summaryFile = actions && env.GITHUB_STEP_SUMMARY ? env.GITHUB_STEP_SUMMARY : undefined;
+  if (summaryFile !== undefined) checkWritable('GITHUB_STEP_SUMMARY', summaryFile);
+  const config = await resolveConfig(flags);
+  const uncovered = config ? uncoveredStrategies(config) : [];
+  for (const u of uncovered) {
+    process.stderr.write(`loopcheck: note: ${relative('.', config!.file) || config!.file} does not check the registered strategy ${u}\n`);
+  }
   if (!config && flags.junit === undefined && flags.sarif === undefined && !actions) return null;
 
   let groups: readonly ConfigRun[];
@@ -120,35 +150,20 @@ export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env)
     if (judged?.done !== done) judged = { done, cells: judgeCells(done, (i) => order[i].group) };
     return judged.cells;
   };
-  const out = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
+  const out = (line: string) => (flags.json ? process.stderr.write(line + '\n') : writeStdout(line + '\n'));
 
   return {
     config,
     runs: order.map((o) => o.planned),
-    async execute(onProgress, afterEach) {
-      const done: CompletedRun[] = [];
-      let pool = new SearchPool(flags.workers ?? 1);
-      try {
-        for (const o of order) {
-          if (pool.broken) {
-            await pool.close();
-            pool = new SearchPool(flags.workers ?? 1);
-          }
-          const limits: Limits = {
-            maxMemory: flags.maxMemory,
-            exact: flags.exact,
-            symmetry: flags.symmetry,
-            ...o.group.limits,
-            workers: flags.workers,
-          };
-          const r = await executeRun(o.planned, limits, onProgress, pool);
-          afterEach?.(r);
-          done.push(r);
-        }
-      } finally {
-        await pool.close();
-      }
-      return done;
+    execute(onProgress, afterEach) {
+      const limitsOf = (_: PlannedRun, i: number): Limits => ({
+        maxMemory: flags.maxMemory,
+        exact: flags.exact,
+        symmetry: flags.symmetry,
+        ...order[i].group.limits,
+        workers: flags.workers,
+      });
+      return executeRuns(order.map((o) => o.planned), limitsOf, onProgress, afterEach);
     },
     cells: cellsOf,
     text(done, c) {
@@ -179,6 +194,7 @@ export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env)
       return {
         expectations: {
           config: config?.file ?? null,
+          uncoveredStrategies: uncovered,
           exitCode: exitCodeForCells(cells),
           cells: cells.map((x) => ({
             run: x.group.label,
@@ -195,20 +211,27 @@ export function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env)
       const cells = cellsOf(done);
       // Without a config every cell is expected to hold: verify's own codes.
       const code = config ? exitCodeForCells(cells) : exitCodeFor(done);
-      if (flags.junit !== undefined) {
-        writeFileAtomic(flags.junit, junitXml(cells));
-        process.stderr.write(`loopcheck: wrote JUnit report ${flags.junit}\n`);
-      }
-      if (flags.sarif !== undefined) {
-        writeFileAtomic(flags.sarif, JSON.stringify(sarifLog(cells, code), null, 2) + '\n');
-        process.stderr.write(`loopcheck: wrote SARIF report ${flags.sarif}\n`);
-      }
+      // Every report is attempted; one that fails is named, and the others still written.
+      let failed = false;
+      const attempt = (what: string, write: () => void) => {
+        try {
+          write();
+          if (what) process.stderr.write(`loopcheck: wrote ${what}\n`);
+        } catch (e) {
+          if (!(e instanceof OutputError)) throw e;
+          failed = true;
+          process.stderr.write(`loopcheck: error: ${e.message}\n`);
+        }
+      };
+      if (flags.junit !== undefined) attempt(`JUnit report ${flags.junit}`, () => writeFileAtomic(flags.junit!, junitXml(cells)));
+      if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code), null, 2) + '\n'));
       if (actions) {
-        for (const a of annotations(cells)) out(a);
-        const summary = env.GITHUB_STEP_SUMMARY;
-        if (summary) appendSummary(summary, summaryMarkdown(cells, code, config?.file ?? null));
+        attempt('', () => {
+          for (const a of annotations(cells)) out(a);
+        });
+        if (summaryFile !== undefined) attempt('', () => appendSummary(summaryFile, summaryMarkdown(cells, code, config?.file ?? null)));
       }
-      return code;
+      return failed ? EXIT.output : code;
     },
   };
 }

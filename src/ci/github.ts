@@ -4,8 +4,8 @@
 // $GITHUB_STEP_SUMMARY: a result matrix per config run and every
 // counterexample in a collapsible <details> block.
 
-import { appendFileSync } from 'node:fs';
-import { fmtInt } from '../cli/format.js';
+import { appendFileWhole } from '../app/write-file.js';
+import { fmtInt } from '../report/format.js';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { locateRun, locateStep } from './sources.js';
@@ -105,5 +105,5 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
 const htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function appendSummary(file: string, markdown: string): void {
-  appendFileSync(file, markdown);
+  appendFileWhole(file, markdown);
 }

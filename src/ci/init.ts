@@ -1,21 +1,14 @@
-// `loopcheck init`: runs the model (by default the loop model, every
-// strategy and scripted scenario, every invariant plus deadlock) and writes a
-// commented starting config whose expectations are the verdicts found, so
-// `loopcheck verify` passes on it today and fails when a verdict changes.
+// The text `loopcheck init` writes: a commented starting config whose
+// expectations are the verdicts its searches found, so `loopcheck verify`
+// passes on it today and fails when a verdict changes.
 
-import { existsSync } from 'node:fs';
-import { Option, type Command } from 'commander';
-import { UsageError } from '../cli/errors.js';
-import { fmtInt, fmtSeconds } from '../cli/format.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber } from '../cli/options.js';
-import { plan } from '../cli/plan.js';
-import { executeRun, type CompletedRun, type Limits } from '../cli/run.js';
-import { VERSION } from '../cli/version.js';
-import type { Progress } from '../engine/result.js';
-import { cellKey, DEFAULT_CONFIG_FILE, parseConfig } from './config.js';
+import { fmtInt, fmtSeconds } from '../report/format.js';
+import type { CompletedRun, Limits } from '../app/run.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { VERSION } from '../app/version.js';
+import { cellKey, DEFAULT_CONFIG_FILE } from './config.js';
 import type { Expectation } from './config-schema.js';
 import { schemaRef } from './schema-path.js';
-import { checkWritable, writeFileAtomic } from './write-file.js';
 
 export interface InitFlags extends Limits {
   readonly model?: string;
@@ -45,11 +38,8 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push(`// loopcheck configuration, written by \`loopcheck init\` (loopcheck ${VERSION}) on ${today.toISOString().slice(0, 10)}.`);
   L.push('//');
   L.push('// `loopcheck verify` uses ./loopcheck.config.json when no --config FILE is given');
-  L.push('// (--no-config ignores it). It runs every search below and exits');
-  L.push('//   0  when every cell has its expected verdict and every search was exhaustive,');
-  L.push('//   1  when a verdict differs from its expectation,');
-  L.push('//   2  on a usage or config error,');
-  L.push('//   3  when a limit cut a search short (unless the cell says "incomplete-ok").');
+  L.push('// (--no-config ignores it). It runs every search below; its exit codes:');
+  for (const line of exitCodeHelp('verify').split('\n').slice(2)) L.push(`// ${line}`);
   L.push('// A cell is "<strategy> / <scenario> / <invariant>" (parts a model lacks are left');
   L.push('// out); its expectation is "holds", "violated" (a regression test: loopcheck must');
   L.push('// still find this known bug) or "incomplete-ok" (holds, or cut short by a limit).');
@@ -104,69 +94,4 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('  ]');
   L.push('}');
   return L.join('\n') + '\n';
-}
-
-/** Runs `init`; returns the exit code. */
-export async function init(
-  flags: InitFlags,
-  onProgress?: (p: Progress) => void,
-  afterEach?: (r: CompletedRun) => void,
-): Promise<number> {
-  const output = flags.output ?? DEFAULT_CONFIG_FILE;
-  if (output !== '-') {
-    checkWritable('--output', output);
-    if (existsSync(output) && !flags.force) throw new UsageError(`${output} already exists (use --force to overwrite it)`);
-  }
-  const runs = plan({
-    model: flags.model,
-    params: flags.param,
-    strategies: flags.strategy,
-    scenarios: flags.scenario,
-    invariants: flags.invariant,
-  });
-  const limits: Limits = { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit };
-  const done: CompletedRun[] = [];
-  for (const r of runs) {
-    const c = await executeRun(r, { ...limits, workers: flags.workers }, onProgress);
-    afterEach?.(c);
-    done.push(c);
-  }
-  const text = initText(flags, done);
-  parseConfig(text, output === '-' ? '<init output>' : output); // what we write must load
-  const cells = done.flatMap((d) => d.result.outcomes);
-  const count = (v: string) => cells.filter((o) => o.verdict === v).length;
-  const secs = done.reduce((t, d) => t + d.result.stats.seconds, 0);
-  if (output === '-') process.stdout.write(text);
-  else writeFileAtomic(output, text);
-  process.stderr.write(
-    `loopcheck: ${output === '-' ? 'printed' : `wrote ${output}`}: ${cells.length} cells (${count('holds')} hold, ${count('violated')} violated, ${count('incomplete')} incomplete) from ${done.length} search${done.length === 1 ? '' : 'es'} in ${fmtSeconds(secs)} s\n`,
-  );
-  return 0;
-}
-
-/** Declares the `init` command on the program. */
-export function registerInit(
-  prog: Command,
-  setCode: (c: number) => void,
-  progressPrinter: () => ((p: Progress) => void) | undefined,
-): void {
-  prog
-    .command('init')
-    .description('run a model and write a commented loopcheck.config.json expecting the verdicts found')
-    .option('--model <name>', 'model to run (default: loop)')
-    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies to run (default: all)')
-    .option('--scenario <names...>', 'scenarios to run (default: the scripted ones)')
-    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
-    .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states (kept in the config)').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (kept in the config)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds (kept in the config)').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
-    .addOption(new Option('--workers <n>', 'search worker threads').argParser(positiveInt('--workers')))
-    .option('-o, --output <file>', `file to write, - for stdout (default: ${DEFAULT_CONFIG_FILE})`)
-    .option('--force', 'overwrite an existing file')
-    .addHelpText('after', '\nExit codes:\n  0  the config was written\n  2  usage or input error (bad option, name or path; the file exists without --force)')
-    .action(async (flags: InitFlags) => {
-      const progress = progressPrinter();
-      setCode(await init(flags, progress, () => progress && process.stderr.write('\r\x1b[K')));
-    });
 }

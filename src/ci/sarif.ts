@@ -8,7 +8,7 @@
 
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../app/version.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';

@@ -1,7 +1,7 @@
 // The Markdown counterexample of a cell, for JUnit failure bodies and the
 // Actions job summary, drawn by the shared renderer in src/report/trace-md.ts.
 
-import type { CompletedRun } from '../cli/run.js';
+import type { CompletedRun } from '../app/run.js';
 import type { InvariantOutcome } from '../engine/result.js';
 import { renderTraceMarkdown } from '../report/trace-md.js';
 import { viewTrace } from '../report/trace-view.js';

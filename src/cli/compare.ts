@@ -6,15 +6,17 @@
 // that prints it). --json gives the same data. Exit code as verify's.
 
 import type { ChalkInstance } from 'chalk';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
 import { addTraceOptions, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
-import { fmtInt, fmtSeconds, table } from './format.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
-import { verdictText } from './output-text.js';
-import { plan } from './plan.js';
-import { executeRuns, exitCodeFor, type CompletedRun } from './run.js';
-import { VERSION } from './version.js';
+import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
+import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
+import { EXIT, OutputError } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { plan } from '../app/plan.js';
+import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { VERSION } from '../app/version.js';
+import { writeStdout } from '../app/write-file.js';
 
 export interface CompareCell {
   readonly status: Verdict | 'n/a';
@@ -161,8 +163,18 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
   }
   out.push(table(['scenario', ...d.strategies.map((s) => `${s}: distinct states, time`)], statRows));
   out.push('');
-  if (d.disagreements.length === 0) {
-    out.push(d.strategies.length > 1 ? 'The strategies agree on every scenario and invariant.' : 'Only one strategy: nothing to compare.');
+  const cells = d.rows.flatMap((r) => Object.values(r.cells)).filter((x) => x.status !== 'n/a');
+  const incomplete = cells.filter((x) => x.status === 'incomplete').length;
+  if (d.strategies.length <= 1) {
+    out.push('Only one strategy: nothing to compare.');
+  } else if (cells.length > 0 && incomplete === cells.length) {
+    out.push(c.yellow('Every cell is incomplete: nothing to compare.'));
+  } else if (d.disagreements.length === 0) {
+    out.push(
+      incomplete > 0
+        ? c.yellow(`The strategies agree on every row with a verdict; ${incomplete} of ${cells.length} cells are incomplete.`)
+        : 'The strategies agree on every scenario and invariant.',
+    );
   } else {
     out.push(c.bold(`The strategies disagree on ${d.disagreements.length} row${d.disagreements.length === 1 ? '' : 's'} (marked *):`));
     for (const x of d.disagreements) out.push(`  ${scen(x.scenario)} / ${x.invariant}: ${x.note}`);
@@ -170,7 +182,7 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
   return out.join('\n');
 }
 
-interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
+interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags {
   json?: boolean;
   color: boolean;
 }
@@ -185,30 +197,34 @@ export async function compare(flags: CompareFlags): Promise<number> {
   });
   const out = traceOutput(flags);
   const done = await executeRuns(runs, flags);
-  const written = out ? writeRunTraces(done, out) : null;
+  // The notes point at the trace files, so they are written first; one that
+  // cannot be written is named after the report (which then names commands).
+  let written: Map<string, string[]> | null = null;
+  let failure: OutputError | null = null;
+  try {
+    written = out ? writeRunTraces(done, out) : null;
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    failure = e;
+  }
   const data = compareData(done, written, flags.param ?? []);
-  if (flags.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
-  else process.stdout.write(renderCompare(data, colours(!flags.color)) + '\n');
+  if (flags.json) writeStdout(JSON.stringify(data, null, 2) + '\n');
+  else writeStdout(renderCompare(data, colours(!flags.color)) + '\n');
+  if (failure) {
+    process.stderr.write(`loopcheck: error: ${failure.message}\n`);
+    return EXIT.output;
+  }
   return exitCodeFor(done);
 }
 
-export function registerCompare(prog: Command, setCode: (c: number) => void, exitHelp = ''): Command {
-  const cmd = prog
-    .command('compare')
-    .description('run the selected strategies on the selected scenarios and print their verdicts side by side')
-    .option('--model <name>', 'model to check (see `loopcheck list`)')
-    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies to compare (default: all)')
-    .option('--scenario <names...>', 'scenarios to run (default: the scripted ones)')
-    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
-    .addOption(new Option('--max-states <n>', 'stop each search after storing this many distinct states').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
-    .option('--full-states', 'md traces written with --trace-dir: every state in full');
-  addTraceOptions(cmd)
+export function registerCompare(prog: Command, setCode: (c: number) => void): Command {
+  const cmd = prog.command('compare').description('run the selected strategies on the selected scenarios and print their verdicts side by side');
+  addSelectionOptions(cmd, 'check');
+  addLimitOptions(cmd);
+  addRuntimeOptions(cmd).option('--full-states', 'md traces written with --trace-dir: every state in full');
+  return addTraceOptions(cmd)
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
+    .addHelpText('after', exitCodeHelp('compare'))
     .action(async (flags: CompareFlags) => setCode(await compare(flags)));
-  if (exitHelp) cmd.addHelpText('after', exitHelp);
-  return cmd;
 }

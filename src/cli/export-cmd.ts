@@ -2,7 +2,7 @@
 // <list>` options of verify and compare, and `loopcheck export <trace.json>`,
 // which re-renders a saved trace (after replaying it) in any format.
 
-import { InputTooLarge, readCapped } from './read-capped.js';
+import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
@@ -10,9 +10,11 @@ import { FORMATS, parseFormats, prepareTraceDir, renderFormat, writeTraceFiles, 
 import { replay } from '../export/replay.js';
 import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
 import type { TraceContext } from '../report/trace-data.js';
-import { EXIT, UsageError } from './errors.js';
-import { FAMILIES } from './registry.js';
-import type { CompletedRun } from './run.js';
+import { EXIT, Interrupted, UsageError } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { FAMILIES } from '../app/registry.js';
+import type { CompletedRun } from '../app/run.js';
+import { writeStdout } from '../app/write-file.js';
 
 export function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -120,11 +122,12 @@ export function writtenText(written: Map<string, string[]>): string {
 }
 
 /** Reads, parses and rebuilds a trace file; every problem is a one-line UsageError (exit 2). */
-export function readTraceFile(path: string): LoadedTrace {
+export async function readTraceFile(path: string): Promise<LoadedTrace> {
   let text: string;
   try {
-    text = readCapped(path);
+    text = await readCapped(path);
   } catch (e) {
+    if (e instanceof Interrupted) throw e;
     if (e instanceof InputTooLarge) throw new UsageError(`cannot read ${path}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
@@ -147,12 +150,13 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
   const formats = parseFormats(flags.format ?? ['md'], '--format');
   if (formats.length === 0) throw new UsageError('--format needs at least one format');
   if (flags.outDir === undefined && formats.length > 1) throw new UsageError('several formats need --out-dir');
+  if (flags.outDir !== undefined && flags.outDir.trim() === '') throw new UsageError('--out-dir needs a directory (got an empty name)');
   // Read and replay the trace before touching --out-dir, so a bad trace file
   // creates no directory.
-  const loaded = readTraceFile(file);
+  const loaded = await readTraceFile(file);
   const outcome = replay(loaded);
   if (!outcome.ok) {
-    process.stdout.write(`${file} does not replay against the current model; not exported.\n`);
+    writeStdout(`${file} does not replay against the current model; not exported.\n`);
     return EXIT.violation;
   }
   if (flags.outDir !== undefined) prepareTraceDir(flags.outDir, '--out-dir');
@@ -167,10 +171,10 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
     trace: outcome.trace,
   };
   if (flags.outDir === undefined) {
-    process.stdout.write(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
+    writeStdout(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
   } else {
     const paths = writeTraceFiles(flags.outDir, ctx, formats, { fullStates: flags.fullStates });
-    process.stdout.write(paths.join('\n') + '\n');
+    writeStdout(paths.join('\n') + '\n');
   }
   return EXIT.ok;
 }
@@ -183,5 +187,6 @@ export function registerExport(prog: Command, setCode: (c: number) => void): Com
     .option('--format <formats...>', `output formats: ${FORMATS.join(', ')} or all (default: md)`)
     .option('--out-dir <dir>', 'write files <strategy>.<scenario>.<invariant>.<ext> here instead of printing one format')
     .option('--full-states', 'md: print every state in full')
+    .addHelpText('after', exitCodeHelp('export'))
     .action(async (file: string, flags: ExportFlags) => setCode(await exportCmd(file, flags)));
 }

@@ -3,7 +3,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { ModelFamily } from '../engine/catalog.js';
-import { FAMILIES } from './registry.js';
+import { FAMILIES } from '../app/registry.js';
 
 export function renderList(c: ChalkInstance, families: readonly ModelFamily[] = FAMILIES): string {
   const out: string[] = [];

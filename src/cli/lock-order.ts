@@ -4,24 +4,31 @@
 // search was cut short, else 0.
 
 import { Chalk } from 'chalk';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { lockOrder, shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
-import { EXIT } from './errors.js';
-import { fmtInt, table } from './format.js';
-import { collect, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
-import { plan } from './plan.js';
-import { buildModel } from './run.js';
+import { EXIT } from '../app/errors.js';
+import { fmtInt, table } from '../report/format.js';
+import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type SelectionFlags } from './options.js';
+import { plan } from '../app/plan.js';
+import { buildModel, validateTraces } from '../app/run.js';
+import { runJob } from '../app/job.js';
+import { interrupted } from '../app/interrupt.js';
+import { isRegistered, recipeOf } from '../app/recipe.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { LOCK_ORDER } from '../engine/properties.js';
+import { writeStdout } from '../app/write-file.js';
 
 interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
   maxStates?: number;
   timeLimit?: number;
+  maxMemory?: number;
   color: boolean;
   traces?: boolean;
 }
 
-export function runLockOrder(flags: LockOrderFlags): number {
+export async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
   const c = new Chalk({ level: flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR ? 1 : 0 });
   const out: string[] = [];
@@ -29,7 +36,13 @@ export function runLockOrder(flags: LockOrderFlags): number {
   const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];
   for (const run of runs) {
     const model = buildModel(run);
-    const r = lockOrder(model, { maxStates: flags.maxStates, timeLimit: flags.timeLimit });
+    const options = { maxStates: flags.maxStates, timeLimit: flags.timeLimit, maxMemoryBytes: flags.maxMemory !== undefined ? flags.maxMemory * 2 ** 20 : undefined };
+    // In a worker thread (registered models), so Ctrl-C is noticed at once.
+    const r = isRegistered(run.family) ? await runJob(recipeOf(run), { kind: 'lock-order', options }) : lockOrder(model, { ...options, shouldStop: interrupted });
+    validateTraces(
+      run,
+      r.edges.map((e) => ({ invariant: LOCK_ORDER, description: `${e.from} held while acquiring ${e.to}`, trace: e.witness })),
+    );
     const name = [run.strategy, run.scenario].filter((x) => x !== null).join(' / ') || model.name;
     results.push({ name, r, model });
     if (r.cycle) code = EXIT.violation;
@@ -86,22 +99,17 @@ export function runLockOrder(flags: LockOrderFlags): number {
       if (flags.traces) out.push(renderTraceText(viewTrace(model, e.witness, 'lock-order', `${e.from} held while acquiring ${e.to}`), c));
     }
   }
-  process.stdout.write(out.join('\n') + '\n');
+  writeStdout(out.join('\n') + '\n');
   return code;
 }
 
 export function registerLockOrder(prog: Command, setCode: (c: number) => void): Command {
-  return prog
-    .command('lock-order')
-    .description('lockdep-style check: "held X while acquiring Y" edges over every reachable transition, and any cycle')
-    .option('--model <name>', 'model (see `loopcheck list`)')
-    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies (default: all)')
-    .option('--scenario <names...>', 'scenarios (default: the scripted ones)')
-    .addOption(new Option('--max-states <n>', 'stop each search after storing this many distinct states').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit')))
+  const cmd = prog.command('lock-order').description('lockdep-style check: "held X while acquiring Y" edges over every reachable transition, and any cycle');
+  addSelectionOptions(cmd, 'check', false);
+  addLimitOptions(cmd, '', false);
+  return addRuntimeOptions(cmd, false)
     .option('--traces', 'print the witness trace of every edge of a cycle')
     .option('--no-color', 'disable colour')
-    .addHelpText('after', '\nExit codes:\n  0  no cycle, every search exhaustive\n  1  a cycle (potential deadlock)\n  2  usage or input error\n  3  a search was cut short and no cycle was found')
-    .action((flags: LockOrderFlags) => setCode(runLockOrder(flags)));
+    .addHelpText('after', exitCodeHelp('lock-order'))
+    .action(async (flags: LockOrderFlags) => setCode(await runLockOrder(flags)));
 }

@@ -3,36 +3,26 @@
 // that calls process.exit.
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import { Command, CommanderError, Option } from 'commander';
-import { defaultWorkers } from '../engine/parallel/coordinator.js';
-import { totalmem } from 'node:os';
-import { EXIT, UsageError } from './errors.js';
-import { requestInterrupt } from './interrupt.js';
-import { fmtInt } from './format.js';
-import { listJson, renderList } from './list.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
-import { resultsJson } from './output-json.js';
-import { renderVerify } from './output-text.js';
-import { plan } from './plan.js';
-import { executeRuns, exitCodeFor } from './run.js';
-import { VERSION } from './version.js';
+import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
+import { requestInterrupt } from '../app/interrupt.js';
+import { plan } from '../app/plan.js';
+import { executeRuns, exitCodeFor, type CompletedRun } from '../app/run.js';
+import { VERSION } from '../app/version.js';
+import { writeStdout } from '../app/write-file.js';
+import { openGate } from '../ci/gate.js';
+import { fmtInt } from '../report/format.js';
 import { registerCompare } from './compare.js';
 import { registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
+import { registerInit } from './init.js';
+import { listJson, renderList } from './list.js';
+import { registerLockOrder } from './lock-order.js';
+import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
+import { resultsJson } from './output-json.js';
+import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
-import { registerLockOrder } from './lock-order.js';
-import { openGate } from '../ci/gate.js';
-import { registerInit } from '../ci/init.js';
-
-export const EXIT_CODE_HELP = `
-Exit codes:
-  0  every verdict as expected (without a config: every invariant holds)
-     and every search was exhaustive
-  1  a verdict differs from its expectation (without a config: a violation
-     or deadlock was found)
-  2  usage or input error (bad option, name, path or config file)
-  3  incomplete: a limit stopped a search before it was exhaustive
-     (unless the config says incomplete-ok for the cell)`;
 
 function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -49,9 +39,7 @@ function progressPrinter(): ((p: import('../engine/result.js').Progress) => void
   };
 }
 
-interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
-  workers: number;
-  maxMemory?: number;
+interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags {
   exact?: boolean;
   symmetry?: boolean;
   json?: boolean;
@@ -62,31 +50,52 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
   sarif?: string;
 }
 
-async function verify(flags: VerifyFlags): Promise<number> {
-  const gate = openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
-  const runs = gate ? gate.runs : plan({
-    model: flags.model,
-    params: flags.param,
-    strategies: flags.strategy,
-    scenarios: flags.scenario,
-    invariants: flags.invariant,
-  });
+/** "--config F --no-config": the later flag would silently drop the earlier one. */
+function checkConfigFlags(args: readonly string[]): void {
+  const named = args.some((a) => a === '--config' || a.startsWith('--config='));
+  if (named && args.includes('--no-config')) throw new UsageError('--config and --no-config contradict each other (give one)');
+}
+
+/** When a run was cut short but the exit code is 1 (a violation), say both. */
+function incompleteNote(done: readonly CompletedRun[], code: number): void {
+  const cut = done.filter((r) => !r.result.complete).length;
+  if (code === EXIT.violation && cut > 0) {
+    process.stderr.write(`loopcheck: ${cut} of ${done.length} search${done.length === 1 ? ' was' : 'es were'} cut short (incomplete); exit 1 for the violation found\n`);
+  }
+}
+
+async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
+  checkConfigFlags(args);
+  const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
+  const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const traceOut = traceOutput(flags);
   const progress = flags.json ? undefined : progressPrinter();
   const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
   };
   const done = await (gate ? gate.execute(progress, clearProgress) : executeRuns(runs, flags, progress, clearProgress));
-  const written = traceOut ? writeRunTraces(done, traceOut) : null;
+  // The report first, then the files: a file that cannot be written is named
+  // after a report that is complete.
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
+    writeStdout(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
-    process.stdout.write(renderVerify(done, colours(!flags.color), flags.fullStates, flags.param ?? []) + '\n');
+    writeStdout(renderVerify(done, colours(!flags.color), flags.fullStates, flags.param ?? []) + '\n');
     const expectations = gate?.text(done, colours(!flags.color));
-    if (expectations) process.stdout.write(expectations + '\n');
+    if (expectations) writeStdout(expectations + '\n');
   }
-  if (written && !flags.json) process.stdout.write(writtenText(written) + '\n');
-  return gate ? gate.finish(done) : exitCodeFor(done);
+  let code = gate ? gate.finish(done) : exitCodeFor(done);
+  if (traceOut) {
+    try {
+      const written = writeRunTraces(done, traceOut);
+      if (!flags.json) writeStdout(writtenText(written) + '\n');
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      process.stderr.write(`loopcheck: error: ${e.message}\n`);
+      code = EXIT.output;
+    }
+  }
+  incompleteNote(done, code);
+  return code;
 }
 
 /**
@@ -99,27 +108,18 @@ function oneLineError(str: string, prog: Command): string {
   return line;
 }
 
-function program(setCode: (c: number) => void): Command {
+function program(setCode: (c: number) => void, argv: readonly string[]): Command {
   const prog = new Command('loopcheck')
     .description('Explicit-state model checker for the Linux loop block driver\'s locking')
     .version(VERSION)
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(`loopcheck: ${oneLineError(str, prog)}\n`) })
-    .addHelpText('after', EXIT_CODE_HELP);
+    .addHelpText('after', exitCodeHelp('verify'));
 
-  prog
-    .command('verify')
-    .description('explore every interleaving of the selected runs and check their invariants')
-    .option('--model <name>', 'model to check (see `loopcheck list`)')
-    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies to check (default: all)')
-    .option('--scenario <names...>', 'scenarios to check (default: the scripted ones)')
-    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
-    .addOption(new Option('--max-states <n>', 'stop after storing this many distinct states').argParser(positiveInt('--max-states')))
-    .addOption(new Option('--max-depth <n>', 'do not expand states deeper than this (initial = 1)').argParser(positiveInt('--max-depth')))
-    .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
-    .addOption(new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'))
-    .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
+  const verifyCmd = prog.command('verify').description('explore every interleaving of the selected runs and check their invariants');
+  addSelectionOptions(verifyCmd, 'check');
+  addLimitOptions(verifyCmd);
+  addRuntimeOptions(verifyCmd)
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
     .option('--full-states', 'print every state of a trace in full, not only the changes')
@@ -131,20 +131,21 @@ function program(setCode: (c: number) => void): Command {
     .addOption(traceFormatOption())
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
-    .addHelpText('after', EXIT_CODE_HELP)
-    .action(async (flags: VerifyFlags) => setCode(await verify(flags)));
+    .addHelpText('after', exitCodeHelp('verify'))
+    .action(async (flags: VerifyFlags) => setCode(await verify(flags, argv)));
 
   prog
     .command('list')
     .description('list models with their parameters, strategies, scenarios and invariants')
     .option('--json', 'print as JSON')
     .option('--no-color', 'disable colour')
+    .addHelpText('after', exitCodeHelp('list'))
     .action((flags: { json?: boolean; color: boolean }) => {
-      process.stdout.write(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
+      writeStdout(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
       setCode(EXIT.ok);
     });
 
-  registerCompare(prog, setCode, EXIT_CODE_HELP);
+  registerCompare(prog, setCode);
   registerReplay(prog, setCode);
   registerInit(prog, setCode, progressPrinter);
   registerExport(prog, setCode);
@@ -154,10 +155,6 @@ function program(setCode: (c: number) => void): Command {
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());
   return prog;
-}
-
-function defaultMaxMemoryMiB(): number {
-  return Math.floor((totalmem() * 0.8) / 2 ** 20);
 }
 
 /**
@@ -172,7 +169,7 @@ function installSignalHandlers(): void {
       requestInterrupt();
       process.stderr.write('\nloopcheck: interrupted; stopping the search (again to quit at once)\n');
     } else {
-      process.exit(130);
+      process.exit(EXIT.secondSignal);
     }
   };
   process.on('SIGINT', onSignal);
@@ -184,12 +181,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   let code: number = EXIT.ok;
   installSignalHandlers();
   try {
-    await program((c) => (code = c)).parseAsync([...argv]);
+    await program((c) => (code = c), argv).parseAsync([...argv]);
   } catch (e) {
-    code = exitCodeForError(e);
+    code = reportError(e);
   }
-  process.exitCode = code;
-  process.stdout.write('', () => process.exit(code));
+  // Every write to stdout was synchronous (app/write-file.ts): nothing is pending.
+  process.exit(code);
 }
 
 /**
@@ -201,19 +198,18 @@ function escapeControls(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f]/g, (ch) => JSON.stringify(ch).slice(1, -1));
 }
 
-function exitCodeForError(e: unknown): number {
+/** Prints an error as one line (a stack only with LOOPCHECK_DEBUG) and returns its exit code. */
+function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed its message (or the help text).
     // Explicit --help / --version succeed; help shown for a missing command is a usage error.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
     return EXIT.usage;
   }
-  if (e instanceof UsageError) {
-    process.stderr.write(`loopcheck: error: ${escapeControls(e.message)}\n`);
-    return EXIT.usage;
-  }
+  const code = exitCodeForError(e);
   const err = e as Error;
-  process.stderr.write(`loopcheck: internal error: ${escapeControls(err?.message ?? String(e))}\n`);
-  if (process.env.LOOPCHECK_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-  return EXIT.usage;
+  const kind = code === EXIT.internal ? 'internal error' : code === EXIT.modelBound ? 'model bound exceeded' : code === EXIT.replayFailed ? 'internal error (replay)' : code === EXIT.incomplete ? 'stopped' : 'error';
+  process.stderr.write(`loopcheck: ${kind}: ${escapeControls(err?.message ?? String(e))}\n`);
+  if (process.env.LOOPCHECK_DEBUG && code !== EXIT.usage) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return code;
 }

@@ -1,9 +1,14 @@
 // Command-line option plumbing shared by the commands: parsers for numeric
 // options (each rejects junk with a UsageError instead of letting NaN or a
 // negative bound reach the engine), the repeatable-option collector, and the
-// flag shapes for selecting models and limiting searches.
+// flag shapes for selecting models and limiting searches, and the option
+// declarations every searching command shares (so each gets the same
+// --workers, --max-memory and limits with the same defaults).
 
-import { UsageError } from './errors.js';
+import { totalmem } from 'node:os';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../app/errors.js';
+import { defaultWorkers } from '../engine/parallel/coordinator.js';
 
 export function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -48,4 +53,44 @@ export interface LimitFlags {
   maxStates?: number;
   maxDepth?: number;
   timeLimit?: number;
+}
+
+/** The run-time flags every searching command takes (search worker threads and memory). */
+export interface RuntimeFlags {
+  workers: number;
+  maxMemory: number;
+}
+
+/** --model, --param, --strategy, --scenario and (unless `invariants` is false) --invariant. */
+export function addSelectionOptions(cmd: Command, what: string, invariants = true): Command {
+  cmd
+    .option('--model <name>', `model to ${what} (see \`loopcheck list\`)`)
+    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
+    .option('--strategy <names...>', 'strategies (default: all)')
+    .option('--scenario <names...>', 'scenarios (default: the scripted ones)');
+  if (invariants) cmd.option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)');
+  return cmd;
+}
+
+/** --max-states, --max-depth (unless `depth` is false) and --time-limit; `note` is added to each description (init keeps them in the config). */
+export function addLimitOptions(cmd: Command, note = '', depth = true): Command {
+  cmd.addOption(new Option('--max-states <n>', `stop each search after storing this many distinct states${note}`).argParser(positiveInt('--max-states')));
+  if (depth) cmd.addOption(new Option('--max-depth <n>', `do not expand states deeper than this (initial = 1)${note}`).argParser(positiveInt('--max-depth')));
+  return cmd.addOption(new Option('--time-limit <seconds>', `stop each search after this many seconds${note}`).argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)));
+}
+
+/** The largest --max-memory default: 80% of physical memory, in MiB. */
+export function defaultMaxMemoryMiB(): number {
+  return Math.floor((totalmem() * 0.8) / 2 ** 20);
+}
+
+/** --max-memory and (unless `workers` is false) --workers, the same defaults for every command. */
+export function addRuntimeOptions(cmd: Command, workers = true): Command {
+  cmd.addOption(
+    new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'),
+  );
+  if (workers) {
+    cmd.addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'));
+  }
+  return cmd;
 }

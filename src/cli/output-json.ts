@@ -4,8 +4,8 @@
 
 import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
-import type { CompletedRun } from './run.js';
-import { VERSION } from './version.js';
+import type { CompletedRun } from '../app/run.js';
+import { VERSION } from '../app/version.js';
 
 export function stateObject(model: Model, vec: Uint8Array): Record<string, number> {
   const o: Record<string, number> = {};

@@ -2,18 +2,11 @@
 // the statistics of each run, then every counterexample, diff-only.
 
 import type { ChalkInstance } from 'chalk';
-import type { Verdict } from '../engine/result.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
 import { compareData, renderCompare } from './compare.js';
-import { fmtBytes, fmtInt, fmtSeconds, table } from './format.js';
-import type { CompletedRun } from './run.js';
-
-export function verdictText(v: Verdict, c: ChalkInstance, steps?: number): string {
-  if (v === 'holds') return c.green('holds');
-  if (v === 'violated') return c.red.bold(`VIOLATED${steps !== undefined ? ` (${steps} steps)` : ''}`);
-  return c.yellow('incomplete');
-}
+import { fmtBytes, fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
+import type { CompletedRun } from '../app/run.js';
 
 function runName(r: CompletedRun): string {
   return [r.run.strategy, r.run.scenario].filter((x) => x !== null).join(' / ') || r.model.name;

@@ -8,9 +8,11 @@ import { Command } from 'commander';
 import { replay, type ReplayOutcome } from '../export/replay.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
-import { EXIT } from './errors.js';
+import { EXIT } from '../app/errors.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
 import { colours, readTraceFile } from './export-cmd.js';
-import { table } from './format.js';
+import { table } from '../report/format.js';
+import { writeStdout } from '../app/write-file.js';
 
 export function renderDivergence(file: string, o: Extract<ReplayOutcome, { ok: false }>, c: ChalkInstance): string {
   const out = [`${c.red.bold('DIVERGES')} ${file} at step ${o.step} (${o.title}): ${o.reason}`];
@@ -28,10 +30,10 @@ interface ReplayFlags {
 
 export async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
   const c = colours(!flags.color);
-  const loaded = readTraceFile(file);
+  const loaded = await readTraceFile(file);
   const o = replay(loaded);
   if (!o.ok) {
-    process.stdout.write(renderDivergence(file, o, c) + '\n');
+    writeStdout(renderDivergence(file, o, c) + '\n');
     return EXIT.violation;
   }
   const k = o.trace.steps.length - 1;
@@ -41,9 +43,9 @@ export async function replayCmd(file: string, flags: ReplayFlags): Promise<numbe
       : o.trace.loop !== undefined
         ? `is a fair lasso (loop back to state ${o.trace.loop}) violating ${o.invariant}`
         : `violates ${o.invariant}`;
-  process.stdout.write(`${c.green.bold('OK')} ${file} replays ${k} step${k === 1 ? '' : 's'} on ${loaded.model.name} and ${what}: ${o.description}\n`);
+  writeStdout(`${c.green.bold('OK')} ${file} replays ${k} step${k === 1 ? '' : 's'} on ${loaded.model.name} and ${what}: ${o.description}\n`);
   if (flags.print) {
-    process.stdout.write('\n' + renderTraceText(viewTrace(loaded.model, o.trace, o.invariant, o.description), c, flags.fullStates) + '\n');
+    writeStdout('\n' + renderTraceText(viewTrace(loaded.model, o.trace, o.invariant, o.description), c, flags.fullStates) + '\n');
   }
   return EXIT.ok;
 }
@@ -56,9 +58,6 @@ export function registerReplay(prog: Command, setCode: (c: number) => void): Com
     .option('--print', 'print the trace after replaying it')
     .option('--full-states', 'with --print, print every state in full')
     .option('--no-color', 'disable colour')
-    .addHelpText(
-      'after',
-      '\nExit codes:\n  0  the trace replays and violates what it claims\n  1  the trace diverges from the model (first divergent step printed)\n  2  not a valid trace file (one line on stderr)',
-    )
+    .addHelpText('after', exitCodeHelp('replay'))
     .action(async (file: string, flags: ReplayFlags) => setCode(await replayCmd(file, flags)));
 }

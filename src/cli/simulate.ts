@@ -7,19 +7,22 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Option, type Command } from 'commander';
 import { simulate, type SimulationResult } from '../engine/simulate.js';
-import { replayTrace } from '../export/replay.js';
+import { runJob } from '../app/job.js';
+import { isRegistered, recipeOf } from '../app/recipe.js';
+import { exitCodeHelp } from '../app/exit-codes.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
-import { EXIT } from './errors.js';
-import { fmtInt, fmtSeconds, table } from './format.js';
-import { interrupted } from './interrupt.js';
-import { collect, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
+import { EXIT } from '../app/errors.js';
+import { fmtInt, fmtSeconds, table } from '../report/format.js';
+import { interrupted } from '../app/interrupt.js';
+import { addSelectionOptions, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
 import { traceJson } from './output-json.js';
-import { plan, type PlannedRun } from './plan.js';
-import { buildModel, checksFor } from './run.js';
-import { UsageError } from './errors.js';
+import { plan, type PlannedRun } from '../app/plan.js';
+import { buildModel, checksFor, validateTraces } from '../app/run.js';
+import { UsageError } from '../app/errors.js';
 import { propertyOf } from '../engine/properties.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../app/version.js';
+import { writeStdout } from '../app/write-file.js';
 
 interface SimulateFlags extends SelectionFlags {
   seed: number;
@@ -82,20 +85,12 @@ export async function runSimulate(flags: SimulateFlags): Promise<number> {
       }
     }
     const { invariants, checkDeadlock } = checksFor(run, model);
-    const result = simulate(model, {
-      seed: flags.seed,
-      runs: flags.runs,
-      maxSteps: flags.maxSteps,
-      invariants,
-      checkDeadlock,
-      timeLimit: flags.timeLimit,
-      shouldStop: interrupted,
-    });
-    const fresh = buildModel(run);
-    for (const f of result.findings) {
-      const r = replayTrace(fresh, f.trace, f.invariant, f.description);
-      if (!r.ok) throw new Error(`the simulation's counterexample for ${f.invariant} does not replay (step ${r.step}: ${r.reason})`);
-    }
+    const options = { seed: flags.seed, runs: flags.runs, maxSteps: flags.maxSteps, invariants, checkDeadlock, timeLimit: flags.timeLimit };
+    // In a worker thread (registered models), so Ctrl-C is noticed at once.
+    const result = isRegistered(run.family)
+      ? await runJob(recipeOf(run), { kind: 'simulate', options })
+      : simulate(model, { ...options, shouldStop: interrupted });
+    validateTraces(run, result.findings);
     done.push({ run, result, model });
   }
   if (flags.json) {
@@ -124,29 +119,23 @@ export async function runSimulate(flags: SimulateFlags): Promise<number> {
         notFound: result.notFound,
       })),
     };
-    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    writeStdout(JSON.stringify(doc, null, 2) + '\n');
   } else {
     const enabled = !flags.color ? false : process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(render(done, flags, new Chalk({ level: enabled ? 1 : 0 })) + '\n');
+    writeStdout(render(done, flags, new Chalk({ level: enabled ? 1 : 0 })) + '\n');
   }
   return done.some((d) => d.result.findings.length > 0) ? EXIT.violation : EXIT.incomplete;
 }
 
 export function registerSimulate(prog: Command, setCode: (c: number) => void): Command {
-  return prog
-    .command('simulate')
-    .description('random walks checking every invariant, for models too large to exhaust (never proves anything holds)')
-    .option('--model <name>', 'model to simulate (see `loopcheck list`)')
-    .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies (default: all)')
-    .option('--scenario <names...>', 'scenarios (default: the scripted ones)')
-    .option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)')
+  const cmd = prog.command('simulate').description('random walks checking every invariant, for models too large to exhaust (never proves anything holds)');
+  return addSelectionOptions(cmd, 'simulate')
     .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
     .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
     .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
-    .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit')))
+    .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
-    .addHelpText('after', '\nExit codes:\n  1  a walk violated an invariant (or deadlocked)\n  2  usage or input error\n  3  no violation found (a simulation is never exhaustive)')
+    .addHelpText('after', exitCodeHelp('simulate'))
     .action(async (flags: SimulateFlags) => setCode(await runSimulate(flags)));
 }

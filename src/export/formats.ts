@@ -1,12 +1,11 @@
-// The export formats, their file extensions and stable file names, and the
-// atomic writer: every file is written to a temporary name in the target
-// directory and renamed into place, so an interrupted run never leaves a
-// half-written trace.
+// The export formats, their file extensions and stable file names, and
+// writing a trace in each: through the application's one writer
+// (app/write-file.ts), so a trace file is whole or absent.
 
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { makeDirs } from '../ci/write-file.js';
+import { UsageError } from '../app/errors.js';
+import { makeDirs, writeFileAtomic } from '../app/write-file.js';
 import { traceData, type TraceContext } from '../report/trace-data.js';
 import { renderTraceMarkdown } from '../report/trace-md.js';
 import { viewTrace } from '../report/trace-view.js';
@@ -83,30 +82,6 @@ export function traceFileName(ctx: Pick<TraceContext, 'family' | 'strategy' | 's
   return [...parts, ctx.invariant, ...(ctx.fileSuffix ? [ctx.fileSuffix] : [])].map(safePart).join('.') + '.' + EXTENSIONS[format];
 }
 
-let tmpCounter = 0;
-
-/** Writes `text` to `path` atomically: a temporary file in the same directory, fsync, rename. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}-${++tmpCounter}`;
-  let fd: number | null = null;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw e;
-  }
-}
-
 /**
  * Makes sure `dir` is a directory we can write to, creating it if needed.
  * Called before any search runs, so a bad --trace-dir costs nothing.
@@ -122,7 +97,7 @@ export function prepareTraceDir(dir: string, flag = '--trace-dir'): string {
   }
   // Probe by writing, as permission bits do not tell the whole story (root, read-only mounts).
   try {
-    writeAtomic(join(dir, `.loopcheck-probe-${process.pid}`), '');
+    writeFileAtomic(join(dir, `.loopcheck-probe-${process.pid}`), '');
     unlinkSync(join(dir, `.loopcheck-probe-${process.pid}`));
   } catch (e) {
     throw new UsageError(`${flag} ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -134,7 +109,7 @@ export function prepareTraceDir(dir: string, flag = '--trace-dir'): string {
 export function writeTraceFiles(dir: string, ctx: TraceContext, formats: readonly Format[], opts: RenderOptions = {}): string[] {
   return formats.map((f) => {
     const path = join(dir, traceFileName(ctx, f));
-    writeAtomic(path, renderFormat(f, ctx, opts));
+    writeFileAtomic(path, renderFormat(f, ctx, opts));
     return path;
   });
 }

@@ -6,7 +6,7 @@
 // carries the index and the action taken to reach the state.
 
 import { runTitle, traceData, type TraceContext } from '../report/trace-data.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../app/version.js';
 
 export type ItfValue =
   | string

@@ -8,7 +8,7 @@ import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
 import type { Trace, TraceStep } from '../engine/result.js';
 import { modelProperties, propertyOf } from '../engine/properties.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../app/version.js';
 import type { TraceContext } from '../report/trace-data.js';
 
 export const TRACE_SCHEMA = 1;

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/app/errors.js';
 import { CONFIG_SCHEMA } from '../../src/ci/config-schema.js';
 import { parseConfig } from '../../src/ci/config.js';
 import { judge } from '../../src/ci/cells.js';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareData, renderCompare } from '../../src/cli/compare.js';
 import { writeRunTraces } from '../../src/cli/export-cmd.js';
-import type { PlannedRun } from '../../src/cli/plan.js';
-import { executeRuns } from '../../src/cli/run.js';
+import type { PlannedRun } from '../../src/app/plan.js';
+import { executeRuns } from '../../src/app/run.js';
 import { toyFamily } from './fixtures.js';
 
 const runs: PlannedRun[] = ['crossed', 'ordered'].map((strategy) => ({ family: toyFamily, strategy, scenario: 's1', params: { K: 1 } }));

@@ -4,8 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
-import { parseFormats, prepareTraceDir, traceFileName, writeAtomic, writeTraceFiles } from '../../src/export/formats.js';
+import { UsageError } from '../../src/app/errors.js';
+import { parseFormats, prepareTraceDir, traceFileName, writeTraceFiles } from '../../src/export/formats.js';
+import { writeFileAtomic as writeAtomic } from '../../src/app/write-file.js';
 import { philosophersDeadlock, toyContext } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loopcheck-formats-'));
@@ -36,7 +37,7 @@ describe('formats', () => {
     expect(readFileSync(paths[0], 'utf8')).toBe('replaced');
     expect(readdirSync(sub)).toHaveLength(2);
     // a failing write leaves the old file intact and no temporary
-    expect(() => writeAtomic(join(sub, 'missing-dir', 'x.json'), 'x')).toThrow();
+    expect(() => writeAtomic(join(sub, 'crossed.s1.deadlock.md', 'x.json'), 'x')).toThrow(/cannot write/);
     expect(readdirSync(sub)).toHaveLength(2);
   });
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/export/replay.js';
 import { loadTrace, parseTraceFile, toTraceFile, traceFileText, TraceFileError } from '../../src/export/trace-json.js';
-import { FAMILIES } from '../../src/cli/registry.js';
+import { FAMILIES } from '../../src/app/registry.js';
 import type { TraceContext } from '../../src/report/trace-data.js';
 import { philosophersDeadlock, toyContext, toyFamily } from './fixtures.js';
 

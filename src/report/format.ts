@@ -1,5 +1,8 @@
 // Small number and table formatting helpers for human output.
 
+import type { ChalkInstance } from 'chalk';
+import type { Verdict } from '../engine/result.js';
+
 export function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
@@ -25,4 +28,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => c + ' '.repeat(widths[i] - visibleLength(c))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** A verdict as printed in result tables: holds, VIOLATED (k steps), incomplete. */
+export function verdictText(v: Verdict, c: ChalkInstance, steps?: number): string {
+  if (v === 'holds') return c.green('holds');
+  if (v === 'violated') return c.red.bold(`VIOLATED${steps !== undefined ? ` (${steps} steps)` : ''}`);
+  return c.yellow('incomplete');
 }

@@ -1,5 +1,6 @@
-// The model families the CLI knows. Adding a model is one import and one
-// entry here; the engine never imports models.
+// The model families loopcheck knows, for every command and the CI gate:
+// each family carries its strategies and scenarios. Adding a model is one
+// import and one entry here; the engine never imports models.
 
 import type { ModelFamily } from '../engine/catalog.js';
 import { loopFamily } from '../../models/loop/index.js';

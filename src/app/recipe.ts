@@ -2,6 +2,7 @@
 // construct the same model as the main thread (see engine/recipe.ts).
 
 import type { Model } from '../engine/model.js';
+import type { ModelFamily } from '../engine/catalog.js';
 import type { ModelRecipe } from '../engine/recipe.js';
 import { FAMILIES } from './registry.js';
 
@@ -27,4 +28,14 @@ export function registeredRecipe(
   scenario: string | null,
 ): ModelRecipe {
   return { module: import.meta.url, export: 'buildRegistered', args: [family, params, strategy, scenario] };
+}
+
+/** Whether a worker thread can rebuild the family's models (it is in the registry). */
+export function isRegistered(family: ModelFamily): boolean {
+  return FAMILIES.includes(family);
+}
+
+/** The recipe of a planned run's model. */
+export function recipeOf(run: { readonly family: ModelFamily; readonly params: Readonly<Record<string, number>>; readonly strategy: string | null; readonly scenario: string | null }): ModelRecipe {
+  return registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario);
 }

@@ -1,19 +1,20 @@
-// Executes planned runs: builds each model through its family, runs the
-// engine, and collects the outcome rows the reporters print. Also owns the
-// mapping from outcomes to the process exit code.
+// The runner every command shares (verify, compare, init, the config gate):
+// builds each planned model through its family, searches it on worker
+// threads (never on the main thread, which stays free for Ctrl-C), runs the
+// analyses there too, replays every counterexample before anyone sees it,
+// and maps outcomes to an exit code.
 
 import type { Model } from '../engine/model.js';
 import { explore } from '../engine/bfs.js';
 import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
-import { registeredRecipe } from './recipe.js';
-import { FAMILIES } from './registry.js';
+import { isRegistered, recipeOf } from './recipe.js';
 import { interrupted } from './interrupt.js';
-import { replayTrace } from '../export/replay.js';
+import { replayTrace } from './replay.js';
 import { withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
-import { analyseInWorker } from '../engine/analysis-job.js';
+import { JobWorker, runJob } from './job.js';
 import { LOCK_ORDER } from '../engine/properties.js';
-import { DEADLOCK, type ExploreResult, type Progress } from '../engine/result.js';
-import { EXIT, UsageError } from './errors.js';
+import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
+import { EXIT, ReplayFailure, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
 
 export interface Limits {
@@ -65,15 +66,13 @@ export function checksFor(run: PlannedRun, model: Model): { invariants?: string[
   };
 }
 
-/** Above this many states (found by the safety search), analyses move to a worker thread. */
-export const MAIN_THREAD_ANALYSIS_STATES = 50_000;
-
 /** Runs one planned search. Async so the search can move to worker threads. */
 export async function executeRun(
   run: PlannedRun,
   limits: Limits,
   onProgress?: (p: Progress) => void,
   pool?: SearchPool,
+  jobs?: JobWorker,
 ): Promise<CompletedRun> {
   const model = buildModel(run);
   const { invariants, checkDeadlock, ...analyses } = checksFor(run, model);
@@ -90,61 +89,62 @@ export async function executeRun(
     onProgress,
     progressEvery: 1,
   };
-  // Workers rebuild the model through the registry; an unregistered family
-  // (a test fixture) is searched on this thread.
-  const registered = FAMILIES.includes(run.family);
-  const workers = registered ? (pool ?? limits.workers ?? 1) : 1;
-  const safety =
-    typeof workers !== 'number' || workers > 1
-      ? await exploreParallel(
-          model,
-          registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario),
-          workers,
-          opts,
-        )
-      : explore(model, opts);
-  // Analyses of a large graph run in a worker thread (when the model can be
-  // rebuilt there), so that the main thread stays free to notice Ctrl-C and
-  // print progress; a small one takes well under a second here.
+  // Workers rebuild the model through the registry; only an unregistered
+  // family (a test fixture, which no worker can rebuild) is searched here.
+  const registered = isRegistered(run.family);
+  const recipe = recipeOf(run);
+  const safety = registered ? await exploreParallel(model, recipe, pool ?? limits.workers ?? 1, opts) : explore(model, opts);
+  // The analyses run in a worker thread too, so that the main thread stays
+  // free to notice Ctrl-C and print progress. After an interruption they
+  // stop at once (their rows are incomplete), so no thread is started for them.
   const wanted = analyses.liveness.length > 0 || analyses.lockOrder;
+  const request = {
+    kind: 'analyse',
+    base: safety,
+    liveness: analyses.liveness.map((p) => p.name),
+    lockOrder: analyses.lockOrder,
+    limits: { maxStates: opts.maxStates, maxDepth: opts.maxDepth, timeLimit: opts.timeLimit, maxMemoryBytes: opts.maxMemoryBytes, progressEvery: opts.progressEvery },
+  } as const;
   const result = !wanted
     ? safety
-    : registered && safety.stats.states > MAIN_THREAD_ANALYSIS_STATES && !interrupted()
-      ? await analyseInWorker(
-          registeredRecipe(run.family.name, { ...run.params }, run.strategy, run.scenario),
-          safety,
-          { liveness: analyses.liveness.map((p) => p.name), lockOrder: analyses.lockOrder },
-          opts,
-        )
+    : registered && !interrupted()
+      ? jobs
+        ? await jobs.run(recipe, request, onProgress)
+        : await runJob(recipe, request)
       : withAnalyses(model, safety, analyses, opts);
-  validateTraces(run, result);
+  validateTraces(run, result.outcomes);
   return { run, model, result };
 }
 
 /**
  * Runs planned searches one after another on one pool of search worker
  * threads (one thread too: the main thread then stays free to notice Ctrl-C).
+ * `limits` may differ per run (a config's runs carry their own); the worker
+ * count is the first run's.
  */
 export async function executeRuns(
   runs: readonly PlannedRun[],
-  limits: Limits,
+  limits: Limits | ((run: PlannedRun, index: number) => Limits),
   onProgress?: (p: Progress) => void,
   afterEach?: (r: CompletedRun) => void,
 ): Promise<CompletedRun[]> {
+  const limitsOf = typeof limits === 'function' ? limits : () => limits;
+  const workers = runs.length > 0 ? (limitsOf(runs[0], 0).workers ?? 1) : 1;
   const done: CompletedRun[] = [];
-  let pool = new SearchPool(limits.workers ?? 1);
+  let pool = new SearchPool(workers);
+  const jobs = new JobWorker();
   try {
-    for (const run of runs) {
+    for (const [i, run] of runs.entries()) {
       if (pool.broken) {
         await pool.close();
-        pool = new SearchPool(limits.workers ?? 1);
+        pool = new SearchPool(workers);
       }
-      const r = await executeRun(run, limits, onProgress, pool);
+      const r = await executeRun(run, limitsOf(run, i), onProgress, pool, jobs);
       afterEach?.(r);
       done.push(r);
     }
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), jobs.close()]);
   }
   return done;
 }
@@ -154,14 +154,17 @@ export async function executeRuns(
  * anything shows or writes it; one that does not replay is an internal
  * error, never a result.
  */
-function validateTraces(run: PlannedRun, result: ExploreResult): void {
+export function validateTraces(
+  run: PlannedRun,
+  found: readonly { readonly invariant: string; readonly description: string; readonly trace: Trace | null; readonly related?: readonly { readonly trace: Trace }[] }[],
+): void {
   const fresh = buildModel(run);
-  for (const o of result.outcomes) {
+  for (const o of found) {
     if (!o.trace) continue;
     for (const t of [o.trace, ...(o.related ?? []).map((x) => x.trace)]) {
       const r = replayTrace(fresh, t, o.invariant, o.description);
       if (!r.ok) {
-        throw new Error(`the counterexample for ${o.invariant} in ${fresh.name} does not replay (step ${r.step}: ${r.reason})`);
+        throw new ReplayFailure(`the counterexample for ${o.invariant} in ${fresh.name} does not replay (step ${r.step}: ${r.reason})`);
       }
     }
   }
