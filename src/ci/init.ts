@@ -9,6 +9,8 @@ import { VERSION } from '../app/version.js';
 import { cellKey, DEFAULT_CONFIG_FILE } from './config.js';
 import type { Expectation } from './config-schema.js';
 import { schemaRef } from './schema-path.js';
+import { pluginOf } from '../app/plugins.js';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 export interface InitFlags extends Limits {
   readonly model?: string;
@@ -47,6 +49,8 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('// this file was written; `loopcheck list` shows every name that can appear here.');
   L.push('{');
   L.push(`  "$schema": ${q(schemaRef(flags.output ?? DEFAULT_CONFIG_FILE))},`);
+  const plugins = pluginFiles(done, flags.output ?? DEFAULT_CONFIG_FILE);
+  if (plugins.length > 0) L.push(`  "plugins": [${plugins.map(q).join(', ')}],`);
   L.push('  "runs": [');
   L.push('    {');
   L.push(`      "model": ${q(family.name)},`);
@@ -94,4 +98,18 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('  ]');
   L.push('}');
   return L.join('\n') + '\n';
+}
+
+/** The plugin files the searches' strategies and models came from, relative to the config written at `output`. */
+function pluginFiles(done: readonly CompletedRun[], output: string): string[] {
+  const dir = output === '-' ? process.cwd() : dirname(resolve(output));
+  const files = new Set<string>();
+  for (const d of done) {
+    const p = pluginOf(d.run.family.name, d.run.strategy);
+    if (p) files.add(p.file);
+  }
+  return [...files].map((f) => {
+    const rel = relative(dir, f).split(sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  });
 }
