@@ -16,7 +16,7 @@ import type { ModelFamily } from '../engine/catalog.js';
 import { makeLoopFamily } from '../../models/loop/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
 import { UsageError } from './errors.js';
-import { registerFamily } from './registry.js';
+import { FAMILIES, registerFamily } from './registry.js';
 import { checkStrategyContract } from './strategy-contract.js';
 
 export interface LoadedPlugin {
@@ -108,7 +108,7 @@ export async function loadPlugin(file: string, what: 'strategy' | 'model' | 'any
     if (opts.check !== false) checkStrategyContract(s, file);
   }
   for (const f of families) {
-    if (familyOwners.has(f.name) || f.name === 'loop' || f.name === 'philosophers') throw new UsageError(`plugin ${file}: model '${f.name}' is already registered (rename it)`);
+    if (familyOwners.has(f.name) || FAMILIES.some((x) => x.name === f.name)) throw new UsageError(`plugin ${file}: model '${f.name}' is already registered (rename it)`);
   }
   // Registered only once every check passed.
   for (const s of strategies) {

@@ -4,9 +4,9 @@
 
 import type { ModelFamily } from '../engine/catalog.js';
 import { loopFamily } from '../../models/loop/index.js';
-import { philosophersFamily } from '../../models/philosophers/index.js';
+import { philosophersFamily, philosophersValuesFamily } from '../../models/philosophers/index.js';
 
-const families: ModelFamily[] = [loopFamily, philosophersFamily];
+const families: ModelFamily[] = [loopFamily, philosophersFamily, philosophersValuesFamily];
 
 /** Every family, built-in and loaded from plugin files (see plugins.ts). */
 export const FAMILIES: readonly ModelFamily[] = families;

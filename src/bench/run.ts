@@ -39,7 +39,7 @@ interface Config {
 const CONFIGS: Config[] = [
   { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
   // The same model written with the value-semantics API (src/values): the cost of records over hand-packed bytes.
-  { name: 'philosophers N=10 values', args: ['--model', 'philosophers', '--param', 'N=10', '--param', 'values=1'], expectedStates: 918_090 },
+  { name: 'philosophers N=10 values', args: ['--model', 'philosophers-values', '--param', 'N=10'], expectedStates: 918_090 },
   { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
   ...loopConfigs(),
 ];

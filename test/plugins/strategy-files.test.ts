@@ -124,3 +124,25 @@ describe('bad plugin input: one line, exit 2, before any search', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('traces of a plugin strategy', () => {
+  it('record the file and its hash; replay and export reload it, and refuse once it has changed', () => {
+    const dir = tempDir();
+    const file = newStrategy(dir, 'traced');
+    const v = lc(['verify', '--no-config', '--strategy', './traced.ts', '--scenario', 'mount', '--trace-dir', 'tr', '--trace-format', 'json'], dir);
+    expect(v.code).toBe(1);
+    const trace = 'tr/traced.mount.mount-io.json';
+    const doc = JSON.parse(readFileSync(join(dir, trace), 'utf8'));
+    expect(doc.plugin.file).toBe('./traced.ts');
+    expect(doc.plugin.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const ok = lc(['replay', trace], dir);
+    expect(ok.stdout).toContain('replays 10 steps on loop[traced/mount] and violates mount-io');
+    expect(ok.code).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8') + '\n// changed\n');
+    for (const cmd of [['replay', trace], ['export', trace, '--format', 'md', '--out-dir', 'x']]) {
+      const r = lc(cmd, dir);
+      expect(r.stderr).toBe(`loopcheck: error: ${trace}: plugin ./traced.ts has changed since the trace was written (rerun verify for a new trace)\n`);
+      expect(r.code).toBe(2);
+    }
+  });
+});
