@@ -53,6 +53,8 @@ const SEARCH_CHECKS = [...LOOP_INVARIANTS.map((i) => i.name), DEADLOCK];
 export function benchConfigs(): Config[] {
   return [
     { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
+    // The same model written with the value-semantics API (src/values): the cost of records over hand-packed bytes.
+    { name: 'philosophers N=10 values', args: ['--model', 'philosophers-values', '--param', 'N=10'], expectedStates: 918_090 },
     { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
     ...loopConfigs(),
     ...analysisPairs(),
@@ -179,6 +181,7 @@ function main(): number {
   const pairs = pairLines(rows);
   if (pairs.lines.length > 0) process.stdout.write('\n' + pairs.lines.join('\n') + '\n');
   bad += pairs.bad;
+  process.stdout.write(valueApiCost(rows));
   writeFileAtomic(out, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${out}\n`);
   return bad === 0 ? 0 : 1;
@@ -205,6 +208,16 @@ function pairLines(rows: Row[]): { lines: string[]; bad: number } {
     }
   }
   return { lines, bad };
+}
+
+/** How much slower the value-API philosophers are than the hand-packed ones, per worker count. */
+function valueApiCost(rows: Row[]): string {
+  const lines = [1, 2].map((w) => {
+    const packed = rows.find((r) => r.name === 'philosophers N=10' && r.workers === w);
+    const values = rows.find((r) => r.name === 'philosophers N=10 values' && r.workers === w);
+    return packed && values ? `value API (philosophers N=10, ${w} worker(s)): ${fmt(values.seconds / packed.seconds, 2)}x the hand-packed model's time` : null;
+  });
+  return lines.filter((l) => l !== null).map((l) => `${l}\n`).join('');
 }
 
 function machine() {

@@ -24,6 +24,8 @@ import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
+import { registerNew } from './new-strategy.js';
+import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
 
 function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -149,6 +151,16 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   registerSimulate(prog, setCode);
   registerLockOrder(prog, setCode);
   registerConform(prog, setCode);
+
+  registerNew(prog, setCode);
+
+  // --strategy ./file.ts and --model ./file.ts: load the plugin (once, with
+  // its contract checked) and select what it exports by name, for every command.
+  prog.hook('preAction', async (_prog, cmd) => {
+    const opts = cmd.opts() as { strategy?: string[]; model?: string };
+    if (typeof opts.model === 'string') cmd.setOptionValue('model', await resolveModelArg(opts.model));
+    if (Array.isArray(opts.strategy)) cmd.setOptionValue('strategy', await resolveStrategyArgs(opts.strategy));
+  });
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());
