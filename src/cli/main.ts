@@ -10,7 +10,7 @@ import { EXIT, UsageError } from './errors.js';
 import { requestInterrupt } from './interrupt.js';
 import { fmtInt } from './format.js';
 import { listJson, renderList } from './list.js';
-import { collect, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
+import { collect, MAX_TIME_LIMIT_S, nonNegativeInt, positiveInt, positiveNumber, type LimitFlags, type SelectionFlags } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { plan } from './plan.js';
@@ -60,9 +60,12 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags {
   config?: string | boolean;
   junit?: string;
   sarif?: string;
+  maxWindowSteps?: number;
 }
 
-async function verify(flags: VerifyFlags): Promise<number> {
+async function verify(given: VerifyFlags): Promise<number> {
+  // --max-window-steps K is the model parameter windowSteps=K (a selection, like --param).
+  const flags = given.maxWindowSteps === undefined ? given : { ...given, param: [...(given.param ?? []), `windowSteps=${given.maxWindowSteps}`] };
   const gate = openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({
     model: flags.model,
@@ -120,6 +123,7 @@ function program(setCode: (c: number) => void): Command {
     .addOption(new Option('--time-limit <seconds>', 'stop each search after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
     .addOption(new Option('--max-memory <MiB>', 'stop a search when resident memory exceeds this').argParser(positiveInt('--max-memory')).default(defaultMaxMemoryMiB(), '80% of physical memory'))
     .addOption(new Option('--workers <n>', 'search worker threads (results are identical for any number)').argParser(positiveInt('--workers')).default(defaultWorkers(), 'number of cores'))
+    .addOption(new Option('--max-window-steps <k>', 'steps other threads may take between two statements a thread runs back to back (0: such statements are atomic)').argParser(nonNegativeInt('--max-window-steps')))
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
     .option('--full-states', 'print every state of a trace in full, not only the changes')

@@ -14,6 +14,14 @@ export function positiveInt(flag: string) {
   };
 }
 
+export function nonNegativeInt(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a non-negative integer, got '${raw}'`);
+    return n;
+  };
+}
+
 /**
  * The longest --time-limit, in seconds: timers hold at most 2^31 - 1 ms, and a
  * longer one fires at once (Node warns and uses 1 ms), which would stop the

@@ -79,7 +79,7 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
         description: LOCK_ORDER_DESCRIPTION,
         verdict: 'violated',
         trace: first.witness,
-        detail: `cycle ${[...lo.cycle.map((e) => e.from), first.from].join(' → ')}; this trace: ${title(first)}`,
+        detail: `cycle ${[...lo.cycle.map((e) => e.fromClass), first.fromClass].join(' → ')}; this trace: ${title(first)}`,
         related: rest.map((e) => ({ title: title(e), trace: e.witness })),
       });
     } else {

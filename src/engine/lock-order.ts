@@ -1,9 +1,14 @@
 // Lock-order analysis, as lockdep does it: every "held X while acquiring Y"
 // edge seen on any transition of the reachable state space, from the
 // resources the model says each actor holds (Model.held) before and after
-// the transition. A cycle in that graph is a potential deadlock even when
-// the explored scenario never deadlocks. Each edge keeps its shortest witness
-// (breadth-first order), ending with the acquiring step.
+// the transition. Like lockdep, cycles are sought between lock classes
+// (Model.lockClass: all instances of one lock are one class), so holding
+// A's lock while taking a global one on one path, and the global one while
+// taking B's lock on another, is a cycle; a class taken while another
+// instance of it is held is one too (lockdep's recursive locking). A cycle is
+// a potential deadlock even when the explored scenario never deadlocks. Each
+// edge keeps its shortest witness (breadth-first order), ending with the
+// acquiring step, and names the instances involved.
 
 import { exploreTraced } from './bfs.js';
 import type { Model } from './model.js';
@@ -11,8 +16,12 @@ import type { ExploreOptions, ExploreResult, Trace } from './result.js';
 import { StateView } from './state-view.js';
 
 export interface LockEdge {
+  /** The resources (instances) held and acquired in the witness. */
   readonly from: string;
   readonly to: string;
+  /** Their lock classes (the instance names when the model declares none). */
+  readonly fromClass: string;
+  readonly toClass: string;
   /** The actor that held `from` while acquiring `to` in the witness. */
   readonly actor: string;
   /** Shortest trace whose last step is that acquisition. */
@@ -22,15 +31,18 @@ export interface LockEdge {
 export interface LockOrderResult {
   readonly model: string;
   readonly search: ExploreResult;
-  /** Distinct edges, in the order they were first seen. */
+  /** Distinct instance edges, in the order they were first seen. */
   readonly edges: readonly LockEdge[];
-  /** A shortest cycle of edges, or null. */
+  /** Distinct class edges, each with the first (shortest) instance edge that shows it. */
+  readonly classEdges: readonly LockEdge[];
+  /** A shortest cycle of class edges (one instance witness each), or null. */
   readonly cycle: readonly LockEdge[] | null;
 }
 
 export function lockOrder(model: Model, opts: ExploreOptions = {}): LockOrderResult {
   if (!model.held) throw new Error(`${model.name} does not say which resources its actors hold`);
   const held = model.held.bind(model);
+  const classOf = model.lockClass ? model.lockClass.bind(model) : (r: string) => r;
   const srcView = new StateView(model.layout);
   const dstView = new StateView(model.layout);
   let lastSrc = -1;
@@ -64,18 +76,31 @@ export function lockOrder(model: Model, opts: ExploreOptions = {}): LockOrderRes
     return {
       from: w.from,
       to: w.to,
+      fromClass: classOf(w.from),
+      toClass: classOf(w.to),
       actor: w.actor,
       witness: { steps: [...prefix.steps, { action: w.action, label: model.label(w.action, last), state: next }] },
     };
   };
 
-  const all = [...witnesses.values()];
-  const cycleKeys = shortestCycle(all.map((w) => [w.from, w.to] as const));
-  const edges = all.map(edgeOf);
-  const cycle = cycleKeys
-    ? cycleKeys.map(([x, y]) => edges.find((e) => e.from === x && e.to === y)!)
-    : null;
-  return { model: model.name, search: result, edges, cycle };
+  const edges = [...witnesses.values()].map(edgeOf);
+  // Breadth-first order makes the first instance edge of a class pair its shortest witness.
+  const byClass = new Map<string, LockEdge>();
+  for (const e of edges) {
+    const key = `${e.fromClass}\u0000${e.toClass}`;
+    const had = byClass.get(key);
+    if (!had || e.witness.steps.length < had.witness.steps.length) byClass.set(key, e);
+  }
+  const classEdges = [...byClass.values()];
+  return { model: model.name, search: result, edges, classEdges, cycle: classCycle(classEdges) };
+}
+
+/** A shortest cycle among class edges: a class acquired under another instance of itself, or a cycle of classes. */
+function classCycle(classEdges: readonly LockEdge[]): LockEdge[] | null {
+  const recursive = classEdges.find((e) => e.fromClass === e.toClass);
+  if (recursive) return [recursive];
+  const keys = shortestCycle(classEdges.map((e) => [e.fromClass, e.toClass] as const));
+  return keys ? keys.map(([x, y]) => classEdges.find((e) => e.fromClass === x && e.toClass === y)!) : null;
 }
 
 /** A shortest directed cycle among the edges, as a list of edges, or null. */

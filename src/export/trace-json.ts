@@ -4,6 +4,7 @@
 // full state. `replay` reads it back; parsing checks everything a replay
 // relies on and names the first problem in one line.
 
+import { stallWindows, type StallWindow } from '../report/stall-windows.js';
 import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
 import type { Trace, TraceStep } from '../engine/result.js';
@@ -36,6 +37,8 @@ export interface TraceFile {
   readonly steps: readonly TraceFileStep[];
   /** Liveness counterexamples only: the run repeats steps loop+1 .. last forever (see Trace.loop). */
   readonly loop?: number;
+  /** Back-to-back statements of a thread between which other threads ran (report only; replay ignores it). */
+  readonly stallWindows?: readonly StallWindow[];
 }
 
 export function toTraceFile(ctx: TraceContext): TraceFile {
@@ -64,6 +67,7 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
       state: Object.fromEntries(layout.fields.map((f, k) => [f.name, s.state[k]])),
     })),
     ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
+    stallWindows: stallWindows(ctx.trace.steps.slice(1).map((s) => s.label)),
   };
 }
 
@@ -106,7 +110,8 @@ function parseLabel(raw: unknown, where: string): ActionLabel {
       if (typeof v !== 'string' && typeof v !== 'number') throw new TraceFileError(`field '${where}.params.${k}' must be a string or a number`);
     }
   }
-  return { thread, action, ...(step !== undefined ? { step } : {}), ...(params !== undefined ? { params } : {}) };
+  const backToBack = 'backToBack' in raw && raw.backToBack === true;
+  return { thread, action, ...(step !== undefined ? { step } : {}), ...(params !== undefined ? { params } : {}), ...(backToBack ? { backToBack } : {}) };
 }
 
 /** Parses and checks the shape of a trace file (not yet against a model). */

@@ -5,6 +5,7 @@
 // loop returns to and how the run goes on forever.
 
 import type { ChalkInstance } from 'chalk';
+import { stallWindowLine } from './stall-windows.js';
 import { heldText, lassoEnding, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
 
 function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: string): string[] {
@@ -35,5 +36,9 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
     out.push(`       ${c.dim('locks held: ' + heldText(s.held))}`);
   }
   if (last === 0) out.push(c.red(ending ? `  ${ending}` : '  the initial state itself violates ' + tv.invariant));
+  if (tv.stallWindows.length > 0) {
+    out.push(`  ${c.bold('Stall windows')} (back-to-back statements that other threads ran between):`);
+    for (const w of tv.stallWindows) out.push(`    ${stallWindowLine(w)}`);
+  }
   return out.join('\n');
 }

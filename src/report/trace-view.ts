@@ -7,6 +7,7 @@ import type { Layout } from '../engine/layout.js';
 import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
+import { stallWindows, type StallWindow } from './stall-windows.js';
 
 export interface FieldValue {
   readonly field: string;
@@ -49,6 +50,8 @@ export interface TraceView {
   readonly loop?: number;
   /** One line saying more about the violation (InvariantOutcome.detail). */
   readonly detail?: string;
+  /** Back-to-back statements of a thread between which other threads ran (stall-windows.ts). */
+  readonly stallWindows: readonly StallWindow[];
 }
 
 /** How the run goes on after the last step of a lasso, or null for a finite trace. */
@@ -115,6 +118,7 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     steps,
     ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
     ...(detail ? { detail } : {}),
+    stallWindows: stallWindows(trace.steps.slice(1).map((s) => s.label)),
   };
 }
 

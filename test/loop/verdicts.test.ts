@@ -27,8 +27,8 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
     'post-patch': { states: 820, transitions: 1439, depth: 52, v: {} },
   },
   'stack-shared-fd': {
-    'pre-patch': { states: 877, transitions: 1628, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21 } },
-    'post-patch': { states: 660, transitions: 1205, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22 } },
+    'pre-patch': { states: 878, transitions: 1629, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21 } },
+    'post-patch': { states: 661, transitions: 1206, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22 } },
   },
   'stack-fork': {
     'pre-patch': { states: 718, transitions: 1325, depth: 46, v: { 'stacked-no-teardown': 26, 'stacked-io': 20 } },
@@ -43,34 +43,34 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
     'post-patch': { states: 243, transitions: 397, depth: 31, v: {} },
   },
   'change-fd': {
-    'pre-patch': { states: 1117, transitions: 2050, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20 } },
-    'post-patch': { states: 606, transitions: 1081, depth: 47, v: {} },
+    'pre-patch': { states: 1145, transitions: 2102, depth: 50, v: { 'stacked-no-teardown': 28, 'stacked-io': 22 } },
+    'post-patch': { states: 622, transitions: 1109, depth: 47, v: {} },
   },
 };
 
 const EXPLORE: { params: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }[] = [
   {
     params: { calls: 2 },
-    'pre-patch': { states: 90523, transitions: 187310, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
-    'post-patch': { states: 90555, transitions: 186902, depth: 33, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
+    'pre-patch': { states: 93707, transitions: 193782, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
+    'post-patch': { states: 93867, transitions: 193630, depth: 35, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
   },
   {
     params: { threads: 1, calls: 4 },
-    'pre-patch': { states: 5665, transitions: 6534, depth: 36, v: { 'stacked-no-teardown': 29 } },
-    'post-patch': { states: 5713, transitions: 6582, depth: 33, v: { 'stacked-no-teardown': 26 } },
+    'pre-patch': { states: 5829, transitions: 6698, depth: 36, v: { 'stacked-no-teardown': 29 } },
+    'post-patch': { states: 5877, transitions: 6746, depth: 33, v: { 'stacked-no-teardown': 26 } },
   },
   {
     params: { calls: 2, shared: 1, fds: 1 },
     'pre-patch': {
-      states: 102927,
-      transitions: 216176,
-      depth: 37,
+      states: 106571,
+      transitions: 223460,
+      depth: 39,
       v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 },
     },
     'post-patch': {
-      states: 101783,
-      transitions: 213540,
-      depth: 34,
+      states: 105583,
+      transitions: 221136,
+      depth: 36,
       v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 },
     },
   },

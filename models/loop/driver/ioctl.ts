@@ -2,16 +2,15 @@
 // device fd; a reference is taken only when the fd table is shared, as
 // fdget does), LOOP_SET_FD / LOOP_CONFIGURE = loop_configure, and
 // LOOP_CHANGE_FD = loop_change_fd (with the loop_validate_mutex flush when
-// the new file is not a loop device). LOOP_CLR_FD dispatches to the
-// strategy's loop_clr_fd. Bdev claiming, uevents, the queue freeze and
-// partition rescans are not modelled (loop-driver.md §7; see README of the model).
+// the new file is not a loop device; the switch runs with the queue frozen,
+// inside the locked section). LOOP_CLR_FD dispatches to the strategy's
+// loop_clr_fd. Bdev claiming, uevents and partition rescans are
+// not modelled (loop-driver.md §7; see README of the model).
 
 import { FILE_NONE, FILE_REGULAR, Lo_bound, Lo_unbound, LO_STATE_NAMES, fileSlot, isFileSlot } from '../encoding.js';
 import { DEV, FILE, REG, type Machine } from '../machine.js';
-import type { Fn, Program } from '../program.js';
-import { fputText } from '../strategies/common.js';
-
-const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
+import type { Fn, Program, Ref } from '../program.js';
+import { acquire, devName as dn, fput, frameDev as x, freezeQueue, release, statement, unfreezeQueue } from '../steps.js';
 
 /** Argument code passed to configure/change_fd in r: 1 = regular file, 2+j = fd slot j. */
 export const argCode = (fd2: number): number => (fd2 === -2 ? 1 : fd2 + 2);
@@ -44,18 +43,14 @@ export function defineIoctl(p: Program, cmd: string, body: Fn): Fn {
       return m.tail(d, fr, body, dev, 0, arg);
     },
   });
-  f.step('fdput', {
-    action: 'ioctl',
-    text: (m, s, _t, fr) => `fdput: ${fputText(m, s, s[fr + FILE])}`,
-    run: (m, d, t, fr) => m.fput(d, t, fr, d[fr + FILE], null),
-  });
+  f.step('fdput', fput({ action: 'ioctl', prefix: 'fdput: ' }));
   return f;
 }
 
-/** fget of the backing fd, the global lock, and the error path: shared by configure and change_fd. */
+/** fget of the backing fd, then loop_global_lock(lo, is_loop): shared by configure and change_fd. */
 function prologue(f: Fn): void {
   const acqLm = f.at('acq_lm');
-  f.step('fget', {
+  f.step('fget', statement({
     outcome: (m, s, t, fr) => (s[fr + REG] !== 1 && m.fdRead(s, t, s[fr + REG] - 2) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t, fr) => {
       const arg = s[fr + REG];
@@ -70,52 +65,28 @@ function prologue(f: Fn): void {
       d[fr + REG] = 0;
       if (arg === 1) {
         d[fr + FILE] = FILE_REGULAR;
-        return m.go(d, fr, acqLm);
+        return acqLm;
       }
       const code = m.fget(d, t, arg - 2);
-      if (code === FILE_NONE) return m.ret(d, t, fr);
+      if (code === FILE_NONE) return 'ret';
       d[fr + FILE] = code;
-      return m.next(d, fr);
     },
-  });
-  f.step('acq_vm', {
-    text: 'ACQ loop_validate_mutex',
-    run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),
-  });
-  f.step('acq_lm', {
-    text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-    run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-  });
+  }));
+  f.step('acq_vm', acquire('loop_validate_mutex'));
+  f.step('acq_lm', acquire('lo_mutex'));
 }
 
-function errorPath(f: Fn, why: string): void {
-  f.step('err_lm', {
-    text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}): ${why}`,
-    run: (m, d, t, fr) => {
-      m.release(d, m.lm[x(d, fr)]);
-      return isFileSlot(d[fr + FILE]) ? m.next(d, fr) : m.ret(d, t, fr);
-    },
-  });
-  f.step('err_vm', {
-    text: 'REL loop_validate_mutex',
-    run: (m, d, _t, fr) => {
-      m.release(d, m.vm);
-      return m.next(d, fr);
-    },
-  });
-  f.step('err_fput', {
-    text: (m, s, _t, fr) => fputText(m, s, s[fr + FILE]),
-    run: (m, d, t, fr) => m.fput(d, t, fr, d[fr + FILE], null),
-  });
+/** Unlock and drop the backing file's reference (the walk or a check failed). */
+function errorPath(f: Fn): void {
+  f.step('err_lm', release('lo_mutex', { note: ': error', then: 'ret-unless-file' }));
+  f.step('err_vm', release('loop_validate_mutex'));
+  f.step('err_fput', fput());
 }
 
 /** Walk failed (r != 0): REL lo_mutex and continue on the error path. */
-function walkFailed(m: Machine, d: Uint8Array, t: number, fr: number, errVm: { pc: number }): boolean {
+function walkFailed(m: Machine, d: Uint8Array, t: number, fr: number, errVm: Ref): boolean {
   m.release(d, m.lm[x(d, fr)]);
-  if (isFileSlot(d[fr + FILE])) {
-    d[fr] = errVm.pc;
-    return true;
-  }
+  if (isFileSlot(d[fr + FILE])) return m.go(d, fr, errVm);
   return m.ret(d, t, fr);
 }
 
@@ -131,8 +102,8 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
     text: (m, s, _t, fr) => {
       const st = s[m.st[x(s, fr)]];
       return st === Lo_unbound
-        ? `st(${m.dn(s[fr + DEV])}) == Lo_unbound; call loop_validate_file(${m.fnm(s[fr + FILE])})`
-        : `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: -EBUSY`;
+        ? `st(${dn(m, s, fr)}) == Lo_unbound; call loop_validate_file(${m.fnm(s[fr + FILE])})`
+        : `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: -EBUSY`;
     },
     run: (m, d, t, fr) => {
       if (d[m.st[x(d, fr)]] !== Lo_unbound) return m.go(d, fr, errLm);
@@ -142,8 +113,8 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
   f.step('bind', {
     text: (m, s, _t, fr) =>
       s[fr + REG] !== 0
-        ? `loop_validate_file failed: REL lo_mutex(${m.dn(s[fr + DEV])})`
-        : `lo_backing_file(${m.dn(s[fr + DEV])}) := ${m.fnm(s[fr + FILE])}; st(${m.dn(s[fr + DEV])}) := Lo_bound`,
+        ? `loop_validate_file failed: REL lo_mutex(${dn(m, s, fr)})`
+        : `lo_backing_file(${dn(m, s, fr)}) := ${m.fnm(s[fr + FILE])}; st(${dn(m, s, fr)}) := Lo_bound`,
     run: (m, d, t, fr) => {
       if (d[fr + REG] !== 0) return walkFailed(m, d, t, fr, errVm);
       const i = x(d, fr);
@@ -153,28 +124,17 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
       return m.next(d, fr);
     },
   });
-  f.step('rel_lm', {
-    text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-    run: (m, d, t, fr) => {
-      m.release(d, m.lm[x(d, fr)]);
-      return isFileSlot(d[fr + FILE]) ? m.next(d, fr) : m.ret(d, t, fr);
-    },
-  });
-  f.step('rel_vm', {
-    text: 'REL loop_validate_mutex',
-    run: (m, d, t, fr) => {
-      m.release(d, m.vm);
-      return m.ret(d, t, fr);
-    },
-  });
-  errorPath(f, 'error');
+  f.step('rel_lm', release('lo_mutex', { then: 'ret-unless-file' }));
+  f.step('rel_vm', release('loop_validate_mutex', { then: 'ret' }));
+  errorPath(f);
   return f;
 }
 
 /** loop_change_fd(lo, file): frame dev = lo, file = new then old file, r = fd arg / walk result / is_loop. */
 export function defineChangeFd(p: Program, validate: Fn): Fn {
   const f = p.fn('loop_change_fd');
-  const swap = f.at('swap');
+  const validated = f.at('validated');
+  const freeze = freezeQueue();
   const errLm = f.at('err_lm');
   const errVm = f.at('err_vm');
   const flush = f.at('flush_acq');
@@ -190,60 +150,40 @@ export function defineChangeFd(p: Program, validate: Fn): Fn {
     text: (m, s, _t, fr) => {
       const i = x(s, fr);
       const st = s[m.st[i]];
-      if (st !== Lo_bound) return `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
-      if (!s[m.ro[i]]) return `st(${m.dn(s[fr + DEV])}) == Lo_bound, not READ_ONLY: -EINVAL`;
-      return `st(${m.dn(s[fr + DEV])}) == Lo_bound, READ_ONLY; call loop_validate_file(${m.fnm(s[fr + FILE])})`;
+      if (st !== Lo_bound) return `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
+      if (!s[m.ro[i]]) return `st(${dn(m, s, fr)}) == Lo_bound, not READ_ONLY: -EINVAL`;
+      return `st(${dn(m, s, fr)}) == Lo_bound, READ_ONLY; call loop_validate_file(${m.fnm(s[fr + FILE])})`;
     },
     run: (m, d, t, fr) => {
       const i = x(d, fr);
       if (d[m.st[i]] !== Lo_bound || d[m.ro[i]] === 0) return m.go(d, fr, errLm);
-      return m.call(d, t, fr, validate, swap, d[fr + DEV], d[fr + FILE], 0);
+      return m.call(d, t, fr, validate, validated, d[fr + DEV], d[fr + FILE], 0);
     },
   });
-  f.step('swap', {
+  // The walk's result; on success the queue is frozen around the switch, still under the locks.
+  f.step('validated', {
     text: (m, s, _t, fr) =>
-      s[fr + REG] !== 0
-        ? `loop_validate_file failed: REL lo_mutex(${m.dn(s[fr + DEV])})`
-        : `old := lo_backing_file(${m.dn(s[fr + DEV])}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${m.dn(s[fr + DEV])}) := ${m.fnm(s[fr + FILE])}`,
-    run: (m, d, t, fr) => {
-      if (d[fr + REG] !== 0) return walkFailed(m, d, t, fr, errVm);
+      s[fr + REG] !== 0 ? `loop_validate_file failed: REL lo_mutex(${dn(m, s, fr)})` : `valid; blk_mq_freeze_queue(${dn(m, s, fr)})`,
+    run: (m, d, t, fr) => (d[fr + REG] !== 0 ? walkFailed(m, d, t, fr, errVm) : freeze.run(m, d, t, fr)),
+  });
+  f.step('swap', statement({
+    text: (m, s, _t, fr) =>
+      `old := lo_backing_file(${dn(m, s, fr)}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${dn(m, s, fr)}) := ${m.fnm(s[fr + FILE])}`,
+    run: (m, d, _t, fr) => {
       const i = x(d, fr);
       const nf = d[fr + FILE];
       d[fr + FILE] = d[m.bf[i]];
       d[m.bf[i]] = nf;
       d[fr + REG] = isFileSlot(nf) ? 1 : 0;
-      return m.next(d, fr);
     },
-  });
-  f.step('rel_lm', {
-    text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-    run: (m, d, _t, fr) => {
-      m.release(d, m.lm[x(d, fr)]);
-      return m.go(d, fr, d[fr + REG] === 1 ? relVm : flush);
-    },
-  });
-  f.step('rel_vm', {
-    text: 'REL loop_validate_mutex',
-    run: (m, d, t, fr) => {
-      m.release(d, m.vm);
-      return isFileSlot(d[fr + FILE]) ? m.go(d, fr, putOld) : m.ret(d, t, fr);
-    },
-  });
-  f.step('flush_acq', {
-    text: 'ACQ loop_validate_mutex (flush: !is_loop)',
-    run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),
-  });
-  f.step('flush_rel', {
-    text: 'REL loop_validate_mutex (flush)',
-    run: (m, d, t, fr) => {
-      m.release(d, m.vm);
-      return isFileSlot(d[fr + FILE]) ? m.next(d, fr) : m.ret(d, t, fr);
-    },
-  });
-  f.step('put_old', {
-    text: (m, s, _t, fr) => `${fputText(m, s, s[fr + FILE])} (old backing file)`,
-    run: (m, d, t, fr) => m.fput(d, t, fr, d[fr + FILE], null),
-  });
-  errorPath(f, 'error');
+  }));
+  f.step('unfreeze', unfreezeQueue());
+  // loop_global_unlock(lo, is_loop); without the global lock, flush it instead.
+  f.step('rel_lm', release('lo_mutex', { then: (d, fr) => (d[fr + REG] === 1 ? relVm : flush) }));
+  f.step('rel_vm', release('loop_validate_mutex', { then: (d, fr) => (isFileSlot(d[fr + FILE]) ? putOld : 'ret') }));
+  f.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush: !is_loop)' }));
+  f.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)', then: 'ret-unless-file' }));
+  f.step('put_old', fput({ note: ' (old backing file)' }));
+  errorPath(f);
   return f;
 }
