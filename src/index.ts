@@ -46,9 +46,28 @@ export type { Strategy, StrategyFns } from '../models/loop/strategies/types.js';
 export { STRATEGIES } from '../models/loop/strategies/index.js';
 export { prePatch } from '../models/loop/strategies/pre-patch.js';
 export { postPatch } from '../models/loop/strategies/post-patch.js';
-export { v5_17, mountClaimFailsFirst, NO_OPEN_TEXT } from '../models/loop/strategies/v5-17.js';
+export { v5_17 } from '../models/loop/strategies/v5-17.js';
 export { v6_11 } from '../models/loop/strategies/v6-11.js';
-export { frameDevice, fputText, loReleaseByOpeners, openersCheck, teardownTail } from '../models/loop/strategies/common.js';
+export { loOpenAcquire, loReleaseByOpeners, mountClaimFailsFirst, NO_OPEN_TEXT, openersCheck, teardownTail } from '../models/loop/driver/tree-parts.js';
+// Step builders: one per kernel statement kind, each giving a step's effect, label and outcome from one description.
+export {
+  acquire,
+  frameDevName,
+  fput,
+  fputText,
+  freezeQueue,
+  frameDev,
+  frameDev as frameDevice,
+  release,
+  retVal,
+  statement,
+  tailCall,
+  unfreezeQueue,
+  type Common as StepCommon,
+  type LockName,
+  type Then,
+  type ThenOf,
+} from '../models/loop/steps.js';
 export { Fn, Program, Ref, type Linked, type StepRun, type StepSpec, type StepText } from '../models/loop/program.js';
 export { DEV, FILE, FRAME, Machine, PC, REG, type ExtraDeviceField, type SyscallItem } from '../models/loop/machine.js';
 export * from '../models/loop/encoding.js';

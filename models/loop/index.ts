@@ -23,6 +23,13 @@ export function makeLoopFamily(strategies: readonly Strategy[]): ModelFamily {
     { name: 'fds', description: 'fd slots per thread (explore only)', default: 2, min: 1, max: 3 },
     { name: 'shared', description: '1 = explore threads share one fd table (threads of one process)', default: 0, min: 0, max: 1 },
     { name: 'bound', description: 'devices bound to a regular file at the start (explore only)', default: 1, min: 0, max: 4 },
+    {
+      name: 'windowSteps',
+      description: 'steps other threads may take inside a stall window, between two statements a thread runs back to back (-1: unbounded; 0: such statements are atomic); --max-window-steps sets it',
+      default: -1,
+      min: -1,
+      max: 16,
+    },
   ],
   strategies: strategies.map((s) => ({ name: s.name, description: s.description })),
   scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),

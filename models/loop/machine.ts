@@ -5,7 +5,10 @@
 // indices: nothing here allocates or looks anything up by name once built.
 // Each thread owns a bounded call stack of FRAME-byte frames
 // (pc, dev, file, r); a popped frame is zeroed so equal kernel states have
-// equal vectors.
+// equal vectors. Each thread also has a small task-work stack: the last fput
+// of a loop device's struct file queues its release there, and it runs when
+// the system call returns to user space, after every lock of the call is
+// dropped (as the kernel's deferred __fput does).
 
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
 import type { Fn, Linked, Ref } from './program.js';
@@ -15,6 +18,8 @@ import {
 } from './encoding.js';
 
 export const FRAME = 4;
+/** Deferred releases a thread can have queued at once (a teardown's fput, then the ioctl's fdput). */
+export const TASK_WORK = 2;
 export const PC = 0;
 export const DEV = 1;
 export const FILE = 2;
@@ -58,6 +63,8 @@ export interface Shape {
   readonly partitionOpensEach: boolean;
   /** Whether the strategy's ->open refuses Lo_rundown (then an admitted open counted in Lo_rundown is flagged). */
   readonly openRefusesRundown: boolean;
+  /** Steps other threads may take inside one stall window (-1: unbounded, no window fields). */
+  readonly windowSteps: number;
 }
 
 /** One system call a thread can issue: a program plus its static arguments. */
@@ -108,6 +115,8 @@ export class Machine {
   /** Page caches: the whole disk's bdev mapping and p1's. */
   readonly pc: number[] = [];
   readonly ppc: number[] = [];
+  /** The queue freeze, a lock-like resource: 0 or the freezing thread + 1. */
+  readonly qf: number[] = [];
   readonly extra: Record<string, number[]> = {};
   vm = -1;
   // struct files
@@ -124,6 +133,10 @@ export class Machine {
   readonly done: number[] = [];
   readonly cur: number[] = [];
   readonly frames: number[] = [];
+  /** Per thread (when windows are bounded): 0 = no open stall window, 1 + n = open with n steps of other threads inside. */
+  readonly window: number[] = [];
+  /** Per thread, TASK_WORK slots of queued file releases (file codes; slot 0 is the oldest). */
+  readonly taskWork: number[][] = [];
   // ghosts
   bugOn = -1;
   walkUnsafe = -1;
@@ -176,6 +189,7 @@ export class Machine {
       this.pop.push(add({ name: F.partOpeners(x), domain: shape.maxOpeners + 1, group: pgroup }));
       this.pmnt.push(add({ name: F.partMount(x), domain: 4, values: [...MNT_NAMES], group: pgroup }));
       this.ppc.push(add({ name: F.partCache(x), domain: 3, values: [...PC_NAMES], group: pgroup }));
+      this.qf.push(add({ name: F.freeze(x), domain: T + 1, values: owners(T), group: 'locks' }));
       for (const e of shape.extraDeviceFields) {
         const owner = e.domain === 'owner';
         (this.extra[e.name] ??= []).push(
@@ -204,6 +218,10 @@ export class Machine {
       this.done.push(add({ name: F.done(t), domain: shape.doneDomain[t], group }));
       this.cur.push(
         add({ name: F.cur(t), domain: shape.itemNames[t].length + 1, values: ['idle', ...shape.itemNames[t]], group }),
+      );
+      if (shape.windowSteps >= 0) this.window.push(add({ name: F.stallWindow(t), domain: shape.windowSteps + 2, group }));
+      this.taskWork.push(
+        Array.from({ length: TASK_WORK }, (_, k) => add({ name: F.taskWork(t, k), domain: NF + 2, values: files, group })),
       );
       for (let s = 0; s < this.S; s++) {
         const pc = add({ name: F.frame(t, s, 'pc'), domain: 1, group, quiet: true });
@@ -305,8 +323,22 @@ export class Machine {
     return true;
   }
 
-  /** Return from the current frame (zeroing it); popping the bottom frame ends the system call. */
+  /**
+   * Return from the current frame (zeroing it). Popping the bottom frame
+   * returns to user space: queued task work runs first (the newest queued
+   * release becomes the bottom frame), and the system call ends only when
+   * none is left.
+   */
   ret(d: Uint8Array, t: number, fr: number): true {
+    if (fr === this.frames[t]) {
+      const tw = this.taskWork[t];
+      for (let k = TASK_WORK - 1; k >= 0; k--) {
+        const code = d[tw[k]];
+        if (code === 0) continue;
+        d[tw[k]] = 0;
+        return this.tail(d, fr, this.blkdevRelease, d[this.fdev[fileSlot(code)]], code, 0);
+      }
+    }
     d[fr] = 0;
     d[fr + DEV] = 0;
     d[fr + FILE] = 0;
@@ -327,17 +359,17 @@ export class Machine {
 
   /**
    * fput(code): drop one reference; the last reference of a loop device's
-   * struct file runs blkdev_release in this thread. Continue at `cont`, or
-   * return from the current frame if `cont` is null.
+   * struct file queues its release (blkdev_release) as task work of this
+   * thread, run at the return to user space. Continue at `cont`, or return
+   * from the current frame if `cont` is null.
    */
   fput(d: Uint8Array, t: number, fr: number, code: number, cont: Ref | null): true {
-    if (isFileSlot(code)) {
-      const i = fileSlot(code);
-      const n = --d[this.fref[i]];
-      if (n === 0) {
-        const dev = d[this.fdev[i]];
-        return cont ? this.call(d, t, fr, this.blkdevRelease, cont, dev, code, 0) : this.tail(d, fr, this.blkdevRelease, dev, code, 0);
-      }
+    if (isFileSlot(code) && --d[this.fref[fileSlot(code)]] === 0) {
+      const tw = this.taskWork[t];
+      let k = 0;
+      while (k < TASK_WORK && d[tw[k]] !== 0) k++;
+      if (k === TASK_WORK) throw new Error(`${threadName(t)}: more than ${TASK_WORK} deferred fputs queued: model bound too small`);
+      d[tw[k]] = code;
     }
     return cont ? this.go(d, fr, cont) : this.ret(d, t, fr);
   }

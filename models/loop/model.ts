@@ -55,6 +55,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     extraDeviceFields: strategy.extraDeviceFields ?? [],
     partitionOpensEach: strategy.partitionOpensEach ?? false,
     openRefusesRundown: strategy.openRefusesRundown ?? false,
+    windowSteps: params.windowSteps ?? -1,
   };
   const m = new Machine(shape);
   const p = new Program();
@@ -65,7 +66,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
   m.items = items;
   m.finish(p.link());
   const layout = m.layout;
-  const { run, text, action } = m.linked;
+  const { run, text, action, backToBack } = m.linked;
 
   // ---- initial state ----
   const init = layout.newVector();
@@ -123,9 +124,11 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     return base;
   };
 
-  const step = (a: number, src: Uint8Array, dst: Uint8Array): boolean => {
-    const t = (a / Bmax) | 0;
-    const c = a - t * Bmax;
+  /**
+   * Run thread t's next step (choice c) on dst: 0 if it is not enabled, else
+   * 1, or 2 when `windows` is set and the step opens a stall window.
+   */
+  const runStep = (t: number, c: number, src: Uint8Array, dst: Uint8Array, windows: boolean): number => {
     const base = m.frames[t];
     let fr = -1;
     for (let s = S - 1; s >= 0; s--) {
@@ -134,16 +137,45 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
         break;
       }
     }
-    if (fr >= 0) return c === 0 ? run[dst[fr]](m, dst, t, fr) : false;
+    if (fr >= 0) {
+      if (c !== 0) return 0;
+      const pc = dst[fr];
+      const opens = windows && backToBack[pc] !== null && backToBack[pc]!(m, src, t, fr);
+      return run[pc](m, dst, t, fr) ? (opens ? 2 : 1) : 0;
+    }
     const idx = choose(dst, t, c);
-    if (idx < 0) return false;
+    if (idx < 0) return 0;
     start(dst, t, idx);
-    if (run[dst[base]](m, dst, t, base)) return true;
+    const pc = dst[base];
+    const opens = windows && backToBack[pc] !== null && backToBack[pc]!(m, dst, t, base);
+    if (run[pc](m, dst, t, base)) return opens ? 2 : 1;
     // Blocked at its first step: undo the start (dst must be left as src).
     for (let i = 0; i < FRAME; i++) dst[base + i] = src[base + i];
     dst[m.cur[t]] = src[m.cur[t]];
-    return false;
+    return 0;
   };
+
+  // Stall windows bounded (--max-window-steps K): a thread may step only if
+  // no other thread's open window already holds K of its steps; its step
+  // counts in every open window of the others, closes its own, and opens a
+  // new one if the kernel runs the step and its next back to back.
+  const maxInside = shape.windowSteps;
+  const win = m.window;
+  const step =
+    maxInside < 0
+      ? (a: number, src: Uint8Array, dst: Uint8Array): boolean => {
+          const t = (a / Bmax) | 0;
+          return runStep(t, a - t * Bmax, src, dst, false) !== 0;
+        }
+      : (a: number, src: Uint8Array, dst: Uint8Array): boolean => {
+          const t = (a / Bmax) | 0;
+          for (let u = 0; u < T; u++) if (u !== t && src[win[u]] > maxInside) return false;
+          const r = runStep(t, a - t * Bmax, src, dst, true);
+          if (r === 0) return false;
+          for (let u = 0; u < T; u++) if (u !== t && dst[win[u]] !== 0) dst[win[u]]++;
+          dst[win[t]] = r === 2 ? 1 : 0;
+          return true;
+        };
 
   /** The state in which action `a` runs its step, and the frame: `src` itself, or a copy with the chosen call started. */
   const peek = (a: number, src: Uint8Array): { s: Uint8Array; t: number; fr: number; idx: number } | null => {
@@ -164,16 +196,25 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     }
     const { s, t, fr, idx } = at;
     const pc = s[fr];
-    const params = idx >= 0 ? { params: { syscall: items[t][idx].name } } : {};
-    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...params };
+    return {
+      thread: threadName(t),
+      action: action[pc],
+      step: text[pc](m, s, t, fr),
+      ...(idx >= 0 ? { params: { syscall: items[t][idx].name } } : {}),
+      ...(backToBack[pc]?.(m, s, t, fr) ? { backToBack: true } : {}),
+    };
   };
 
-  const locks: { idx: number; name: string }[] = [{ idx: m.vm, name: 'loop_validate_mutex' }];
+  // Every lock with its lockdep class: all devices' lo_mutexes are one class, and so on.
+  const locks: { idx: number; name: string; cls: string }[] = [{ idx: m.vm, name: 'loop_validate_mutex', cls: 'loop_validate_mutex' }];
+  const perDevice = (idx: number, cls: string, x: number) => locks.push({ idx, name: `${cls}(${devName(x)})`, cls });
   for (let x = 0; x < D; x++) {
-    locks.push({ idx: m.lm[x], name: `lo_mutex(${devName(x)})` });
-    locks.push({ idx: m.om[x], name: `open_mutex(${devName(x)})` });
-    for (const e of shape.extraDeviceFields) if (e.lock) locks.push({ idx: m.extra[e.name][x], name: `${e.lock}(${devName(x)})` });
+    perDevice(m.lm[x], 'lo_mutex', x);
+    perDevice(m.om[x], 'open_mutex', x);
+    perDevice(m.qf[x], 'queue_freeze', x);
+    for (const e of shape.extraDeviceFields) if (e.lock) perDevice(m.extra[e.name][x], e.lock, x);
   }
+  const classOf = new Map(locks.map((l) => [l.name, l.cls]));
 
   // Threads are interchangeable when each runs the same menu on a table of its
   // own: permuting them moves their fields and fd tables and renames lock owners.
@@ -187,6 +228,8 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
             members: Array.from({ length: T }, (_, t) => [
               m.done[t],
               m.cur[t],
+              ...m.taskWork[t],
+              ...(maxInside >= 0 ? [m.window[t]] : []),
               ...Array.from({ length: S * FRAME }, (_, i) => m.frames[t] + i),
               ...m.fd[t],
             ]),
@@ -221,6 +264,9 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       return out;
     },
     lockFields: { fields: locks.map((l) => l.idx), names: locks.map((l) => l.name), actorName: threadName },
+    lockClass(resource: string): string {
+      return classOf.get(resource) ?? resource;
+    },
     held(s: StateView): Readonly<Record<string, readonly string[]>> {
       const out: Record<string, string[]> = {};
       for (let t = 0; t < T; t++) out[threadName(t)] = [];

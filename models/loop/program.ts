@@ -28,7 +28,16 @@ export interface StepSpec {
   readonly run: StepRun;
   /** The call's result when this step decides it (a constant, or a function of the state before the step). */
   readonly outcome?: StepOutcome | string;
+  /**
+   * The kernel runs this step and the thread's next step back to back (no
+   * point between them where it can sleep or block): a stall window. A
+   * function of the state before the step when that depends on the path taken.
+   */
+  readonly backToBack?: boolean | StepTest;
 }
+
+/** A yes/no question about the step as it would run from state `s`. */
+export type StepTest = (m: Machine, s: Uint8Array, t: number, fr: number) => boolean;
 
 /** A jump target inside a function, resolved at link time. */
 export class Ref {
@@ -80,6 +89,8 @@ export interface Linked {
   /** Per pc: what the step makes the system call return, or null (see StepOutcome). */
   readonly outcome: readonly (StepOutcome | null)[];
   readonly fnOf: readonly Fn[];
+  /** Per pc: whether the step opens a stall window (StepSpec.backToBack), or null for never. */
+  readonly backToBack: readonly (StepTest | null)[];
   /** Printable pc names, index = pc (0 = `-`). */
   readonly names: readonly string[];
 }
@@ -101,6 +112,7 @@ export class Program {
     const outcome: (StepOutcome | null)[] = [null];
     const fnOf: Fn[] = [new Fn('-')];
     const names: string[] = ['-'];
+    const backToBack: (StepTest | null)[] = [null];
     for (const f of this.fns) {
       if (f.specs.length === 0) throw new Error(`function ${f.name} has no steps`);
       f.entry = run.length;
@@ -112,11 +124,13 @@ export class Program {
         const oc = s.outcome;
         outcome.push(oc === undefined ? null : typeof oc === 'string' ? () => oc : oc);
         fnOf.push(f);
+        const b = s.backToBack;
+        backToBack.push(b === undefined || b === false ? null : b === true ? () => true : b);
         names.push(`${f.name}:${f.keys[i]}`);
       });
     }
     if (run.length > 256) throw new Error(`program has ${run.length} steps; pc must fit a byte`);
     for (const f of this.fns) f.resolve();
-    return { run, text, action, outcome, fnOf, names };
+    return { run, text, action, outcome, fnOf, backToBack, names };
   }
 }

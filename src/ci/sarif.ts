@@ -6,6 +6,7 @@
 // (an expected violation not found, an incomplete cell) are tool execution
 // notifications, since they have no trace to show.
 
+import { stallWindowLine, stallWindows } from '../report/stall-windows.js';
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import { VERSION } from '../app/version.js';
@@ -47,8 +48,9 @@ function codeFlow(c: CellResult): Sarif.CodeFlow {
     });
   }
   const initial = tv.initial.map((g) => `${g.group}: ${g.fields.map((f) => `${f.field}=${f.value}`).join(' ')}`).join('; ');
+  const stalls = tv.stallWindows.map((w) => `; stall window: ${stallWindowLine(w)}`).join('');
   return {
-    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})` },
+    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})${stalls}` },
     threadFlows: [...threads].map(([thread, locations]) => ({
       id: thread,
       message: { text: `actor ${thread}` },
@@ -99,6 +101,7 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.
           expected: c.expected,
           actual: c.actual,
           steps: c.steps,
+          stallWindows: stallWindows(tv.steps.slice(1).map((st) => st.label)),
         },
       };
     });

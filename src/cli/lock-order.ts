@@ -56,7 +56,7 @@ async function runLockOrder(flags: LockOrderFlags): Promise<number> {
         fmtInt(r.search.stats.states),
         r.edges.map((e) => `${e.from} → ${e.to}`).join(', ') || '(none)',
         r.cycle
-          ? c.red.bold(`CYCLE ${r.cycle.map((e) => e.from).join(' → ')} → ${r.cycle[0].from}`)
+          ? c.red.bold(`CYCLE ${r.cycle.map((e) => e.fromClass).join(' → ')} → ${r.cycle[0].fromClass}`)
           : r.search.complete
             ? c.green('holds')
             : c.yellow(`incomplete: ${r.search.stopReason}`),
@@ -71,8 +71,9 @@ async function runLockOrder(flags: LockOrderFlags): Promise<number> {
     for (const st of strategies) {
       const mine = results.filter((_, i) => runs[i].strategy === st);
       const edges = new Map<string, { from: string; to: string; name: string; model: ReturnType<typeof buildModel>; e: LockOrderResult['edges'][number] }>();
-      for (const { name, r, model } of mine) for (const e of r.edges) if (!edges.has(`${e.from}\u0000${e.to}`)) edges.set(`${e.from}\u0000${e.to}`, { from: e.from, to: e.to, name, model, e });
-      const cyc = shortestCycle([...edges.values()].map((e) => [e.from, e.to] as const));
+      for (const { name, r, model } of mine) for (const e of r.classEdges) if (!edges.has(`${e.fromClass}\u0000${e.toClass}`)) edges.set(`${e.fromClass}\u0000${e.toClass}`, { from: e.fromClass, to: e.toClass, name, model, e });
+      const self = [...edges.values()].find((e) => e.from === e.to);
+      const cyc: [string, string][] | null = self ? [[self.from, self.to]] : shortestCycle([...edges.values()].map((e) => [e.from, e.to] as const));
       if (cyc) code = EXIT.violation;
       unionRows.push([
         st ?? '-',
@@ -83,8 +84,8 @@ async function runLockOrder(flags: LockOrderFlags): Promise<number> {
         out.push('', c.bold(`== ${st}: potential deadlock across scenarios ==`));
         for (const [x, y] of cyc) {
           const w = edges.get(`${x}\u0000${y}`)!;
-          out.push(`  ${w.e.actor} held ${x} while acquiring ${y} in ${w.name}, after ${w.e.witness.steps.length - 1} steps`);
-          if (flags.traces) out.push(renderTraceText(viewTrace(w.model, w.e.witness, 'lock-order', `${x} held while acquiring ${y}`), c));
+          out.push(`  ${w.e.actor} held ${w.e.from} while acquiring ${w.e.to} in ${w.name}, after ${w.e.witness.steps.length - 1} steps`);
+          if (flags.traces) out.push(renderTraceText(viewTrace(w.model, w.e.witness, 'lock-order', `${w.e.from} held while acquiring ${w.e.to}`), c));
         }
       }
     }

@@ -18,7 +18,7 @@ import { checkTracePaths, registerExport, traceDirOption, traceFormatOption, tra
 import { registerInit } from './init.js';
 import { listJson, renderList } from './list.js';
 import { registerLockOrder } from './lock-order.js';
-import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
+import { addLimitOptions, addRuntimeOptions, addSelectionOptions, addWindowStepsOption, foldWindowSteps, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
@@ -51,6 +51,7 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, Runt
   config?: string | boolean;
   junit?: string;
   sarif?: string;
+  maxWindowSteps?: number;
 }
 
 /** "--config F --no-config": the later flag would silently drop the earlier one. */
@@ -59,8 +60,9 @@ function checkConfigFlags(args: readonly string[]): void {
   if (named && args.includes('--no-config')) throw new UsageError('--config and --no-config contradict each other (give one)');
 }
 
-async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
+async function verify(given: VerifyFlags, args: readonly string[]): Promise<number> {
   checkConfigFlags(args);
+  const flags = foldWindowSteps(given); // --max-window-steps K is --param windowSteps=K
   const notes: string[] = [];
   const gate = await openGate(flags, notes); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
@@ -118,6 +120,7 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   const verifyCmd = prog.command('verify').description('explore every interleaving of the selected runs and check their invariants');
   addSelectionOptions(verifyCmd, 'check');
   addLimitOptions(verifyCmd);
+  addWindowStepsOption(verifyCmd);
   addRuntimeOptions(verifyCmd)
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')

@@ -3,7 +3,8 @@
 // negative bound reach the engine), the repeatable-option collector, and the
 // flag shapes for selecting models and limiting searches, and the option
 // declarations every searching command shares (so each gets the same
-// --workers, --max-memory and limits with the same defaults).
+// --workers, --max-memory and limits with the same defaults), and verify's
+// --max-window-steps, which is a model parameter under another name.
 
 import { totalmem } from 'node:os';
 import { Option, type Command } from 'commander';
@@ -15,6 +16,14 @@ export function positiveInt(flag: string) {
     if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${flag} needs a positive integer, got '${raw}'`);
     const n = Number(raw);
     if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive integer, got '${raw}'`);
+    return n;
+  };
+}
+
+export function nonNegativeInt(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a non-negative integer, got '${raw}'`);
     return n;
   };
 }
@@ -77,6 +86,20 @@ export function addLimitOptions(cmd: Command, note = '', depth = true): Command 
   cmd.addOption(new Option('--max-states <n>', `stop each search after storing this many distinct states${note}`).argParser(positiveInt('--max-states')));
   if (depth) cmd.addOption(new Option('--max-depth <n>', `do not expand states deeper than this (initial = 1)${note}`).argParser(positiveInt('--max-depth')));
   return cmd.addOption(new Option('--time-limit <seconds>', `stop each search after this many seconds${note}`).argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)));
+}
+
+/** --max-window-steps K: how long a stall window (stall-windows.ts) may last; the model parameter windowSteps. */
+export function addWindowStepsOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--max-window-steps <k>', 'steps other threads may take between two statements a thread runs back to back (0: such statements are atomic); same as --param windowSteps=K').argParser(
+      nonNegativeInt('--max-window-steps'),
+    ),
+  );
+}
+
+/** The flags with --max-window-steps K folded into the selection as --param windowSteps=K, before planning. */
+export function foldWindowSteps<F extends SelectionFlags & { maxWindowSteps?: number }>(flags: F): F {
+  return flags.maxWindowSteps === undefined ? flags : { ...flags, param: [...(flags.param ?? []), `windowSteps=${flags.maxWindowSteps}`] };
 }
 
 /** The largest --max-memory default: 80% of physical memory, in MiB. */

@@ -2,6 +2,7 @@
 // its statistics and (when violated) the counterexample as labelled steps
 // with full states. Nothing else is written to stdout in JSON mode.
 
+import { stallWindows } from '../report/stall-windows.js';
 import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
 import type { CompletedRun } from '../app/run.js';
@@ -53,6 +54,7 @@ export function resultsJson(runs: readonly CompletedRun[]) {
         },
         trace: o.trace ? traceJson(model, o.trace) : null,
         ...(o.trace?.loop !== undefined ? { loop: o.trace.loop } : {}),
+        ...(o.trace ? { stallWindows: stallWindows(o.trace.steps.slice(1).map((st) => st.label)) } : {}),
         ...(o.detail ? { detail: o.detail } : {}),
         ...(o.related ? { related: o.related.map((x) => ({ title: x.title, trace: traceJson(model, x.trace) })) } : {}),
       })),

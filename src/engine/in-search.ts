@@ -17,7 +17,7 @@
 // symmetry, the properties are left to the separate passes (analyses.ts),
 // which then give today's answers.
 
-import { LockEdgeCollector, type EdgeSighting } from './lock-edges.js';
+import { LockEdgeCollector, type EdgeSighting, type LockEdge } from './lock-edges.js';
 import type { LivenessProperty, Model } from './model.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from './properties.js';
 import type { InSearchRequest, InvariantOutcome, Trace } from './result.js';
@@ -101,7 +101,7 @@ export class PassAnalyses {
 }
 
 /** The lock-order row of a result: a cycle is a violation whose trace is its first edge's witness. */
-export function lockOrderOutcome(lo: { cycle: readonly { from: string; to: string; actor: string; witness: Trace }[] | null }, complete: boolean): InvariantOutcome {
+export function lockOrderOutcome(lo: { cycle: readonly LockEdge[] | null }, complete: boolean): InvariantOutcome {
   if (!lo.cycle) return { invariant: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, verdict: complete ? 'holds' : 'incomplete', trace: null };
   const [first, ...rest] = lo.cycle;
   const title = (e: (typeof lo.cycle)[number]) => `${e.actor} holds ${e.from} while acquiring ${e.to}`;
@@ -110,7 +110,7 @@ export function lockOrderOutcome(lo: { cycle: readonly { from: string; to: strin
     description: LOCK_ORDER_DESCRIPTION,
     verdict: 'violated',
     trace: first.witness,
-    detail: `cycle ${[...lo.cycle.map((e) => e.from), first.from].join(' → ')}; this trace: ${title(first)}`,
+    detail: `cycle ${[...lo.cycle.map((e) => e.fromClass), first.fromClass].join(' → ')}; this trace: ${title(first)}`,
     related: rest.map((e) => ({ title: title(e), trace: e.witness })),
   };
 }

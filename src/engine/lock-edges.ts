@@ -1,8 +1,10 @@
 // Lock-order edges as a search fires transitions (lockdep's "held X while
 // acquiring Y"): which edges a transition adds, per actor, from the
 // resources the model says it holds before and after; the first sighting of
-// each edge in breadth-first order, with its witness; and the shortest cycle
-// among the edges. Used by the lock-order pass (lock-order.ts) and inside the
+// each edge in breadth-first order, with its witness; and, as lockdep does,
+// the shortest cycle among the edges' lock classes (Model.lockClass: all
+// instances of one lock are one class; a class acquired while another
+// instance of it is held is a cycle too, lockdep's recursive locking). Used by the lock-order pass (lock-order.ts) and inside the
 // safety search (in-search.ts).
 
 import type { Model } from './model.js';
@@ -10,8 +12,12 @@ import type { Trace } from './result.js';
 import { StateView } from './state-view.js';
 
 export interface LockEdge {
+  /** The resources (instances) held and acquired in the witness. */
   readonly from: string;
   readonly to: string;
+  /** Their lock classes (the instance names when the model declares none). */
+  readonly fromClass: string;
+  readonly toClass: string;
   /** The actor that held `from` while acquiring `to` in the witness. */
   readonly actor: string;
   /** Shortest trace whose last step is that acquisition. */
@@ -122,14 +128,31 @@ export class LockEdgeCollector {
     }
   }
 
-  /** The edges in the order a breadth-first search first sees them, with their witnesses, and a shortest cycle. */
-  finish(model: Model, traceTo: (id: number) => Trace): { edges: LockEdge[]; cycle: LockEdge[] | null } {
+  /**
+   * The instance edges in the order a breadth-first search first sees them,
+   * with their witnesses; the class edges, each with the shortest instance
+   * edge that shows it; and a shortest cycle of class edges.
+   */
+  finish(model: Model, traceTo: (id: number) => Trace): { edges: LockEdge[]; classEdges: LockEdge[]; cycle: LockEdge[] | null } {
     const all = [...this.sightings.values()].sort((p, q) => p.srcId - q.srcId || p.action - q.action || p.seq - q.seq);
     const edges = all.map((w) => edgeOf(model, traceTo, w));
-    const cycleKeys = shortestCycle(all.map((w) => [w.from, w.to] as const));
-    const cycle = cycleKeys ? cycleKeys.map(([x, y]) => edges.find((e) => e.from === x && e.to === y)!) : null;
-    return { edges, cycle };
+    const byClass = new Map<string, LockEdge>();
+    for (const e of edges) {
+      const key = `${e.fromClass}\u0000${e.toClass}`;
+      const had = byClass.get(key);
+      if (!had || e.witness.steps.length < had.witness.steps.length) byClass.set(key, e);
+    }
+    const classEdges = [...byClass.values()];
+    return { edges, classEdges, cycle: classCycle(classEdges) };
   }
+}
+
+/** A shortest cycle among class edges: a class acquired under another instance of itself, or a cycle of classes. */
+function classCycle(classEdges: readonly LockEdge[]): LockEdge[] | null {
+  const recursive = classEdges.find((e) => e.fromClass === e.toClass);
+  if (recursive) return [recursive];
+  const keys = shortestCycle(classEdges.map((e) => [e.fromClass, e.toClass] as const));
+  return keys ? keys.map(([x, y]) => classEdges.find((e) => e.fromClass === x && e.toClass === y)!) : null;
 }
 
 const earlier = (srcId: number, a: number, seq: number, old: EdgeSighting): boolean =>
@@ -140,9 +163,12 @@ function edgeOf(model: Model, traceTo: (id: number) => Trace, w: EdgeSighting): 
   const last = prefix.steps[prefix.steps.length - 1].state;
   const next = last.slice();
   if (!model.step(w.action, last, next)) throw new Error('internal error: lock-order witness step is not enabled on replay');
+  const classOf = (r: string) => (model.lockClass ? model.lockClass(r) : r);
   return {
     from: w.from,
     to: w.to,
+    fromClass: classOf(w.from),
+    toClass: classOf(w.to),
     actor: w.actor,
     witness: { steps: [...prefix.steps, { action: w.action, label: model.label(w.action, last), state: next }] },
   };

@@ -20,6 +20,12 @@ export interface ActionLabel {
   readonly step?: string;
   /** Parameters of the action, if any. */
   readonly params?: Readonly<Record<string, string | number>>;
+  /**
+   * The system runs this step and the same actor's next step back to back
+   * (nothing between them can sleep or block): steps of other actors in
+   * between need this one to be stalled. Reports list such stall windows.
+   */
+  readonly backToBack?: boolean;
 }
 
 export interface Invariant {
@@ -114,4 +120,11 @@ export interface Model {
    * operation whole; otherwise its racing windows are where one was cut in.
    */
   busy?(s: StateView): readonly string[];
+  /**
+   * The class of a resource named by `held`, as lockdep groups locks: every
+   * instance of one lock (say, one per device) is one class, and the
+   * lock-order analysis finds cycles between classes. Absent: each resource
+   * is its own class.
+   */
+  lockClass?(resource: string): string;
 }

@@ -4,6 +4,7 @@
 // state diff of the selected step. The trace is embedded as JSON and the page
 // draws itself from it with DOM calls only (no HTML is built from data).
 
+import { stallWindowLine } from '../report/stall-windows.js';
 import { runTitle, type TraceData } from '../report/trace-data.js';
 
 function escapeHtml(s: string): string {
@@ -234,6 +235,13 @@ const SCRIPT = `
 })();
 `;
 
+/** The stall windows as a static list (no script needed). */
+function stallHtml(d: TraceData): string {
+  if (d.stallWindows.length === 0) return '';
+  const items = d.stallWindows.map((w) => `<li>${escapeHtml(stallWindowLine(w))}</li>`).join('');
+  return `<section class="stalls"><h2>Stall windows</h2><p>Statements the kernel runs back to back, with other threads' steps between them:</p><ul>${items}</ul></section>\n`;
+}
+
 export function toHtml(d: TraceData): string {
   const run = runTitle({ ...d, model: undefined });
   const params = Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -258,7 +266,7 @@ export function toHtml(d: TraceData): string {
 <button id="next" type="button" aria-label="next step">▶</button>
 <span id="step-label">step 0 / ${d.steps.length}</span>
 </div>
-<p class="legend">Click a step, drag the slider or use ← / → to move; the panel below shows what the step changed.</p>
+${stallHtml(d)}<p class="legend">Click a step, drag the slider or use ← / → to move; the panel below shows what the step changed.</p>
 <div class="scroll"><table id="timeline" class="grid"></table></div>
 <div id="diff" aria-live="polite"></div>
 <script type="application/json" id="trace-data">${scriptJson(d)}</script>

@@ -4,6 +4,7 @@
 // full state. `replay` reads it back; parsing checks everything a replay
 // relies on and names the first problem in one line.
 
+import { stallWindows, type StallWindow } from '../report/stall-windows.js';
 import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
 import type { Trace, TraceStep } from '../engine/result.js';
@@ -39,6 +40,8 @@ export interface TraceFile {
   readonly loop?: number;
   /** The user's file the strategy or model came from (relative to the working directory) and its SHA-256. */
   readonly plugin?: { readonly file: string; readonly sha256: string };
+  /** Back-to-back statements of a thread between which other threads ran (report only; replay ignores it). */
+  readonly stallWindows?: readonly StallWindow[];
 }
 
 export function toTraceFile(ctx: TraceContext): TraceFile {
@@ -68,6 +71,7 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
     })),
     ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
     ...pluginField(ctx.family, ctx.strategy),
+    stallWindows: stallWindows(ctx.trace.steps.slice(1).map((s) => s.label)),
   };
 }
 
@@ -115,7 +119,8 @@ function parseLabel(raw: unknown, where: string): ActionLabel {
       if (typeof v !== 'string' && typeof v !== 'number') throw new TraceFileError(`field '${where}.params.${k}' must be a string or a number`);
     }
   }
-  return { thread, action, ...(step !== undefined ? { step } : {}), ...(params !== undefined ? { params } : {}) };
+  const backToBack = 'backToBack' in raw && raw.backToBack === true;
+  return { thread, action, ...(step !== undefined ? { step } : {}), ...(params !== undefined ? { params } : {}), ...(backToBack ? { backToBack } : {}) };
 }
 
 /** Parses and checks the shape of a trace file (not yet against a model). */

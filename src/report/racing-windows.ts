@@ -23,6 +23,12 @@ export interface RacingWindow {
   readonly after: { readonly step: number; readonly text: string };
   /** Its next step after the cut, or null if the trace ends first. */
   readonly before: { readonly step: number; readonly text: string } | null;
+  /**
+   * The kernel runs the two statements back to back (ActionLabel.backToBack):
+   * the window is also a stall window (stall-windows.ts), needing the actor
+   * to be stalled between them.
+   */
+  readonly stall: boolean;
   /** What the other actors ran inside the window. */
   readonly others: readonly { readonly thread: string; readonly steps: number; readonly calls: readonly string[] }[];
 }
@@ -52,6 +58,7 @@ export function racingWindows(model: Model, trace: Trace): Seriality | null {
       call: o.call,
       after: { step: o.last, text: labelText(o.last) },
       before: next,
+      stall: steps[o.last].label?.backToBack === true,
       others: [...o.others].map(([thread, v]) => ({ thread, steps: v.steps, calls: [...v.calls] })),
     });
     o.others.clear();
@@ -93,7 +100,8 @@ export function racingWindowLines(s: Seriality): string[] {
     ...s.windows.map((w) => {
       const others = w.others.map((o) => `${o.thread} ran ${o.steps} step${o.steps === 1 ? '' : 's'}${o.calls.length > 0 ? ` (${o.calls.join(', ')})` : ''}`).join('; ');
       const end = w.before ? `and step ${w.before.step} (${w.before.text})` : 'and the end of the trace';
-      return `  ${w.thread} ${w.call}: between step ${w.after.step} (${w.after.text}) ${end}: ${others}`;
+      const stall = w.stall ? ' [stall: the two run back to back]' : '';
+      return `  ${w.thread} ${w.call}: between step ${w.after.step} (${w.after.text}) ${end}${stall}: ${others}`;
     }),
   ];
 }

@@ -7,6 +7,7 @@
 import type { Model } from '../engine/model.js';
 import { DEADLOCK, type Trace } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
+import { stallWindows, type StallWindow } from './stall-windows.js';
 import { lassoEnding, stepTitle, type FieldChange } from './trace-view.js';
 
 /** Where a trace came from: enough to rebuild the model through the registry. */
@@ -75,6 +76,8 @@ export interface TraceData {
   readonly loop?: number;
   /** How the run goes on forever after the last step (lassos only). */
   readonly ending?: string;
+  /** Back-to-back statements of a thread between which other threads ran (stall-windows.ts). */
+  readonly stallWindows: readonly StallWindow[];
 }
 
 /** A short name for what a run checked: `strategy / scenario` or the model name. */
@@ -165,6 +168,7 @@ export function traceData(ctx: TraceContext): TraceData {
     steps,
     timelines: timelineFields(ctx, new Set(locks)),
     violationAt: trace.steps.length - 1,
+    stallWindows: stallWindows(trace.steps.slice(1).map((s) => s.label)),
     ...(trace.loop !== undefined ? { loop: trace.loop, ending: lassoEnding({ loop: trace.loop, steps }) ?? '' } : {}),
   };
 }

@@ -85,6 +85,17 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
     const title = code(stepTitle(s)) + loopStart + (last ? end : '');
     out.push(`| ${num} | ${cell(s.thread)} | ${title} | ${cell(heldText(s.held))} | ${changes} |`);
   }
+  if (tv.stallWindows.length > 0) {
+    out.push('');
+    out.push("**Stall windows** (statements the kernel runs back to back, with other threads' steps between them):");
+    out.push('');
+    out.push('| thread | function | from (step) | to (step) | steps of others | their calls |');
+    out.push('|---|---|---|---|---:|---|');
+    for (const w of tv.stallWindows) {
+      const to = w.to === null ? '_(trace ends inside)_' : `${code(w.to)} (${w.toStep})`;
+      out.push(`| ${cell(w.thread)} | ${code(w.function)} | ${code(w.from)} (${w.fromStep}) | ${to} | ${w.otherSteps} | ${cell(w.calls.join('; '))} |`);
+    }
+  }
   if (fullStates) {
     for (const s of tv.steps) {
       out.push('');

@@ -6,6 +6,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import { racingWindowLines } from './racing-windows.js';
+import { stallWindowLine } from './stall-windows.js';
 import { heldText, lassoEnding, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
 
 function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: string): string[] {
@@ -37,5 +38,9 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
     out.push(`       ${c.dim('locks held: ' + heldText(s.held))}`);
   }
   if (last === 0) out.push(c.red(ending ? `  ${ending}` : '  the initial state itself violates ' + tv.invariant));
+  if (tv.stallWindows.length > 0) {
+    out.push(`  ${c.bold('Stall windows')} (back-to-back statements that other threads ran between):`);
+    for (const w of tv.stallWindows) out.push(`    ${stallWindowLine(w)}`);
+  }
   return out.join('\n');
 }

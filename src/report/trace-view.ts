@@ -8,6 +8,7 @@ import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
 import { racingWindows, type Seriality } from './racing-windows.js';
+import { stallWindows, type StallWindow } from './stall-windows.js';
 
 export interface FieldValue {
   readonly field: string;
@@ -52,6 +53,8 @@ export interface TraceView {
   readonly detail?: string;
   /** Whether every operation ran whole, and the racing windows if not (absent when the model cannot tell). */
   readonly seriality?: Seriality;
+  /** Back-to-back statements of a thread between which other threads ran (stall-windows.ts). */
+  readonly stallWindows: readonly StallWindow[];
 }
 
 /** How the run goes on after the last step of a lasso, or null for a finite trace. */
@@ -120,6 +123,7 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
     ...(detail ? { detail } : {}),
     ...(seriality ? { seriality } : {}),
+    stallWindows: stallWindows(trace.steps.slice(1).map((s) => s.label)),
   };
 }
 

@@ -161,7 +161,7 @@ const CASES: Case[] = [
   { name: 'unknown scenario', args: () => V('--scenario', 'stack-independent', 'nope'), message: /unknown scenario 'nope' for model loop \(valid: stack-independent, stack-shared-fd, .*explore\)/ },
   { name: 'unknown invariant', args: () => V('--invariant', 'nope'), message: /unknown invariant 'nope' for model loop \(valid: stacked-no-teardown, .*, deadlock\)/ },
   { name: 'simulate: a liveness property', args: () => ['simulate', '--strategy', 'pre-patch', '--scenario', 'udev', '--invariant', 'syscalls-return'], message: /simulate checks state invariants and deadlock only; syscalls-return is a liveness property \(use verify\)/ },
-  { name: 'unknown parameter', args: () => V('--param', 'nope=1'), message: /unknown parameter 'nope' for model loop \(valid: devices, threads, calls, fds, shared, bound\)/ },
+  { name: 'unknown parameter', args: () => V('--param', 'nope=1'), message: /unknown parameter 'nope' for model loop \(valid: devices, threads, calls, fds, shared, bound, windowSteps\)/ },
   { name: 'a name with a newline and an escape', args: () => V('--model', 'a\nb\u001b[31m'), message: /unknown model 'a\\nb\\u001b\[31m' \(valid: loop, philosophers\)/ },
 
   // --param

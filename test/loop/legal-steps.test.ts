@@ -27,7 +27,7 @@ const ACQ = (lock: string) => re(`ACQ ${lock}`);
 const LM = `lo_mutex\\(${X}\\)`;
 const OM = `open_mutex\\(${X}\\)`;
 const VM = 'loop_validate_mutex';
-const fput = `fput\\(${FL}\\) f_count ${N} → ${N}(: last reference, release)?`;
+const fput = `fput\\(${FL}\\) f_count ${N} → ${N}(: last reference, release deferred to the return to user space)?`;
 const P1 = '(p1)?';
 /** A partition rescan's effect (bdev_disk_changed). */
 const SCAN = `(open_partitions\\(${X}\\) > 0: -EBUSY, partitions left as they are|invalidate_bdev\\(${X}\\); drop ${X}'s partitions; (add ${X}p1|no partition added))`;
@@ -299,14 +299,15 @@ const SHARED_FNS: Record<string, Path[]> = {
     ],
     ...maybePut([fgetReg, ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), re(`REL ${LM}: error`)]),
   ],
-  // §3.1 loop_change_fd: ..., swap, unlock, flush VM if !is_loop, fput(old).
+  // §3.1 loop_change_fd: ..., freeze, swap, unfreeze (§8: inside the locked section), unlock, flush VM if !is_loop, fput(old).
   loop_change_fd: (() => {
     const ok = re(`st\\(${X}\\) == Lo_bound, READ_ONLY; call loop_validate_file\\((${FL}|regular file)\\)`);
     const swap = re(`old := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := (${FL}|regular file)`);
     const bad = re(`st\\(${X}\\) == Lo_\\w+(, not READ_ONLY: -EINVAL|: -ENXIO)`);
     const putOld = re(`${fput} \\(old backing file\\)`);
-    const loopOk: Path = [fgetLoop, ACQ(VM), ACQ(LM), ok, swap, re(`REL ${LM}`), re(`REL ${VM}`)];
-    const regOk: Path = [fgetReg, ACQ(LM), ok, swap, re(`REL ${LM}`), re(`ACQ ${VM} \\(flush: !is_loop\\)`), re(`REL ${VM} \\(flush\\)`)];
+    const frozenSwap: Path = [re(`valid; blk_mq_freeze_queue\\(${X}\\)`), swap, re(`blk_mq_unfreeze_queue\\(${X}\\)`)];
+    const loopOk: Path = [fgetLoop, ACQ(VM), ACQ(LM), ok, ...frozenSwap, re(`REL ${LM}`), re(`REL ${VM}`)];
+    const regOk: Path = [fgetReg, ACQ(LM), ok, ...frozenSwap, re(`REL ${LM}`), re(`ACQ ${VM} \\(flush: !is_loop\\)`), re(`REL ${VM} \\(flush\\)`)];
     return [
       [fgetBad],
       loopOk, [...loopOk, putOld], regOk, [...regOk, putOld],

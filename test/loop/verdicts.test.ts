@@ -30,8 +30,8 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
     'post-patch': { states: 1154, transitions: 2027, depth: 52, v: {} },
   },
   'stack-shared-fd': {
-    'pre-patch': { states: 931, transitions: 1721, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21, 'read-data': 28 } },
-    'post-patch': { states: 714, transitions: 1298, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22, 'read-data': 25 } },
+    'pre-patch': { states: 932, transitions: 1722, depth: 42, v: { 'stacked-no-teardown': 26, 'stacked-io': 21, 'read-data': 28 } },
+    'post-patch': { states: 715, transitions: 1299, depth: 39, v: { 'stacked-no-teardown': 23, 'stacked-io': 22, 'read-data': 25 } },
   },
   'stack-fork': {
     'pre-patch': { states: 768, transitions: 1410, depth: 46, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27 } },
@@ -46,12 +46,12 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
     'post-patch': { states: 326, transitions: 531, depth: 31, v: {} },
   },
   'change-fd': {
-    'pre-patch': { states: 1458, transitions: 2666, depth: 50, v: { 'stacked-no-teardown': 26, 'stacked-io': 20, 'read-data': 27 } },
-    'post-patch': { states: 857, transitions: 1536, depth: 47, v: {} },
+    'pre-patch': { states: 1486, transitions: 2718, depth: 50, v: { 'stacked-no-teardown': 28, 'stacked-io': 22, 'read-data': 29 } },
+    'post-patch': { states: 873, transitions: 1564, depth: 47, v: {} },
   },
   'stack-on-partition': {
-    'pre-patch': { states: 2617, transitions: 4775, depth: 63, v: { 'stacked-no-teardown': 23, 'stacked-io': 18, 'no-stale-partitions': 19 } },
-    'post-patch': { states: 2100, transitions: 3801, depth: 55, v: { 'stacked-no-teardown': 20, 'stacked-io': 19, 'no-stale-partitions': 16 } },
+    'pre-patch': { states: 2553, transitions: 4685, depth: 63, v: { 'stacked-no-teardown': 23, 'stacked-io': 18, 'no-stale-partitions': 19 } },
+    'post-patch': { states: 2046, transitions: 3726, depth: 55, v: { 'stacked-no-teardown': 20, 'stacked-io': 19, 'no-stale-partitions': 16 } },
   },
   'mount-partition': {
     'pre-patch': { states: 626, transitions: 1040, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 9, 'no-stale-partitions': 19 } },
@@ -70,18 +70,18 @@ const GOLDEN: Record<string, { params?: Record<string, number>; 'pre-patch': Row
 const EXPLORE: { params: Record<string, number>; 'pre-patch': Row; 'post-patch': Row }[] = [
   {
     params: { calls: 2 },
-    'pre-patch': { states: 99639, transitions: 200750, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
-    'post-patch': { states: 99847, transitions: 200526, depth: 34, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
+    'pre-patch': { states: 103551, transitions: 208558, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
+    'post-patch': { states: 103895, transitions: 208606, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
   },
   {
     params: { threads: 1, calls: 4 },
-    'pre-patch': { states: 7591, transitions: 8703, depth: 36, v: { 'stacked-no-teardown': 29 } },
-    'post-patch': { states: 7631, transitions: 8743, depth: 33, v: { 'stacked-no-teardown': 26 } },
+    'pre-patch': { states: 7789, transitions: 8901, depth: 36, v: { 'stacked-no-teardown': 29 } },
+    'post-patch': { states: 7829, transitions: 8941, depth: 33, v: { 'stacked-no-teardown': 26 } },
   },
   {
     params: { calls: 2, shared: 1, fds: 1 },
-    'pre-patch': { states: 117239, transitions: 241776, depth: 37, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 } },
-    'post-patch': { states: 115489, transitions: 237812, depth: 34, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 } },
+    'pre-patch': { states: 121551, transitions: 250296, depth: 39, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 } },
+    'post-patch': { states: 119975, transitions: 246680, depth: 36, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 } },
   },
 ];
 

@@ -43,6 +43,20 @@ describe('new strategy', () => {
     expect(JSON.stringify(cells(mine.stdout, 'my-patch'))).toContain('mount-io=violated');
   });
 
+  it('a copy of every built-in (their step builders imported from loopcheck) verifies as the built-in', () => {
+    const dir = tempDir();
+    const args = ['verify', '--no-config', '--scenario', 'udev', '--workers', '1', '--json'];
+    const states = (out: string) => (JSON.parse(out).results as { stats: { states: number }; status: string }[]).map((r) => `${r.stats.states} ${r.status}`);
+    for (const from of ['pre-patch', 'v5.17', 'v6.11']) {
+      const name = `copy-${from.replace('.', '')}`;
+      const text = readFileSync(newStrategy(dir, name, from), 'utf8');
+      expect([...text.matchAll(/from '([^']+)'/g)].map((m) => m[1])).toEqual(['loopcheck']);
+      const mine = lc([...args, '--strategy', `./${name}.ts`], dir);
+      expect(mine.stderr, from).toBe('');
+      expect(states(mine.stdout), from).toEqual(states(lc([...args, '--strategy', from], dir).stdout));
+    }
+  });
+
   it('refuses an existing file and an unknown --from', () => {
     const dir = tempDir();
     newStrategy(dir, 'x');
@@ -93,14 +107,18 @@ describe('bad plugin input: one line, exit 2, before any search', () => {
     const file = newStrategy(dir, 'broken');
     const text = readFileSync(file, 'utf8');
     // Take lo_mutex of a device that does not exist.
-    writeFileSync(file, text.replace('m.acquire(d, m.lm[x(d, fr)], t)', 'm.acquire(d, m.lm[x(d, fr) + 7], t)'));
+    expect(text).toContain("clr.step('acq_lm', acquire('lo_mutex'));");
+    writeFileSync(file, text.replace("clr.step('acq_lm', acquire('lo_mutex'));", "clr.step('acq_lm', { text: 'ACQ lo_mutex', run: (m, d, t, fr) => m.acquire(d, m.lm[99], t) && m.next(d, fr) });"));
     const r = lc(['verify', '--no-config', '--strategy', './broken.ts'], dir);
     expect(r.stderr).toMatch(/^loopcheck: error: plugin \.\/broken\.ts: strategy broken, scenario [\w-]+: step T\d loop_clr_fd: .*acquires undefined, which is no field of the state \(an unknown lock\)\n$/);
     expect(r.code).toBe(2);
     // Writes AUTOCLEAR, then reports the step blocked.
     writeFileSync(
       file,
-      text.replace("run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),", 'run: (m, d, t, fr) => { d[m.ac[0]] = 1; return m.acquire(d, m.vm, t) && m.next(d, fr); },'),
+      text.replace(
+        "clr.step('acq_vm', acquire('loop_validate_mutex'));",
+        "clr.step('acq_vm', { text: 'ACQ loop_validate_mutex', run: (m, d, t, fr) => { d[m.ac[0]] = 1; return m.acquire(d, m.vm, t) && m.next(d, fr); } });",
+      ),
     );
     const w = lc(['verify', '--no-config', '--strategy', './broken.ts'], dir);
     expect(w.stderr).toMatch(/^loopcheck: error: plugin \.\/broken\.ts: strategy broken, scenario [\w-]+: step T\d .*is blocked \(returns false\) but writes A\.\w+\n$/);

@@ -6,6 +6,7 @@ import { loopFamily } from '../../models/loop/index.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { Trace, TraceStep } from '../../src/engine/result.js';
 import { racingWindows, racingWindowLines } from '../../src/report/racing-windows.js';
+import { stallWindows } from '../../src/report/stall-windows.js';
 
 const build = (strategy: string, scenario: string) => loopFamily.build({ strategy, scenario, params: {} });
 
@@ -45,6 +46,23 @@ describe('racing windows', () => {
     expect(w.before!.text).toMatch(/^loop_clr_fd: openers == 1: st\(A\) := Lo_rundown/);
     expect(w.others).toEqual([{ thread: 'T2', steps: w.before!.step - w.after.step - 1, calls: ['open(/dev/loopA) -> fd0', 'open(/dev/loopB) -> fd1', 'ioctl(fd1, LOOP_SET_FD, fd0)'] }]);
     expect(racingWindowLines(s)[0]).toMatch(/^racing: 3 windows/);
+  });
+
+  it('a racing window between two back-to-back statements is also a stall window, and says so', () => {
+    const model = build('pre-patch', 'stack-independent');
+    const trace = explore(model, { invariants: ['stacked-no-teardown'] }).outcomes.find((o) => o.invariant === 'stacked-no-teardown')!.trace!;
+    const s = racingWindows(model, trace)!;
+    const stalls = stallWindows(trace.steps.slice(1).map((st) => st.label));
+    // The disk_openers read / Lo_rundown store window is both; a window after a step that may sleep is not a stall.
+    expect(s.windows[0].stall).toBe(true);
+    expect(stalls.some((w) => w.thread === 'T1' && w.fromStep === s.windows[0].after.step && w.toStep === s.windows[0].before!.step)).toBe(true);
+    for (const w of s.windows) {
+      const isStall = stalls.some((x) => x.thread === w.thread && x.fromStep === w.after.step);
+      expect(w.stall, `${w.thread} after step ${w.after.step}`).toBe(isStall);
+    }
+    expect(s.windows.some((w) => !w.stall)).toBe(true);
+    const lines = racingWindowLines(s);
+    expect(lines.filter((l) => l.includes('[stall: the two run back to back]'))).toHaveLength(s.windows.filter((w) => w.stall).length);
   });
 
   it('whole calls one after another are syscall-serial', () => {

@@ -18,7 +18,7 @@ import { FILE_NONE, MNT_NONE, PART_NONE, PC_NONE, fileSlot, isFileSlot } from '.
 import { DEV, FILE, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
-import { fputText } from '../strategies/common.js';
+import { fputText } from '../steps.js';
 import { countOpen, countText, opensWhole } from './io.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;

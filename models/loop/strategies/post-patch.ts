@@ -5,9 +5,9 @@
 // around the state check, the disk_openers read and the switch to
 // Lo_rundown; __loop_clr_fd has neither the flush nor the BUG_ON. No ->open.
 
-import { DEV } from '../machine.js';
 import type { Program } from '../program.js';
-import { frameDevice as x, loReleaseByOpeners, openersCheck, teardownTail } from './common.js';
+import { loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
+import { acquire, release, tailCall } from '../steps.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const postPatch: Strategy = {
@@ -20,44 +20,22 @@ export const postPatch: Strategy = {
     const teardown = p.fn('__loop_clr_fd');
     teardownTail(teardown);
 
+    // loop_clr_fd(lo): loop_global_lock(lo, true) around the check.
     const clr = p.fn('loop_clr_fd');
-    const relAc = clr.at('rel_lm');
-    const relClr = clr.at('rel_lm_clr');
-    const err = clr.at('err_lm');
-    const relVm = (key: string, then: 'ret' | 'clr') =>
-      clr.step(key, {
-        text: then === 'ret' ? 'REL loop_validate_mutex' : 'REL loop_validate_mutex; call __loop_clr_fd(release=false)',
-        run: (m, d, t, fr) => {
-          m.release(d, m.vm);
-          return then === 'ret' ? m.ret(d, t, fr) : m.tail(d, fr, teardown, d[fr + DEV], 0, 0);
-        },
-      });
-    const relLm = (key: string, text: string) =>
-      clr.step(key, {
-        text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})${text}`,
-        run: (m, d, _t, fr) => {
-          m.release(d, m.lm[x(d, fr)]);
-          return m.next(d, fr);
-        },
-      });
+    clr.step('acq_vm', acquire('loop_validate_mutex'));
+    clr.step('acq_lm', acquire('lo_mutex'));
+    openersCheck(clr, { err: clr.at('err_lm'), autoclear: clr.at('rel_lm'), rundown: clr.at('rel_lm_clr') });
+    // openers > 1: AUTOCLEAR set, unlock, return 0.
+    clr.step('rel_lm', release('lo_mutex'));
+    clr.step('rel_vm', release('loop_validate_mutex', { then: 'ret' }));
+    // sole opener: Lo_rundown set, unlock, tear down.
+    clr.step('rel_lm_clr', release('lo_mutex'));
+    clr.step('rel_vm_clr', release('loop_validate_mutex', { then: tailCall(teardown, 0, '(release=false)') }));
+    // not bound: unlock, -ENXIO.
+    clr.step('err_lm', release('lo_mutex', { error: '-ENXIO' }));
+    clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
-    clr.step('acq_vm', {
-      text: 'ACQ loop_validate_mutex',
-      run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),
-    });
-    clr.step('acq_lm', {
-      text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-    });
-    openersCheck(clr, { err, autoclear: relAc, rundown: relClr });
-    relLm('rel_lm', '');
-    relVm('rel_vm', 'ret');
-    relLm('rel_lm_clr', '');
-    relVm('rel_vm_clr', 'clr');
-    relLm('err_lm', ': -ENXIO');
-    relVm('err_vm', 'ret');
-
-    const release = loReleaseByOpeners(p, teardown);
-    return { loop_clr_fd: clr, lo_release: release, teardown };
+    const lo_release = loReleaseByOpeners(p, teardown);
+    return { loop_clr_fd: clr, lo_release, teardown };
   },
 };

@@ -7,9 +7,9 @@
 // BUG_ON(lo_state != Lo_rundown) check. No ->open.
 
 import { Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
-import { DEV } from '../machine.js';
 import type { Program } from '../program.js';
-import { frameDevice as x, loReleaseByOpeners, openersCheck, teardownTail } from './common.js';
+import { loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
+import { acquire, frameDevName as dn, frameDev as x, release, statement, tailCall } from '../steps.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const prePatch: Strategy = {
@@ -20,75 +20,35 @@ export const prePatch: Strategy = {
   define(p: Program): StrategyFns {
     // __loop_clr_fd(lo, release): frame r = release.
     const teardown = p.fn('__loop_clr_fd');
-    teardown.step('flush_acq', {
-      text: 'ACQ loop_validate_mutex (flush)',
-      run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),
-    });
-    teardown.step('flush_rel', {
-      text: 'REL loop_validate_mutex (flush)',
-      run: (m, d, _t, fr) => {
-        m.release(d, m.vm);
-        return m.next(d, fr);
-      },
-    });
-    teardown.step('acq_lm_check', {
-      text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-    });
-    teardown.step('bug_on', {
+    teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
+    teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
+    teardown.step('acq_lm_check', acquire('lo_mutex'));
+    teardown.step('bug_on', statement({
       text: (m, s, _t, fr) => {
         const st = s[m.st[x(s, fr)]];
         return st === Lo_rundown
-          ? `BUG_ON(st(${m.dn(s[fr + DEV])}) != Lo_rundown) passes`
-          : `BUG_ON(st(${m.dn(s[fr + DEV])}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
+          ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
+          : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
       },
       run: (m, d, _t, fr) => {
         if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
-        return m.next(d, fr);
       },
-    });
-    teardown.step('rel_lm_check', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, _t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.next(d, fr);
-      },
-    });
+    }));
+    teardown.step('rel_lm_check', release('lo_mutex'));
     teardownTail(teardown);
 
-    // loop_clr_fd(lo): LM only.
+    // loop_clr_fd(lo): lo_mutex only.
     const clr = p.fn('loop_clr_fd');
-    const rel = clr.at('rel_lm');
-    const relClr = clr.at('rel_lm_clr');
+    const done = clr.at('rel_lm');
+    const rundown = clr.at('rel_lm_clr');
     const err = clr.at('err');
-    clr.step('acq_lm', {
-      text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-    });
-    openersCheck(clr, { err, autoclear: rel, rundown: relClr });
-    clr.step('rel_lm', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.ret(d, t, fr);
-      },
-    });
-    clr.step('rel_lm_clr', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}); call __loop_clr_fd(release=false)`,
-      run: (m, d, _t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.tail(d, fr, teardown, d[fr + DEV], 0, 0);
-      },
-    });
-    clr.step('err', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}): -ENXIO`,
-      run: (m, d, t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.ret(d, t, fr);
-      },
-    });
+    clr.step('acq_lm', acquire('lo_mutex'));
+    openersCheck(clr, { err, autoclear: done, rundown });
+    clr.step('rel_lm', release('lo_mutex', { then: 'ret' }));
+    clr.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 0, '(release=false)') }));
+    clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
 
-    const release = loReleaseByOpeners(p, teardown);
-    return { loop_clr_fd: clr, lo_release: release, teardown };
+    const lo_release = loReleaseByOpeners(p, teardown);
+    return { loop_clr_fd: clr, lo_release, teardown };
   },
 };

@@ -12,16 +12,16 @@
 // caller of __loop_clr_fd, which has no release argument, no flush, no
 // BUG_ON and no queue freeze.
 //
-// Approximation shared with v5.17 (see v5-17.ts): lo_open is not called
-// (returns 0 at once) from a mount whose exclusive claim is bound to fail,
-// because the kernel's bd_prepare_to_claim fails before ->open.
+// Approximation shared with v5.17 (loOpenAcquire in driver/tree-parts.ts):
+// lo_open is not called (returns 0 at once) from a mount whose exclusive
+// claim is bound to fail, because the kernel's bd_prepare_to_claim fails
+// before ->open.
 
 import { Lo_bound, Lo_deleting, Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
-import { DEV } from '../machine.js';
 import type { Program } from '../program.js';
-import { frameDevice as x, teardownTail } from './common.js';
+import { loOpenAcquire, teardownTail } from '../driver/tree-parts.js';
+import { acquire, frameDevName as dn, frameDev as x, release, retVal, statement, tailCall } from '../steps.js';
 import type { Strategy, StrategyFns } from './types.js';
-import { NO_OPEN_TEXT, mountClaimFailsFirst } from './v5-17.js';
 
 export const v6_11: Strategy = {
   name: 'v6.11',
@@ -38,60 +38,40 @@ export const v6_11: Strategy = {
     // ---- lo_open(disk): frame dev; returns 0 or 1 (-ENXIO) ----
     const open = p.fn('lo_open');
     const openErr = open.at('err');
-    open.step('acq_lm', {
-      text: (m, s, t, fr) => (mountClaimFailsFirst(m, s, t, fr) ? NO_OPEN_TEXT : `ACQ lo_mutex(${m.dn(s[fr + DEV])})`),
-      run: (m, d, t, fr) => {
-        if (mountClaimFailsFirst(m, d, t, fr)) return m.retVal(d, t, fr, 0);
-        return m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr);
-      },
-    });
-    open.step('check', {
+    open.step('acq_lm', loOpenAcquire());
+    open.step('check', statement({
       text: (m, s, _t, fr) => {
         const st = s[m.st[x(s, fr)]];
         return st === Lo_rundown || st === Lo_deleting
-          ? `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: -ENXIO`
-          : `st(${m.dn(s[fr + DEV])}) == ${LO_STATE_NAMES[st]}: ok`;
+          ? `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: -ENXIO`
+          : `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: ok`;
       },
       run: (m, d, _t, fr) => {
         const st = d[m.st[x(d, fr)]];
-        return st === Lo_rundown || st === Lo_deleting ? m.go(d, fr, openErr) : m.next(d, fr);
+        if (st === Lo_rundown || st === Lo_deleting) return openErr;
       },
-    });
-    open.step('rel_lm', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.retVal(d, t, fr, 0);
-      },
-    });
-    open.step('err', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}): -ENXIO`,
-      run: (m, d, t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.retVal(d, t, fr, 1);
-      },
-    });
+    }));
+    // Back in the block layer, bd_openers++ follows with no point that can sleep.
+    open.step('rel_lm', release('lo_mutex', { then: retVal(0), backToBack: true }));
+    open.step('err', release('lo_mutex', { error: '-ENXIO', then: retVal(1) }));
 
     // ---- lo_release(disk): under open_mutex, after bd_openers-- ----
-    const release = p.fn('lo_release');
-    const relLm = release.at('rel_lm');
-    release.step('read_openers', {
+    const lo_release = p.fn('lo_release');
+    const relLm = lo_release.at('rel_lm');
+    lo_release.step('read_openers', statement({
       text: (m, s, _t, fr) => {
         const n = s[m.op[x(s, fr)]];
-        return `read disk_openers(${m.dn(s[fr + DEV])}) == ${n}${n > 0 ? ': not the last close, return' : ': last close'}`;
+        return `read disk_openers(${dn(m, s, fr)}) == ${n}${n > 0 ? ': not the last close, return' : ': last close'}`;
       },
-      run: (m, d, t, fr) => (d[m.op[x(d, fr)]] > 0 ? m.ret(d, t, fr) : m.next(d, fr)),
-    });
-    release.step('acq_lm', {
-      text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-    });
-    release.step('check', {
+      run: (m, d, _t, fr) => (d[m.op[x(d, fr)]] > 0 ? 'ret' : 'next'),
+    }));
+    lo_release.step('acq_lm', acquire('lo_mutex'));
+    lo_release.step('check', statement({
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];
         const ac = s[m.ac[i]];
-        const d = m.dn(s[fr + DEV]);
+        const d = dn(m, s, fr);
         if (st === Lo_bound && ac) return `st(${d}) == Lo_bound && AUTOCLEAR: st(${d}) := Lo_rundown; need_clear`;
         if (st === Lo_rundown) return `st(${d}) == Lo_rundown: need_clear`;
         return `st(${d}) == ${LO_STATE_NAMES[st]}, AUTOCLEAR == ${ac}: nothing to clear`;
@@ -99,83 +79,49 @@ export const v6_11: Strategy = {
       run: (m, d, _t, fr) => {
         const i = x(d, fr);
         if (d[m.st[i]] === Lo_bound && d[m.ac[i]] === 1) d[m.st[i]] = Lo_rundown;
-        return d[m.st[i]] === Lo_rundown ? m.next(d, fr) : m.go(d, fr, relLm);
+        if (d[m.st[i]] !== Lo_rundown) return relLm;
       },
-    });
-    release.step('rel_lm_clr', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}); call __loop_clr_fd`,
-      run: (m, d, _t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.tail(d, fr, teardown, d[fr + DEV], 0, 0);
-      },
-    });
-    release.step('rel_lm', {
-      text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => {
-        m.release(d, m.lm[x(d, fr)]);
-        return m.ret(d, t, fr);
-      },
-    });
+    }));
+    lo_release.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 0) }));
+    lo_release.step('rel_lm', release('lo_mutex', { then: 'ret' }));
 
     // ---- loop_clr_fd(lo): loop_validate_mutex + lo_mutex; never tears down ----
     const clr = p.fn('loop_clr_fd');
     const rel = clr.at('rel_lm');
     const err = clr.at('err_lm');
-    clr.step('acq_vm', {
-      text: 'ACQ loop_validate_mutex',
-      run: (m, d, t, fr) => m.acquire(d, m.vm, t) && m.next(d, fr),
-    });
-    clr.step('acq_lm', {
-      text: (m, s, _t, fr) => `ACQ lo_mutex(${m.dn(s[fr + DEV])})`,
-      run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
-    });
+    clr.step('acq_vm', acquire('loop_validate_mutex'));
+    clr.step('acq_lm', acquire('lo_mutex'));
     // AUTOCLEAR := 1 and the unlocked disk_openers read; a sole opener is
-    // switched to Rundown in the next step (the read can be stale by then).
-    clr.step('read', {
+    // switched to Rundown by the adjacent statement (the read can be stale by then).
+    clr.step('read', statement({
+      backToBack: true,
       outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];
-        const d = m.dn(s[fr + DEV]);
+        const d = dn(m, s, fr);
         if (st !== Lo_bound) return `st(${d}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
         const n = s[m.op[i]];
         return `st(${d}) == Lo_bound: AUTOCLEAR(${d}) := 1; read disk_openers(${d}) == ${n}${n === 1 ? '' : ': not the sole opener'}`;
       },
       run: (m, d, _t, fr) => {
         const i = x(d, fr);
-        if (d[m.st[i]] !== Lo_bound) return m.go(d, fr, err);
+        if (d[m.st[i]] !== Lo_bound) return err;
         d[m.ac[i]] = 1;
-        return d[m.op[i]] !== 1 ? m.go(d, fr, rel) : m.next(d, fr);
+        if (d[m.op[i]] !== 1) return rel;
       },
-    });
-    clr.step('rundown', {
-      text: (m, s, _t, fr) => `openers == 1: st(${m.dn(s[fr + DEV])}) := Lo_rundown (teardown deferred to the last close)`,
+    }));
+    clr.step('rundown', statement({
+      text: (m, s, _t, fr) => `openers == 1: st(${dn(m, s, fr)}) := Lo_rundown (teardown deferred to the last close)`,
       run: (m, d, _t, fr) => {
         d[m.st[x(d, fr)]] = Lo_rundown;
-        return m.next(d, fr);
       },
-    });
-    const relLmStep = (key: string, suffix: string) =>
-      clr.step(key, {
-        text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})${suffix}`,
-        run: (m, d, _t, fr) => {
-          m.release(d, m.lm[x(d, fr)]);
-          return m.next(d, fr);
-        },
-      });
-    const relVmStep = (key: string) =>
-      clr.step(key, {
-        text: 'REL loop_validate_mutex',
-        run: (m, d, t, fr) => {
-          m.release(d, m.vm);
-          return m.ret(d, t, fr);
-        },
-      });
-    relLmStep('rel_lm', '');
-    relVmStep('rel_vm');
-    relLmStep('err_lm', ': -ENXIO');
-    relVmStep('err_vm');
+    }));
+    clr.step('rel_lm', release('lo_mutex'));
+    clr.step('rel_vm', release('loop_validate_mutex', { then: 'ret' }));
+    clr.step('err_lm', release('lo_mutex', { error: '-ENXIO' }));
+    clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
-    return { loop_clr_fd: clr, lo_release: release, lo_open: open, teardown };
+    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown };
   },
 };
