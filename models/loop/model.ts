@@ -37,7 +37,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     if ('dev' in c && (c.dev < 0 || c.dev >= D)) throw new Error(`${callName(c)}: no device ${c.dev}`);
     if ('fd' in c && (c.fd < 0 || c.fd >= K)) throw new Error(`${callName(c)}: fd ${c.fd} outside ${K} slots`);
   }
-  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open' || e.call.op === 'open_part').length : T * calls;
+  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open').length : T * calls;
   const NF = Math.max(1, Math.min(setup.init.files.length + opens, tables * K + D + T));
   const maxOpeners = NF + 1;
   const maxRefs = Math.min(255, tables * K + D + 2 * T);

@@ -50,7 +50,8 @@ export interface ConformResult {
 /** One device as text: `A=regular+ac`, `B=unbound`, `A=regular (open -ENXIO)`. */
 export function deviceText(x: number, d: DeviceObservation): string {
   const body = d.backing === null ? 'unbound' : `${d.backing === 'regular' ? 'regular' : `loop${d.backing}`}${d.autoclear ? '+autoclear' : ''}`;
-  return `${devName(x)}=${body}${d.open === 'ok' ? '' : ` (open ${d.open})`}`;
+  const parts = d.partitions ? `+p${d.partitions}` : '';
+  return `${devName(x)}=${body}${parts}${d.open === 'ok' ? '' : ` (open ${d.open})`}`;
 }
 
 export function stateText(devices: readonly DeviceObservation[]): string {

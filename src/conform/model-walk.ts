@@ -79,8 +79,9 @@ export function observeDevices(li: LoopInternals, s: Uint8Array): DeviceObservat
     const st = s[m.st[x]];
     const bf = s[m.bf[x]];
     const attached = (st === Lo_bound || st === Lo_rundown) && bf !== FILE_NONE;
-    const backing = !attached ? null : bf === FILE_REGULAR ? 'regular' : devName(s[m.fdev[fileSlot(bf)]] - 1);
-    out.push({ backing, autoclear: attached && s[m.ac[x]] === 1, open: freshOpen(li, s, x) });
+    const part = bf > FILE_REGULAR && s[m.fpart[fileSlot(bf)]] ? 'p1' : '';
+    const backing = !attached ? null : bf === FILE_REGULAR ? 'regular' : devName(s[m.fdev[fileSlot(bf)]] - 1) + part;
+    out.push({ backing, autoclear: attached && s[m.ac[x]] === 1, open: freshOpen(li, s, x), ...(s[m.part[x]] ? { partitions: s[m.part[x]] } : {}) });
   }
   return out;
 }
