@@ -11,7 +11,8 @@ export type Backing = number | 'regular';
 export type ConfigureFlag = 'autoclear' | 'partscan' | 'read_only';
 
 export type Call =
-  | { readonly op: 'open'; readonly dev: number; readonly fd: number; readonly part?: number }
+  | { readonly op: 'open'; readonly dev: number; readonly fd: number }
+  | { readonly op: 'open_part'; readonly dev: number; readonly part: number; readonly fd: number }
   | { readonly op: 'close'; readonly fd: number }
   | { readonly op: 'clr'; readonly fd: number }
   | { readonly op: 'set_fd'; readonly fd: number; readonly backing: Backing }
@@ -29,6 +30,8 @@ const bk = (b: Backing): string => (b === 'regular' ? 'regular file' : `fd${b}`)
 export function callName(c: Call): string {
   switch (c.op) {
     case 'open':
+      return `open(${node(c.dev)}) -> fd${c.fd}`;
+    case 'open_part':
       return `open(${node(c.dev, c.part)}) -> fd${c.fd}`;
     case 'close':
       return `close(fd${c.fd})`;

@@ -15,6 +15,7 @@ import type { ActionLabel, Invariant, Model } from '../../src/engine/model.js';
 import type { StateView } from '../../src/engine/state-view.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from '../../src/engine/properties.js';
 import { DEADLOCK } from '../../src/engine/result.js';
+import { buildPhilosophersFromValues } from './values.js';
 
 const HUNGRY_EATS = {
   name: 'hungry-eats',
@@ -134,4 +135,12 @@ export const philosophersFamily: ModelFamily = {
   // The benchmark's runs: the graph analyses are asked for by name.
   defaultInvariants: ['eating-holds-forks', DEADLOCK],
   build: (opts) => buildPhilosophers(opts.params.N, opts.params.M, opts.params.lefty === 1),
+};
+
+/** The same family written with the value-semantics API (values.ts): the benchmark's measure of what records cost. */
+export const philosophersValuesFamily: ModelFamily = {
+  ...philosophersFamily,
+  name: 'philosophers-values',
+  description: 'dining philosophers written with the value-semantics API (models/philosophers/values.ts); same states as philosophers',
+  build: (opts) => buildPhilosophersFromValues(opts.params.N, opts.params.M, opts.params.lefty === 1),
 };

@@ -5,6 +5,7 @@ import type { Model } from '../engine/model.js';
 import type { ModelFamily } from '../engine/catalog.js';
 import type { ModelRecipe } from '../engine/recipe.js';
 import { FAMILIES } from './registry.js';
+import { ensurePlugins, loadedPlugins } from './plugins.js';
 
 export function buildRegistered(
   family: string,
@@ -21,13 +22,27 @@ export function buildRegistered(
   });
 }
 
-function registeredRecipe(
+/** In a worker thread: load the main thread's plugin files, then build as buildRegistered. */
+export async function buildWithPlugins(
+  plugins: readonly string[],
+  family: string,
+  params: Record<string, number>,
+  strategy: string | null,
+  scenario: string | null,
+): Promise<Model> {
+  await ensurePlugins(plugins);
+  return buildRegistered(family, params, strategy, scenario);
+}
+
+export function registeredRecipe(
   family: string,
   params: Record<string, number>,
   strategy: string | null,
   scenario: string | null,
 ): ModelRecipe {
-  return { module: import.meta.url, export: 'buildRegistered', args: [family, params, strategy, scenario] };
+  const plugins = loadedPlugins().map((p) => p.file);
+  if (plugins.length === 0) return { module: import.meta.url, export: 'buildRegistered', args: [family, params, strategy, scenario] };
+  return { module: import.meta.url, export: 'buildWithPlugins', args: [plugins, family, params, strategy, scenario] };
 }
 
 /** Whether a worker thread can rebuild the family's models (it is in the registry). */

@@ -25,6 +25,12 @@ export const CONFIG_SCHEMA = {
   required: ['runs'],
   properties: {
     $schema: { type: 'string', description: 'path or URL of this schema, for editors' },
+    plugins: {
+      type: 'array',
+      description: 'files (.ts or .js, relative to this config) exporting strategies or model families, which the runs can then name',
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1 },
+    },
     limits: { $ref: '#/definitions/limits' },
     runs: {
       type: 'array',

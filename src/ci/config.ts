@@ -6,6 +6,9 @@
 // so main.ts prints `loopcheck: error: ...` and exits 2 before any search.
 
 import { modelProperties } from '../engine/properties.js';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { loadPlugin } from '../app/plugins.js';
 import { InputTooLarge, readCapped } from '../app/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
@@ -63,6 +66,7 @@ interface RawRun {
 
 interface RawConfig {
   $schema?: string;
+  plugins?: string[];
   limits?: RawLimits;
   runs: RawRun[];
 }
@@ -302,7 +306,33 @@ export async function loadConfig(file: string, cliLimits: Limits = {}): Promise<
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`);
   }
+  await loadConfigPlugins(text, file);
   return parseConfig(text, file, cliLimits);
+}
+
+/**
+ * Loads the plugin files a config names (relative to the config), so its
+ * runs can name their strategies and models. A config that does not parse is
+ * left to parseConfig, which reports it.
+ */
+async function loadConfigPlugins(text: string, file: string): Promise<void> {
+  let data: unknown;
+  try {
+    data = parseText(text);
+  } catch {
+    return;
+  }
+  const plugins = (data as RawConfig | null)?.plugins;
+  if (!Array.isArray(plugins)) return;
+  for (const [i, p] of plugins.entries()) {
+    if (typeof p !== 'string' || p === '') continue;
+    try {
+      await loadPlugin(isAbsolute(p) ? p : join(dirname(file), p));
+    } catch (e) {
+      if (e instanceof UsageError) throw new UsageError(`${file}: ${jsonPath(['plugins', i])}: ${e.message}`);
+      throw e;
+    }
+  }
 }
 
 /** Parses and validates config text; `file` names it in errors. */

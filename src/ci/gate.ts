@@ -75,7 +75,7 @@ function uncoveredStrategies(config: LoadedConfig): string[] {
 }
 
 /** Which config verify uses, or null; says on stderr which file it picked up, or why it left one out. */
-async function resolveConfig(flags: GateFlags, cwd = process.cwd()): Promise<LoadedConfig | null> {
+async function resolveConfig(flags: GateFlags, notes: string[], cwd = process.cwd()): Promise<LoadedConfig | null> {
   const limits: Limits = { maxStates: flags.maxStates, maxDepth: flags.maxDepth, timeLimit: flags.timeLimit };
   const sel = selectors(flags);
   if (typeof flags.config === 'string') {
@@ -83,28 +83,29 @@ async function resolveConfig(flags: GateFlags, cwd = process.cwd()): Promise<Loa
       throw new UsageError(`--config cannot be combined with ${sel.join(', ')}: the config selects the runs (use --no-config to select them on the command line)`);
     }
     const cfg = await loadConfig(flags.config, limits);
-    process.stderr.write(`loopcheck: using config ${flags.config}\n`);
+    notes.push(`using config ${flags.config}`);
     return cfg;
   }
   if (flags.config === false) return null;
   const auto = `${cwd}/${DEFAULT_CONFIG_FILE}`;
   if (!existsSync(auto)) return null;
   if (sel.length > 0) {
-    process.stderr.write(
-      `loopcheck: not using ./${DEFAULT_CONFIG_FILE}: ${sel.join(', ')} select${sel.length === 1 ? 's' : ''} the runs, and every cell is expected to hold (--no-config says so quietly)\n`,
-    );
+    notes.push(`not using ./${DEFAULT_CONFIG_FILE}: ${sel.join(', ')} select${sel.length === 1 ? 's' : ''} the runs, and every cell is expected to hold (--no-config says so quietly)`);
     return null;
   }
   const cfg = await loadConfig(`./${DEFAULT_CONFIG_FILE}`, limits);
-  process.stderr.write(`loopcheck: using config ./${DEFAULT_CONFIG_FILE} (--no-config to ignore it)\n`);
+  notes.push(`using config ./${DEFAULT_CONFIG_FILE} (--no-config to ignore it)`);
   return cfg;
 }
 
 /**
  * The gate for this verify, or null when there is no config, no report and
  * no GitHub Actions (plain verify). Throws UsageError before any search.
+ * What it has to tell the user (the config used or left out, strategies a
+ * config does not check) goes into `notes`, for verify to print once every
+ * check before the search has passed.
  */
-export async function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = process.env): Promise<Gate | null> {
+export async function openGate(flags: GateFlags, notes: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Gate | null> {
   if (flags.junit !== undefined) checkWritable('--junit', flags.junit);
   if (flags.sarif !== undefined) checkWritable('--sarif', flags.sarif);
   if (flags.junit !== undefined && flags.sarif !== undefined && writeTarget(flags.junit) === writeTarget(flags.sarif)) {
@@ -113,10 +114,10 @@ export async function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = proces
   const actions = env.GITHUB_ACTIONS === 'true';
   const summaryFile = actions && env.GITHUB_STEP_SUMMARY ? env.GITHUB_STEP_SUMMARY : undefined;
   if (summaryFile !== undefined) checkWritable('GITHUB_STEP_SUMMARY', summaryFile);
-  const config = await resolveConfig(flags);
+  const config = await resolveConfig(flags, notes);
   const uncovered = config ? uncoveredStrategies(config) : [];
   for (const u of uncovered) {
-    process.stderr.write(`loopcheck: note: ${relative('.', config!.file) || config!.file} does not check the registered strategy ${u}\n`);
+    notes.push(`note: ${relative('.', config!.file) || config!.file} does not check the registered strategy ${u}`);
   }
   if (!config && flags.junit === undefined && flags.sarif === undefined && !actions) return null;
 

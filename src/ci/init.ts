@@ -6,8 +6,11 @@ import { fmtInt, fmtSeconds } from '../report/format.js';
 import type { CompletedRun, Limits } from '../app/run.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { VERSION } from '../app/version.js';
-import { cellKey } from './config.js';
+import { cellKey, DEFAULT_CONFIG_FILE } from './config.js';
 import type { Expectation } from './config-schema.js';
+import { schemaRef } from './schema-path.js';
+import { pluginOf } from '../app/plugins.js';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 export interface InitFlags extends Limits {
   readonly model?: string;
@@ -45,6 +48,9 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('// Cells not listed must hold. The verdicts below are those loopcheck found when');
   L.push('// this file was written; `loopcheck list` shows every name that can appear here.');
   L.push('{');
+  L.push(`  "$schema": ${q(schemaRef(flags.output ?? DEFAULT_CONFIG_FILE))},`);
+  const plugins = pluginFiles(done, flags.output ?? DEFAULT_CONFIG_FILE);
+  if (plugins.length > 0) L.push(`  "plugins": [${plugins.map(q).join(', ')}],`);
   L.push('  "runs": [');
   L.push('    {');
   L.push(`      "model": ${q(family.name)},`);
@@ -92,4 +98,18 @@ export function initText(flags: InitFlags, done: readonly CompletedRun[], today 
   L.push('  ]');
   L.push('}');
   return L.join('\n') + '\n';
+}
+
+/** The plugin files the searches' strategies and models came from, relative to the config written at `output`. */
+function pluginFiles(done: readonly CompletedRun[], output: string): string[] {
+  const dir = output === '-' ? process.cwd() : dirname(resolve(output));
+  const files = new Set<string>();
+  for (const d of done) {
+    const p = pluginOf(d.run.family.name, d.run.strategy);
+    if (p) files.add(p.file);
+  }
+  return [...files].map((f) => {
+    const rel = relative(dir, f).split(sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  });
 }

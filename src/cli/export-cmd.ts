@@ -8,6 +8,9 @@ import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
 import { FORMATS, parseFormats, prepareTraceDir, renderFormat, traceFileName, writeTraceFiles, type Format } from '../export/formats.js';
 import { replay } from '../export/replay.js';
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { loadPlugin, sha256Of } from '../app/plugins.js';
 import { loadTrace, parseTraceFile, TraceFileError, type LoadedTrace } from '../export/trace-json.js';
 import type { TraceContext } from '../report/trace-data.js';
 import { EXIT, Interrupted, UsageError } from '../app/errors.js';
@@ -167,11 +170,23 @@ export async function readTraceFile(path: string): Promise<LoadedTrace> {
     throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
   }
   try {
-    return loadTrace(parseTraceFile(text), FAMILIES);
+    const file = parseTraceFile(text);
+    if (file.plugin) await reloadPlugin(path, file.plugin);
+    return loadTrace(file, FAMILIES);
   } catch (e) {
     if (e instanceof TraceFileError) throw new UsageError(`${path}: not a valid trace: ${e.message}`);
     throw e;
   }
+}
+
+/** The plugin a trace was found with, loaded again only if its file is unchanged. */
+async function reloadPlugin(trace: string, plugin: { file: string; sha256: string }): Promise<void> {
+  const file = resolvePath(plugin.file);
+  if (!existsSync(file)) throw new UsageError(`${trace}: the trace needs plugin ${plugin.file}, which does not exist here`);
+  if (sha256Of(file) !== plugin.sha256) {
+    throw new UsageError(`${trace}: plugin ${plugin.file} has changed since the trace was written (rerun verify for a new trace)`);
+  }
+  await loadPlugin(file);
 }
 
 interface ExportFlags {

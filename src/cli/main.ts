@@ -24,6 +24,8 @@ import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
+import { registerNew } from './new-strategy.js';
+import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
 
 function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -59,10 +61,12 @@ function checkConfigFlags(args: readonly string[]): void {
 
 async function verify(flags: VerifyFlags, args: readonly string[]): Promise<number> {
   checkConfigFlags(args);
-  const gate = await openGate(flags); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
+  const notes: string[] = [];
+  const gate = await openGate(flags, notes); // config, --junit/--sarif, GitHub Actions (src/ci); null for a plain run
   const runs = gate ? gate.runs : plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario, invariants: flags.invariant });
   const traceOut = traceOutput(flags);
   if (traceOut) checkTracePaths(runs, traceOut);
+  for (const n of notes) process.stderr.write(`loopcheck: ${n}\n`); // every check passed: a usage error stays one line
   const progress = flags.json ? undefined : progressPrinter();
   const clearProgress = () => {
     if (progress) process.stderr.write('\r\x1b[K');
@@ -147,6 +151,16 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   registerSimulate(prog, setCode);
   registerLockOrder(prog, setCode);
   registerConform(prog, setCode);
+
+  registerNew(prog, setCode);
+
+  // --strategy ./file.ts and --model ./file.ts: load the plugin (once, with
+  // its contract checked) and select what it exports by name, for every command.
+  prog.hook('preAction', async (_prog, cmd) => {
+    const opts = cmd.opts() as { strategy?: string[]; model?: string };
+    if (typeof opts.model === 'string') cmd.setOptionValue('model', await resolveModelArg(opts.model));
+    if (Array.isArray(opts.strategy)) cmd.setOptionValue('strategy', await resolveStrategyArgs(opts.strategy));
+  });
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());

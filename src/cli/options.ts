@@ -64,9 +64,9 @@ export interface RuntimeFlags {
 /** --model, --param, --strategy, --scenario and (unless `invariants` is false) --invariant. */
 export function addSelectionOptions(cmd: Command, what: string, invariants = true): Command {
   cmd
-    .option('--model <name>', `model to ${what} (see \`loopcheck list\`)`)
+    .option('--model <name>', `model to ${what} (see \`loopcheck list\`), or a file exporting a model family`)
     .option('--param <key=value>', 'set a model parameter (repeatable)', collect)
-    .option('--strategy <names...>', 'strategies (default: all)')
+    .option('--strategy <names...>', 'strategies, or files (./my-patch.ts, .js) exporting them (default: all)')
     .option('--scenario <names...>', 'scenarios (default: the scripted ones)');
   if (invariants) cmd.option('--invariant <names...>', 'invariants to check (default: all, plus deadlock)');
   return cmd;

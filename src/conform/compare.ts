@@ -50,7 +50,7 @@ export interface ConformResult {
 /** One device as text: `A=regular+ac`, `B=unbound`, `A=regular (open -ENXIO)`. */
 export function deviceText(x: number, d: DeviceObservation): string {
   const body = d.backing === null ? 'unbound' : `${d.backing === 'regular' ? 'regular' : `loop${d.backing}`}${d.autoclear ? '+autoclear' : ''}`;
-  const parts = d.partitions ? `+p${d.partitions}` : '';
+  const parts = d.partitions ? `, ${d.partitions} partition${d.partitions === 1 ? '' : 's'}` : '';
   return `${devName(x)}=${body}${parts}${d.open === 'ok' ? '' : ` (open ${d.open})`}`;
 }
 

@@ -5,11 +5,10 @@
 // Exists so the CLI only parses flags and prints, and so tests can drive the
 // whole comparison with a fake kernel runner (no QEMU in `npm test`).
 
-import { loopFamily } from '../../models/loop/index.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
 import { compareScenario, type ConformResult } from './compare.js';
-import { walkSchedule, type ModelWalk } from './model-walk.js';
+import { observedModel, walkSchedule, type ModelWalk } from './model-walk.js';
 import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
 import { probeScenario } from './schedules.js';
 
@@ -72,7 +71,10 @@ export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
 
 /** The model's walk of every schedule of `probe` under `strategy`. */
 export function modelWalks(strategy: string, probe: ProbeScenario): Map<number, ModelWalk> {
-  const model = loopFamily.build({ params: {}, strategy, scenario: probe.name });
+  const st = STRATEGIES.find((s) => s.name === strategy);
+  const sc = SCENARIOS.find((s) => s.name === probe.name);
+  if (!st || !sc) throw new ConformInputError(`unknown strategy or scenario: ${strategy}, ${probe.name}`);
+  const model = observedModel(st, sc);
   return new Map(probe.schedules.map((s) => [s.id, walkSchedule(model, s)]));
 }
 

@@ -8,6 +8,7 @@ import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
 import type { Trace, TraceStep } from '../engine/result.js';
 import { modelProperties, propertyOf } from '../engine/properties.js';
+import { displayName, pluginOf } from '../app/plugins.js';
 import { VERSION } from '../app/version.js';
 import type { TraceContext } from '../report/trace-data.js';
 
@@ -36,6 +37,8 @@ export interface TraceFile {
   readonly steps: readonly TraceFileStep[];
   /** Liveness counterexamples only: the run repeats steps loop+1 .. last forever (see Trace.loop). */
   readonly loop?: number;
+  /** The user's file the strategy or model came from (relative to the working directory) and its SHA-256. */
+  readonly plugin?: { readonly file: string; readonly sha256: string };
 }
 
 export function toTraceFile(ctx: TraceContext): TraceFile {
@@ -64,7 +67,13 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
       state: Object.fromEntries(layout.fields.map((f, k) => [f.name, s.state[k]])),
     })),
     ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
+    ...pluginField(ctx.family, ctx.strategy),
   };
+}
+
+function pluginField(family: string, strategy: string | null): { plugin?: { file: string; sha256: string } } {
+  const p = pluginOf(family, strategy);
+  return p ? { plugin: { file: displayName(p.file), sha256: p.sha256 } } : {};
 }
 
 export function traceFileText(ctx: TraceContext): string {
@@ -151,6 +160,11 @@ export function parseTraceFile(text: string): TraceFile {
     return { step: i, action, label, state: state as Record<string, number> };
   });
   const loop = 'loop' in doc && doc.loop !== undefined ? need(doc, 'loop', isNat, 'a non-negative integer') : undefined;
+  let plugin: TraceFile['plugin'];
+  if ('plugin' in doc && doc.plugin !== undefined) {
+    const p = need(doc, 'plugin', isObj, 'an object');
+    plugin = { file: need(p, 'file', isString, 'a string', 'plugin.'), sha256: need(p, 'sha256', isString, 'a string', 'plugin.') };
+  }
   return {
     schema: TRACE_SCHEMA,
     tool: 'loopcheck',
@@ -165,6 +179,7 @@ export function parseTraceFile(text: string): TraceFile {
     layout: Array.isArray(doc.layout) ? (doc.layout as TraceFile['layout']) : [],
     steps,
     ...(loop !== undefined ? { loop } : {}),
+    ...(plugin !== undefined ? { plugin } : {}),
   };
 }
 

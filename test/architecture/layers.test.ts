@@ -17,12 +17,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Lower layers first; a file may import its own layer and any lower one. */
 export const LAYERS: readonly { readonly layer: number; readonly dirs: readonly string[]; readonly why: string }[] = [
   { layer: 0, dirs: ['src/engine'], why: 'model-agnostic search and analyses' },
-  { layer: 1, dirs: ['models', 'specs'], why: 'model families and their properties (they name each other)' },
+  { layer: 1, dirs: ['models', 'specs', 'src/values'], why: 'model families and their properties (they name each other); the value-semantics model API' },
   { layer: 2, dirs: ['src/report', 'src/conform'], why: 'trace views and text; the model-to-kernel data contract' },
   { layer: 3, dirs: ['src/app'], why: 'the application core: registry, planning, the runner, errors, exit codes, I/O' },
   { layer: 4, dirs: ['src/export'], why: 'trace file formats' },
   { layer: 5, dirs: ['src/ci'], why: 'config, cells and reports' },
   { layer: 6, dirs: ['src/cli', 'src/bench'], why: 'commands' },
+  { layer: 7, dirs: ['src/index.ts'], why: "the library entry (`import … from 'loopcheck'`)" },
 ];
 
 function layerOf(file: string): number | undefined {

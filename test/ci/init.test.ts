@@ -17,6 +17,11 @@ describe('loopcheck init', () => {
     expect(text).toContain('"params": { "N": 4, "lefty": 1 },');
     expect(text).toContain('"deadlock": "violated"  // 8-step counterexample');
     expect(text).toContain('"eating-holds-forks": "holds",');
+    // $schema points, relative to the config, at the schema file shipped with loopcheck.
+    const ref = /"\$schema": "([^"]+)"/.exec(text)![1];
+    expect(ref).toMatch(/loopcheck\.config\.schema\.json$/);
+    const schema = JSON.parse(readFileSync(join(dir, ref), 'utf8'));
+    expect(schema.title).toBe('loopcheck configuration');
     const v = lc(['verify'], { cwd: dir });
     expect(v.code).toBe(0);
     expect(v.stderr).toContain('using config ./loopcheck.config.json');

@@ -118,9 +118,10 @@ describe('./loopcheck.config.json', () => {
     const ignored = lc(['verify', '--no-config', '--max-states', '10'], { cwd: dir });
     expect(ignored.code).toBe(3);
     expect(ignored.stderr).not.toContain('config');
+    // ... and says so (issue 14: never skip silently)
     const selected = lc(['verify', '--model', 'philosophers', '--param', 'N=4'], { cwd: dir });
     expect(selected.code).toBe(0);
-    expect(selected.stderr).not.toContain('config');
+    expect(selected.stderr).toBe('loopcheck: not using ./loopcheck.config.json: --model, --param select the runs, and every cell is expected to hold (--no-config says so quietly)\n');
   });
 
   it('without a config verify keeps its codes: 1 for any violation', () => {

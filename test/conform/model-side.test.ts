@@ -51,9 +51,9 @@ describe('the model walked one whole call at a time', () => {
     // T1 clr, T2 open A, T1 close, …
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '01011111')!;
     const o = obs.get(s.id)!;
-    expect(o[0]).toEqual({ outcome: 'ok', devices: [{ backing: 'regular', autoclear: true, open: '-ENXIO' }, { backing: null, autoclear: false, open: 'ok' }] });
+    expect(o[0]).toEqual({ outcome: 'ok', devices: [{ backing: 'regular', autoclear: true, open: '-ENXIO', partitions: 0 }, { backing: null, autoclear: false, open: 'ok', partitions: 0 }] });
     expect(o[1].outcome).toBe('-ENXIO');
-    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok' });
+    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
     // LOOP_SET_FD with the fd slot the failed open never filled
     expect(o[4].outcome).toBe('-EBADF');
   });
@@ -70,7 +70,7 @@ describe('the model walked one whole call at a time', () => {
     const { p, obs } = byText('post-patch', 'stack-independent');
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '10011111')!;
     const o = obs.get(s.id)!;
-    expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: 'ok' });
+    expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: 'ok', partitions: 0 });
     expect(o[4].outcome).toBe('ok');
     expect(o[4].devices[1].backing).toBe('A');
     expect(o[5].outcome).toBe('ok:pattern');
@@ -100,7 +100,7 @@ describe('partitions as conform sees them', () => {
     expect(o[0].devices[0]).toEqual({ backing: 'regular', autoclear: false, open: 'ok', partitions: 1 });
     expect(o[1].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 1 });
     // T2's open of the whole disk runs the pending rescan (GD_NEED_PART_SCAN): the stale p1 goes.
-    expect(o[3].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok' });
+    expect(o[3].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
     const v = serialCounterexamples(modelWalks('post-patch', p)).find((x) => x.invariant === 'no-stale-partitions')!;
     expect(v.call).toBe(2); // 1-based: the LOOP_CLR_FD
   });
@@ -110,7 +110,7 @@ describe('partitions as conform sees them', () => {
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '000111')!;
     const o = modelObservations('v6.11', p).get(s.id)!;
     expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: '-ENXIO', partitions: 1 });
-    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok' });
+    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
   });
 
   it('stack-on-partition: B bound to A\'s partition is reported as backed by Ap1', () => {
@@ -118,7 +118,7 @@ describe('partitions as conform sees them', () => {
     const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '11111100')!;
     const o = modelObservations('post-patch', p).get(s.id)!;
     expect(o[2].outcome).toBe('ok');
-    expect(o[2].devices[1]).toEqual({ backing: 'Ap1', autoclear: true, open: 'ok' });
+    expect(o[2].devices[1]).toEqual({ backing: 'Ap1', autoclear: true, open: 'ok', partitions: 0 });
     expect(o[3].outcome).toBe('ok:pattern');
   });
 });

@@ -41,7 +41,7 @@ describe('probe generator', () => {
     expect(src).toContain(`enum { ${OP_ORDER.map((o) => OPS[o].cEnum).join(', ')} };`);
     expect(src).toContain(`= { ${OP_ORDER.map((o) => OPS[o].cName).join(', ')} };`);
     // B is bound read-only to the regular file; A to it read-write
-    expect(src).toContain('static const struct init_bound sc0_bound[] = { { 0, -1, 0 }, { 1, -1, 1 } };');
+    expect(src).toContain('static const struct init_bound sc0_bound[] = { { 0, -1, 0, 0 }, { 1, -1, 1, 0 } };');
   });
 
   it('encodes a regular backing as -1 and a slot as its number', () => {

@@ -96,8 +96,8 @@ describe('shortest counterexamples of the new invariants', () => {
 
 describe('partition opens count toward disk_openers once (up to 6.10) or each time (6.11+)', () => {
   const script: Call[] = [
-    { op: 'open', dev: 0, fd: 0, part: 1 },
-    { op: 'open', dev: 0, fd: 1, part: 1 },
+    { op: 'open_part', dev: 0, part: 1, fd: 0 },
+    { op: 'open_part', dev: 0, part: 1, fd: 1 },
     { op: 'clr', fd: 0 },
   ];
 
@@ -120,7 +120,7 @@ describe('partition opens count toward disk_openers once (up to 6.10) or each ti
 
   it('v6.11: the close of the last partition opener runs the deferred teardown, and its rescan drops p1', () => {
     const { labels, at } = runSolo('v6.11', [
-      { op: 'open', dev: 0, fd: 0, part: 1 },
+      { op: 'open_part', dev: 0, part: 1, fd: 0 },
       { op: 'clr', fd: 0 },
       { op: 'close', fd: 0 },
     ]);
@@ -146,7 +146,7 @@ describe('stacking on a partition, LOOP_CONFIGURE', () => {
       [
         { op: 'open', dev: 1, fd: 0 },
         { op: 'configure', fd: 0, backing: 'regular', flags: ['autoclear', 'partscan'] },
-        { op: 'open', dev: 1, fd: 1, part: 1 },
+        { op: 'open_part', dev: 1, part: 1, fd: 1 },
         { op: 'close', fd: 1 },
         { op: 'close', fd: 0 },
       ],

@@ -54,6 +54,8 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
     item(c: Call, pre?: SyscallItem['pre']): SyscallItem {
       switch (c.op) {
         case 'open':
+          return mk(c, files.open, c.dev, c.fd, -1, pre);
+        case 'open_part':
           return mk(c, files.open, c.dev, c.fd, -1, pre, p1(c));
         case 'close':
           return mk(c, files.close, -1, c.fd, -1, pre);

@@ -27,7 +27,7 @@ export const stackOnPartition = scripted(
     scripts: [
       clearer,
       [
-        { op: 'open', dev: A, fd: 0, part: 1 },
+        { op: 'open_part', dev: A, part: 1, fd: 0 },
         { op: 'open', dev: B, fd: 1 },
         { op: 'configure', fd: 1, backing: 0, flags: ['autoclear'] },
         { op: 'read', fd: 1 },
@@ -68,7 +68,7 @@ export const stalePartitions = scripted(
     scripts: [
       clearer,
       [
-        { op: 'open', dev: A, fd: 0, part: 1 },
+        { op: 'open_part', dev: A, part: 1, fd: 0 },
         { op: 'read', fd: 0 },
         { op: 'close', fd: 0 },
       ],
@@ -85,7 +85,7 @@ export const clrViaPartition = scripted(
     slots: 1,
     init: { bound: [{ dev: A, backing: 'regular', partscan: true }], files: [], fds: [] },
     scripts: [
-      [{ op: 'open', dev: A, fd: 0, part: 1 }, ...clearer],
+      [{ op: 'open_part', dev: A, part: 1, fd: 0 }, ...clearer],
       [
         { op: 'open', dev: A, fd: 0 },
         { op: 'read', fd: 0 },

@@ -46,22 +46,30 @@ const bindBody = (request: string): string => `\
 \tint r = ioctl(slot_fd(c, p->table, p->a), ${request}, bfd);
 \tint e = errno;
 \tif (p->b < 0 && bfd >= 0) close(bfd);
-\tif (r < 0) set_err(out, e); else strcpy(out, "ok");`;
+\tif (r < 0) { set_err(out, e); return; }
+\tstrcpy(out, "ok");
+\tint dev = c->fddev[p->table][p->a];
+\tif (dev >= 0) c->origin[dev] = backing_origin(c, p->table, p->b);`;
 
 /** LO_FLAGS_* bits of the flags a configure call names. */
 export const LOOP_FLAG_BITS: Readonly<Record<LoopFlag, number>> = { read_only: 1, autoclear: 4, partscan: 8 };
 const flagBits = (flags: readonly LoopFlag[]): number => flags.reduce((n, f) => n | LOOP_FLAG_BITS[f], 0);
 const partOf = (c: object): number => ('part' in c && typeof c.part === 'number' ? c.part : 0);
 
-export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
-  open: op('open', (c) => [c.fd, c.dev, partOf(c)], `\
+/** open(2) of the device node, or of partition p->c of it (the model's open_part). */
+const OPEN_BODY = `\
 \tchar node[64];
 \tpart_node_of(node, c->idx[p->b], p->c);
 \tint fd = open(node, O_RDWR);
 \tif (fd < 0) { set_err(out, errno); return; }
 \tset_slot(c, p->table, p->a, fd);
 \tc->fdpart[p->table][p->a] = p->c;
-\tstrcpy(out, "ok");`),
+\tc->fddev[p->table][p->a] = p->b;
+\tstrcpy(out, "ok");`;
+
+export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
+  open: op('open', (c) => [c.fd, c.dev, partOf(c)], OPEN_BODY),
+  open_part: op('open_part', (c) => [c.fd, c.dev, c.part], OPEN_BODY),
   close: op('close', (c) => [c.fd, 0, 0], `\
 \tint fd = slot_fd(c, p->table, p->a);
 \tc->fdt[p->table][p->a] = -1;
@@ -74,7 +82,7 @@ export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
 \tunsigned char buf[BUFSZ];
 \tssize_t n = pread(slot_fd(c, p->table, p->a), buf, BUFSZ, 0);
 \tint e = errno;
-\tclassify(out, n, e, buf, c->fdpart[p->table][p->a] > 0 ? part_pattern : dev_pattern);`),
+\tclassify(out, n, e, buf, slot_pattern(c, p->table, p->a));`),
   mount: op('mount', (c) => [c.dev, partOf(c), 0], `\
 \tchar node[64], mnt[64];
 \tpart_node_of(node, c->idx[p->a], p->b);
@@ -109,7 +117,10 @@ export const OPS: { readonly [K in ProbeOp['op']]: OpSpec } = {
 \tint r = ioctl(slot_fd(c, p->table, p->a), LOOP_CONFIGURE, &cfg);
 \tint e = errno;
 \tif (p->b < 0 && (int)cfg.fd >= 0) close((int)cfg.fd);
-\tif (r < 0) set_err(out, e); else strcpy(out, "ok");`),
+\tif (r < 0) { set_err(out, e); return; }
+\tstrcpy(out, "ok");
+\tint dev = c->fddev[p->table][p->a];
+\tif (dev >= 0) c->origin[dev] = backing_origin(c, p->table, p->b);`),
 };
 
 export const OP_ORDER = Object.keys(OPS) as (keyof typeof OPS)[];

@@ -39,7 +39,9 @@ static void observe(struct ctx *c, char *out, size_t cap)
 \t\t\tif (strcmp(bf, BACKING) == 0) b = "R";
 \t\t\tfor (int e = 0; e < c->devices && !b; e++) {
 \t\t\t\tnode_of(node, c->idx[e]);
+\t\t\t\tsize_t len = strlen(node);
 \t\t\t\tif (strcmp(bf, node) == 0) { other[0] = (char)('A' + e); other[1] = 0; b = other; }
+\t\t\t\telse if (strncmp(bf, node, len) == 0 && bf[len] == 'p') { snprintf(other, sizeof other, "%c%s", 'A' + e, bf + len); b = other; }
 \t\t\t}
 \t\t\tif (!b) {
 \t\t\t\tsnprintf(other, sizeof other, "?%s", bf);
@@ -48,15 +50,16 @@ static void observe(struct ctx *c, char *out, size_t cap)
 \t\t\t}
 \t\t}
 \t\tint autoclear = read_sysfs(c->idx[d], "autoclear", ac, sizeof ac) > 0 && ac[0] == '1';
-\t\tnode_of(node, c->idx[d]);
-\t\tint fd = open(node, O_RDONLY);
-\t\tif (fd < 0) set_err(res, errno); else { strcpy(res, "ok"); close(fd); }
+\t\t/* Partitions are counted before the fresh open: that open would run a pending rescan (GD_NEED_PART_SCAN). */
 \t\tint parts = 0;
 \t\tfor (int k = 1; k <= 15; k++) {
 \t\t\tchar sp[128];
 \t\t\tsnprintf(sp, sizeof sp, "/sys/block/loop%d/loop%dp%d", c->idx[d], c->idx[d], k);
 \t\t\tif (access(sp, F_OK) == 0) parts++;
 \t\t}
+\t\tnode_of(node, c->idx[d]);
+\t\tint fd = open(node, O_RDONLY);
+\t\tif (fd < 0) set_err(res, errno); else { strcpy(res, "ok"); close(fd); }
 \t\tsnprintf(item, sizeof item, " %s/%d/%s/%d", b, autoclear, res, parts);
 \t\tstrncat(out, item, cap - strlen(out) - 1);
 \t}

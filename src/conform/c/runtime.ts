@@ -158,7 +158,7 @@ static const char *prepare_backing(void)
  * indices), struct files, bindings and fd tables as an InitDesc describes.
  */
 export const C_SETUP = `\
-struct init_bound { int dev; int file; int ro; }; /* file -1: the regular backing file */
+struct init_bound { int dev; int file; int ro; int partscan; }; /* file -1: the regular backing file; partscan: bound with LOOP_CONFIGURE + LO_FLAGS_PARTSCAN */
 struct init_fd { int table, slot, file; };
 struct init_desc {
 \tint nbound; const struct init_bound *bound;
@@ -171,6 +171,8 @@ struct ctx {
 \tint idx[MAXDEV];
 \tint fdt[MAXTAB][MAXSLOT];
 \tint fdpart[MAXTAB][MAXSLOT]; /* partition the slot's fd was opened on (0: the whole device) */
+\tint fddev[MAXTAB][MAXSLOT];  /* scenario device the slot's fd was opened on (-1: none known) */
+\tint origin[MAXDEV];          /* where a bound device's data starts: 0 the image, 1 its partition 1 */
 \tint extra[64]; int nextra; /* fds displaced from a slot, closed at clean-up */
 \tint mounted[MAXDEV];
 };
@@ -190,6 +192,23 @@ static void set_slot(struct ctx *c, int table, int slot, int fd)
 \tif (old >= 0 && c->nextra < 64) c->extra[c->nextra++] = old;
 \tc->fdt[table][slot] = fd;
 \tc->fdpart[table][slot] = 0;
+\tc->fddev[table][slot] = -1;
+}
+
+/* The data origin a backing fd gives the device bound to it: a slot's partition,
+   the origin of the device the slot's fd is on, or the image itself (-1: the regular file). */
+static int backing_origin(struct ctx *c, int table, int slot)
+{
+\tif (slot < 0) return 0;
+\tif (c->fdpart[table][slot] > 0) return 1;
+\tint d = c->fddev[table][slot];
+\treturn d >= 0 ? c->origin[d] : 0;
+}
+
+/* The pattern a read through a slot's fd should return when the data is intact. */
+static const unsigned char *slot_pattern(struct ctx *c, int table, int slot)
+{
+\treturn backing_origin(c, table, slot) ? part_pattern : dev_pattern;
 }
 
 static void ctx_init(struct ctx *c, int devices, int tables, int slots)
@@ -197,7 +216,7 @@ static void ctx_init(struct ctx *c, int devices, int tables, int slots)
 \tmemset(c, 0, sizeof *c);
 \tc->devices = devices; c->tables = tables; c->slots = slots;
 \tfor (int t = 0; t < MAXTAB; t++)
-\t\tfor (int s = 0; s < MAXSLOT; s++) c->fdt[t][s] = -1;
+\t\tfor (int s = 0; s < MAXSLOT; s++) { c->fdt[t][s] = -1; c->fddev[t][s] = -1; }
 \tfor (int d = 0; d < MAXDEV; d++) c->idx[d] = -1;
 }
 
@@ -241,10 +260,15 @@ static const char *apply_init(struct ctx *c, const struct init_desc *in)
 \t\t\tnode_of(node, c->idx[ib->dev]);
 \t\t\tint dfd = open(node, O_RDWR);
 \t\t\tint bfd = ib->file < 0 ? open_backing(ib->ro ? O_RDONLY : O_RDWR) : tmp[ib->file];
-\t\t\tif (dfd < 0 || bfd < 0 || ioctl(dfd, LOOP_SET_FD, bfd) < 0) {
+\t\t\tstruct loop_config cfg;
+\t\t\tmemset(&cfg, 0, sizeof cfg);
+\t\t\tcfg.fd = bfd;
+\t\t\tcfg.info.lo_flags = ib->partscan ? LO_FLAGS_PARTSCAN : 0;
+\t\t\tif (dfd < 0 || bfd < 0 || (ib->partscan ? ioctl(dfd, LOOP_CONFIGURE, &cfg) : ioctl(dfd, LOOP_SET_FD, bfd)) < 0) {
 \t\t\t\tsnprintf(why, sizeof why, "init bind %c: %s", 'A' + ib->dev, errname(errno));
 \t\t\t\tfail = why;
 \t\t\t}
+\t\t\tif (!fail) c->origin[ib->dev] = ib->file < 0 ? 0 : c->origin[in->files[ib->file]];
 \t\t\tif (ib->file < 0 && bfd >= 0) close(bfd);
 \t\t\tif (dfd >= 0) close(dfd);
 \t\t}
@@ -252,7 +276,7 @@ static const char *apply_init(struct ctx *c, const struct init_desc *in)
 \t\tconst struct init_fd *f = &in->fds[e];
 \t\tint fd = dup(tmp[f->file]);
 \t\tif (fd < 0) { snprintf(why, sizeof why, "init dup: %s", errname(errno)); fail = why; }
-\t\telse set_slot(c, f->table, f->slot, fd);
+\t\telse { set_slot(c, f->table, f->slot, fd); c->fddev[f->table][f->slot] = in->files[f->file]; }
 \t}
 \tfor (int i = 0; i < in->nfiles; i++)
 \t\tif (tmp[i] >= 0) close(tmp[i]);
