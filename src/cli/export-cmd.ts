@@ -50,7 +50,7 @@ export function traceDirOption(): Option {
 export function traceFormatOption(): Option {
   return new Option(
     '--trace-format <formats...>',
-    `formats to write with --trace-dir: ${FORMATS.join(', ')} or all (comma-separated or repeated; default: ${DEFAULT_TRACE_FORMATS.join(',')})`,
+    `formats to write with --trace-dir: ${FORMATS.join(', ')} (c: a C reproducer of the trace's system calls) or all (every trace rendering; comma-separated or repeated; default: ${DEFAULT_TRACE_FORMATS.join(',')})`,
   );
 }
 

@@ -123,7 +123,7 @@ interface Case {
   readonly message: RegExp;
 }
 
-const FORMATS = 'json, itf, md, mermaid, dot, html, all';
+const FORMATS = 'json, itf, md, mermaid, dot, html, c, all';
 const PHIL = ['--model', 'philosophers', '--param', 'N=3'];
 /** verify with every kind of output file requested, inside the case's directory. */
 const V = (...args: string[]) => ['verify', ...args, '--trace-dir', 'traces', '--junit', 'reports/junit.xml', '--sarif', 'reports/run.sarif'];
