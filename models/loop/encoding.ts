@@ -37,6 +37,33 @@ export const MNT_MOUNTED = 2;
 export const MNT_CLOSING = 3;
 export const MNT_NAMES = ['none', 'opening', 'mounted', 'closing'] as const;
 
+/**
+ * A page cache (a whole disk's or a partition's bdev mapping) holds the one
+ * block the model reads: nothing, the backing file's data, or zeros (filled in
+ * by a loop worker's short read of a torn-down lower device).
+ */
+export const PC_NONE = 0;
+export const PC_DATA = 1;
+export const PC_ZEROS = 2;
+export const PC_NAMES = ['none', 'data', 'zeros'] as const;
+
+/**
+ * What a read returns (models/loop/driver/read-path.ts): the backing file's
+ * data, zeros, 0 bytes (capacity 0), or -EIO decided by the device read itself
+ * (EIO_TOP) or by a device below it in its stacking chain (EIO_LOWER).
+ */
+export const RD_DATA = 0;
+export const RD_ZEROS = 1;
+export const RD_EMPTY = 2;
+export const RD_EIO_TOP = 3;
+export const RD_EIO_LOWER = 4;
+export const readOutcome = (r: number): string =>
+  r === RD_DATA ? 'ok:pattern' : r === RD_ZEROS ? 'ok:zeros' : r === RD_EMPTY ? 'ok:empty' : '-EIO';
+
+/** Partition p1 of a device (the backing image has one partition): none, or present in the partition table. */
+export const PART_NONE = 0;
+export const PART_PRESENT = 1;
+
 /** Device names: A, B, C, ... */
 export const devName = (x: number): string => String.fromCharCode(65 + x);
 export const threadName = (t: number): string => `T${t + 1}`;
@@ -58,6 +85,14 @@ export const F = {
   openMutex: (x: number) => `${devName(x)}.open_mutex`,
   openers: (x: number) => `${devName(x)}.bd_openers`,
   mount: (x: number) => `${devName(x)}.mount`,
+  partscan: (x: number) => `${devName(x)}.PARTSCAN`,
+  needScan: (x: number) => `${devName(x)}.GD_NEED_PART_SCAN`,
+  part: (x: number) => `${devName(x)}p1.present`,
+  partOpeners: (x: number) => `${devName(x)}p1.bd_openers`,
+  partMount: (x: number) => `${devName(x)}p1.mount`,
+  cache: (x: number) => `${devName(x)}.page_cache`,
+  partCache: (x: number) => `${devName(x)}p1.page_cache`,
+  filePart: (i: number) => `${fileName(i)}.partition`,
   vm: 'loop_validate_mutex',
   fileBdev: (i: number) => `${fileName(i)}.bdev`,
   fileCount: (i: number) => `${fileName(i)}.f_count`,
@@ -69,6 +104,8 @@ export const F = {
   walkUnsafe: 'ghost.walk_unsafe',
   stackedIoFailed: 'ghost.stacked_io_failed',
   mountIoFailed: 'ghost.mount_io_failed',
+  wrongData: 'ghost.read_wrong_data',
+  admittedRundown: 'ghost.open_counted_in_rundown',
 } as const;
 
 /** Name prefix every __loop_clr_fd pc value carries (single-teardown scans frames for it). */

@@ -1,5 +1,5 @@
 // The machine: state-vector field indices plus the primitive operations
-// (locks, calls, returns, fput, I/O chain check) that step closures use.
+// (locks, calls, returns, fput, the teardown's detach tail) that step closures use.
 //
 // Exists so every step closure works on raw bytes through precomputed
 // indices: nothing here allocates or looks anything up by name once built.
@@ -10,7 +10,7 @@
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
 import type { Fn, Linked, Ref } from './program.js';
 import {
-  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, devName, fileName,
+  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, PC_NAMES, PC_NONE, devName, fileName,
   fileRefName, fileSlot, isFileSlot, threadName,
 } from './encoding.js';
 
@@ -51,6 +51,13 @@ export interface Shape {
   /** Printable names of each thread's syscall items (index = item). */
   readonly itemNames: readonly (readonly string[])[];
   readonly extraDeviceFields: readonly ExtraDeviceField[];
+  /**
+   * Whether every open of a partition opens the whole disk (->open and
+   * bd_openers++ each time, 6.11+), or only its first opener (up to 6.10).
+   */
+  readonly partitionOpensEach: boolean;
+  /** Whether the strategy's ->open refuses Lo_rundown (then an admitted open counted in Lo_rundown is flagged). */
+  readonly openRefusesRundown: boolean;
 }
 
 /** One system call a thread can issue: a program plus its static arguments. */
@@ -63,6 +70,10 @@ export interface SyscallItem {
   readonly fd: number;
   /** Second fd slot (backing fd) or -1; -2 = a regular file. */
   readonly fd2: number;
+  /** Partition number of the device argument (0 = the whole disk). */
+  readonly part: number;
+  /** LOOP_CONFIGURE flags as lo_flags bits (FLAG_*), 0 for the other calls. */
+  readonly flags: number;
   /** Initial frame registers. */
   readonly regs: readonly [number, number, number];
   /** Explore only: whether the program would issue this call now (its own knowledge of its fds/mounts). */
@@ -87,11 +98,23 @@ export class Machine {
   readonly om: number[] = [];
   readonly op: number[] = [];
   readonly mnt: number[] = [];
+  /** LO_FLAGS_PARTSCAN, partition p1 present, bd_openers(p1), mount of p1. */
+  readonly ps: number[] = [];
+  /** GD_NEED_PART_SCAN: set by disk_force_media_change, cleared by a rescan that runs. */
+  readonly ns: number[] = [];
+  readonly part: number[] = [];
+  readonly pop: number[] = [];
+  readonly pmnt: number[] = [];
+  /** Page caches: the whole disk's bdev mapping and p1's. */
+  readonly pc: number[] = [];
+  readonly ppc: number[] = [];
   readonly extra: Record<string, number[]> = {};
   vm = -1;
   // struct files
   readonly fdev: number[] = [];
   readonly fref: number[] = [];
+  /** Partition of the file's bdev (0 = whole disk). */
+  readonly fpart: number[] = [];
   // fd tables: fd[table][slot]
   readonly fd: number[][] = [];
   readonly tableOf: readonly number[];
@@ -106,11 +129,15 @@ export class Machine {
   walkUnsafe = -1;
   stackedIo = -1;
   mountIo = -1;
+  wrongData = -1;
+  admittedRundown = -1;
 
   /** Syscall items per thread (script or menu), set by the model builder. */
   items: SyscallItem[][] = [];
   /** The block layer's release path, set by the driver. */
   blkdevRelease!: Fn;
+  /** bdev_disk_changed (the partition rescan), set by the driver. */
+  partRescan!: Fn;
 
   readonly decls: FieldDecl[] = [];
   private readonly pcSlots: number[] = [];
@@ -141,6 +168,14 @@ export class Machine {
       this.om.push(add({ name: F.openMutex(x), domain: T + 1, values: owners(T), group: 'locks' }));
       this.op.push(add({ name: F.openers(x), domain: shape.maxOpeners + 1, group }));
       this.mnt.push(add({ name: F.mount(x), domain: 4, values: [...MNT_NAMES], group }));
+      this.ps.push(add({ name: F.partscan(x), domain: 2, group }));
+      this.ns.push(add({ name: F.needScan(x), domain: 2, group }));
+      this.pc.push(add({ name: F.cache(x), domain: 3, values: [...PC_NAMES], group }));
+      const pgroup = `partition ${devName(x)}p1`;
+      this.part.push(add({ name: F.part(x), domain: 2, group: pgroup }));
+      this.pop.push(add({ name: F.partOpeners(x), domain: shape.maxOpeners + 1, group: pgroup }));
+      this.pmnt.push(add({ name: F.partMount(x), domain: 4, values: [...MNT_NAMES], group: pgroup }));
+      this.ppc.push(add({ name: F.partCache(x), domain: 3, values: [...PC_NAMES], group: pgroup }));
       for (const e of shape.extraDeviceFields) {
         const owner = e.domain === 'owner';
         (this.extra[e.name] ??= []).push(
@@ -153,6 +188,7 @@ export class Machine {
       const group = `file ${fileName(i)}`;
       this.fdev.push(add({ name: F.fileBdev(i), domain: D + 1, values: devs, group }));
       this.fref.push(add({ name: F.fileCount(i), domain: shape.maxRefs + 1, group }));
+      this.fpart.push(add({ name: F.filePart(i), domain: 2, values: ['whole disk', 'p1'], group }));
     }
     const tables = Math.max(...shape.tableOf) + 1;
     for (let p = 0; p < tables; p++) {
@@ -182,6 +218,8 @@ export class Machine {
     this.walkUnsafe = add({ name: F.walkUnsafe, domain: 2, group: 'ghost' });
     this.stackedIo = add({ name: F.stackedIoFailed, domain: 2, group: 'ghost' });
     this.mountIo = add({ name: F.mountIoFailed, domain: 2, group: 'ghost' });
+    this.wrongData = add({ name: F.wrongData, domain: 2, group: 'ghost' });
+    this.admittedRundown = add({ name: F.admittedRundown, domain: 2, group: 'ghost' });
   }
 
   /** Link-time: give pc fields their domain and names, and build the layout. */
@@ -227,6 +265,35 @@ export class Machine {
     d[nf + FILE] = file;
     d[nf + REG] = r;
     return true;
+  }
+
+  /** Call `fn` with registers; the caller resumes at its next step. */
+  callNext(d: Uint8Array, t: number, fr: number, fn: Fn, dev: number, file: number, r: number): true {
+    const nf = fr + FRAME;
+    if (nf >= this.frames[t] + this.S * FRAME) throw new Error(`${threadName(t)}: call stack deeper than ${this.S} frames`);
+    d[fr]++;
+    d[nf] = fn.entry;
+    d[nf + DEV] = dev;
+    d[nf + FILE] = file;
+    d[nf + REG] = r;
+    return true;
+  }
+
+  /**
+   * The end of __loop_clr_fd's detach, shared by every strategy's teardown:
+   * invalidate_disk drops the whole disk's page cache (capacity 0 comes with
+   * lo_backing_file := NULL), disk_force_media_change sets GD_NEED_PART_SCAN,
+   * then, if LO_FLAGS_PARTSCAN, the partition rescan runs (bdev_disk_changed,
+   * taking open_mutex unless this thread holds it) before the next step;
+   * PARTSCAN is cleared with the other lo_flags.
+   */
+  afterDetach(d: Uint8Array, t: number, fr: number): true {
+    const i = d[fr + DEV] - 1;
+    d[this.pc[i]] = PC_NONE;
+    d[this.ns[i]] = 1;
+    if (d[this.ps[i]] === 0) return this.next(d, fr);
+    d[this.ps[i]] = 0;
+    return this.callNext(d, t, fr, this.partRescan, d[fr + DEV], 0, 0);
   }
 
   /** Replace the current frame by a call to `fn` (the caller had nothing left to do). */
@@ -286,35 +353,17 @@ export class Machine {
     return d[this.fd[this.tableOf[t]][slot]];
   }
 
-  /** Allocate the lowest free struct file slot for device x (refcount 1). */
-  newFile(d: Uint8Array, x: number): number {
+  /** Allocate the lowest free struct file slot for device x (partition `part`, 0 = whole disk; refcount 1). */
+  newFile(d: Uint8Array, x: number, part = 0): number {
     for (let i = 0; i < this.NF; i++) {
       if (d[this.fdev[i]] === 0) {
         d[this.fdev[i]] = x + 1;
         d[this.fref[i]] = 1;
+        d[this.fpart[i]] = part;
         return i + 2;
       }
     }
     throw new Error(`struct file table exhausted (${this.NF} slots): model bound too small`);
-  }
-
-  /**
-   * I/O through device x, checked in one step: 0 = ok; 1 = x itself not bound;
-   * 2 = x bound but a device below it is not bound or has no backing file.
-   */
-  chain(d: Uint8Array, x: number): number {
-    if (d[this.st[x]] !== Lo_bound) return 1;
-    let y = x;
-    for (let hop = 0; hop <= this.D; hop++) {
-      if (d[this.st[y]] !== Lo_bound) return 2;
-      const b = d[this.bf[y]];
-      if (b === FILE_REGULAR) return 0;
-      if (b === FILE_NONE) return 2;
-      const dv = d[this.fdev[fileSlot(b)]];
-      if (dv === 0) return 2;
-      y = dv - 1;
-    }
-    return 2;
   }
 
   /** The current syscall item of thread t. */

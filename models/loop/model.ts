@@ -17,7 +17,7 @@ import { callName } from './calls.js';
 import { FILE_REGULAR, Lo_bound, fileCode, devName, threadName } from './encoding.js';
 import { FRAME, Machine, type Shape, type SyscallItem } from './machine.js';
 import { Program } from './program.js';
-import type { Strategy } from './strategies/types.js';
+import type { Strategy, StrategyFns } from './strategies/types.js';
 import type { Scenario } from './scenarios/types.js';
 
 export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: Readonly<Record<string, number>>): Model {
@@ -37,7 +37,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     if ('dev' in c && (c.dev < 0 || c.dev >= D)) throw new Error(`${callName(c)}: no device ${c.dev}`);
     if ('fd' in c && (c.fd < 0 || c.fd >= K)) throw new Error(`${callName(c)}: fd ${c.fd} outside ${K} slots`);
   }
-  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open').length : T * calls;
+  const opens = scripted ? entries.flat().filter((e) => e.call.op === 'open' || e.call.op === 'open_part').length : T * calls;
   const NF = Math.max(1, Math.min(setup.init.files.length + opens, tables * K + D + T));
   const maxOpeners = NF + 1;
   const maxRefs = Math.min(255, tables * K + D + 2 * T);
@@ -46,13 +46,15 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     files: NF,
     slots: K,
     tableOf: setup.tableOf,
-    depth: 2 * D + 3,
+    depth: 2 * D + 4,
     maxOpeners,
     maxRefs,
     regDomain: Math.max(maxOpeners + 1, D + 1, K + 2, 2),
     doneDomain: entries.map((e) => (scripted ? e.length : calls) + 1),
     itemNames: entries.map((e) => e.map((x) => callName(x.call))),
     extraDeviceFields: strategy.extraDeviceFields ?? [],
+    partitionOpensEach: strategy.partitionOpensEach ?? false,
+    openRefusesRundown: strategy.openRefusesRundown ?? false,
   };
   const m = new Machine(shape);
   const p = new Program();
@@ -71,6 +73,10 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     init[m.st[b.dev]] = Lo_bound;
     init[m.bf[b.dev]] = b.backing === 'regular' ? FILE_REGULAR : fileCode(b.backing.file);
     init[m.ro[b.dev]] = b.ro ? 1 : 0;
+    if (b.partscan) {
+      init[m.ps[b.dev]] = 1;
+      init[m.part[b.dev]] = 1;
+    }
   }
   setup.init.files.forEach((x, i) => {
     init[m.fdev[i]] = x + 1;
@@ -139,21 +145,27 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     return false;
   };
 
-  const label = (a: number, src: Uint8Array): ActionLabel => {
+  /** The state in which action `a` runs its step, and the frame: `src` itself, or a copy with the chosen call started. */
+  const peek = (a: number, src: Uint8Array): { s: Uint8Array; t: number; fr: number; idx: number } | null => {
     const t = (a / Bmax) | 0;
-    const c = a - t * Bmax;
-    let s = src;
-    let fr = topFrame(src, t);
-    let params: Record<string, string> | undefined;
-    if (fr < 0) {
-      const idx = choose(src, t, c);
-      if (idx < 0) return { thread: threadName(t), action: 'disabled', step: `choice ${c}` };
-      s = src.slice();
-      fr = start(s, t, idx);
-      params = { syscall: items[t][idx].name };
+    const fr = topFrame(src, t);
+    if (fr >= 0) return { s: src, t, fr, idx: -1 };
+    const idx = choose(src, t, a - t * Bmax);
+    if (idx < 0) return null;
+    const s = src.slice();
+    return { s, t, fr: start(s, t, idx), idx };
+  };
+
+  const label = (a: number, src: Uint8Array): ActionLabel => {
+    const at = peek(a, src);
+    if (!at) {
+      const t = (a / Bmax) | 0;
+      return { thread: threadName(t), action: 'disabled', step: `choice ${a - t * Bmax}` };
     }
+    const { s, t, fr, idx } = at;
     const pc = s[fr];
-    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...(params ? { params } : {}) };
+    const params = idx >= 0 ? { params: { syscall: items[t][idx].name } } : {};
+    return { thread: threadName(t), action: action[pc], step: text[pc](m, s, t, fr), ...params };
   };
 
   const locks: { idx: number; name: string }[] = [{ idx: m.vm, name: 'loop_validate_mutex' }];
@@ -201,6 +213,11 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       }
       return true;
     },
+    busy(s: StateView): readonly string[] {
+      const out: string[] = [];
+      for (let t = 0; t < T; t++) if (s.at(m.cur[t]) !== 0) out.push(threadName(t));
+      return out;
+    },
     held(s: StateView): Readonly<Record<string, readonly string[]>> {
       const out: Record<string, string[]> = {};
       for (let t = 0; t < T; t++) out[threadName(t)] = [];
@@ -211,6 +228,33 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       return out;
     },
   };
+  INTERNALS.set(model, {
+    machine: m,
+    fns,
+    outcomeOf(a, src) {
+      const at = peek(a, src);
+      if (!at) return null;
+      const oc = m.linked.outcome[at.s[at.fr]];
+      return oc ? oc(m, at.s, at.t, at.fr) : null;
+    },
+    actionOf: (t, choice = 0) => t * Bmax + choice,
+  });
   return model;
 }
 
+/** What `loopcheck conform` needs of a loop model beyond the engine's Model interface. */
+export interface LoopInternals {
+  readonly machine: Machine;
+  readonly fns: StrategyFns;
+  /** What the step action `a` takes in `src` makes its system call return (StepSpec.outcome), or null. */
+  outcomeOf(a: number, src: Uint8Array): string | null;
+  /** The action number of thread t's step (scripted threads always use choice 0). */
+  actionOf(t: number, choice?: number): number;
+}
+
+const INTERNALS = new WeakMap<Model, LoopInternals>();
+
+/** The internals of a model built by buildLoopModel (undefined for any other model). */
+export function loopInternals(model: Model): LoopInternals | undefined {
+  return INTERNALS.get(model);
+}

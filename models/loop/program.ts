@@ -13,12 +13,21 @@ import type { Machine } from './machine.js';
 export type StepRun = (m: Machine, d: Uint8Array, t: number, fr: number) => boolean;
 /** Describe the step in kernel terms as it would execute from state `s` (labels only; may allocate). */
 export type StepText = (m: Machine, s: Uint8Array, t: number, fr: number) => string;
+/**
+ * What the system call returns if this step, run from state `s`, decides it
+ * ('ok', '-ENXIO', 'ok:pattern', …), or null when it decides nothing. Off the
+ * hot path: `loopcheck conform` reads it to compare calls with real kernels,
+ * taking a call's outcome from the last step of the call that decides one.
+ */
+export type StepOutcome = (m: Machine, s: Uint8Array, t: number, fr: number) => string | null;
 
 export interface StepSpec {
   /** Kernel function shown as the label's action (default: the function's name). */
   readonly action?: string;
   readonly text: StepText | string;
   readonly run: StepRun;
+  /** The call's result when this step decides it (a constant, or a function of the state before the step). */
+  readonly outcome?: StepOutcome | string;
 }
 
 /** A jump target inside a function, resolved at link time. */
@@ -68,6 +77,8 @@ export interface Linked {
   readonly run: readonly StepRun[];
   readonly text: readonly StepText[];
   readonly action: readonly string[];
+  /** Per pc: what the step makes the system call return, or null (see StepOutcome). */
+  readonly outcome: readonly (StepOutcome | null)[];
   readonly fnOf: readonly Fn[];
   /** Printable pc names, index = pc (0 = `-`). */
   readonly names: readonly string[];
@@ -87,6 +98,7 @@ export class Program {
     const run: StepRun[] = [() => false];
     const text: StepText[] = [() => '-'];
     const action: string[] = ['-'];
+    const outcome: (StepOutcome | null)[] = [null];
     const fnOf: Fn[] = [new Fn('-')];
     const names: string[] = ['-'];
     for (const f of this.fns) {
@@ -97,12 +109,14 @@ export class Program {
         const tx = s.text;
         text.push(typeof tx === 'string' ? () => tx : tx);
         action.push(s.action ?? f.name);
+        const oc = s.outcome;
+        outcome.push(oc === undefined ? null : typeof oc === 'string' ? () => oc : oc);
         fnOf.push(f);
         names.push(`${f.name}:${f.keys[i]}`);
       });
     }
     if (run.length > 256) throw new Error(`program has ${run.length} steps; pc must fit a byte`);
     for (const f of this.fns) f.resolve();
-    return { run, text, action, fnOf, names };
+    return { run, text, action, outcome, fnOf, names };
   }
 }

@@ -8,11 +8,12 @@ import { loopIndex } from './view.js';
 
 export const mountNoTeardown: Invariant = {
   name: 'mount-no-teardown',
-  description: 'a mounted device is never torn down (its backing file detached) while mounted',
+  description: 'a mounted device (or a device with a mounted partition) is never torn down (its backing file detached) while mounted',
   holds(s: StateView): boolean {
     const ix = loopIndex(s.layout);
     for (let x = 0; x < ix.mnt.length; x++) {
-      if (s.at(ix.mnt[x]) === MNT_MOUNTED && s.at(ix.bf[x]) === FILE_NONE) return false;
+      const mounted = s.at(ix.mnt[x]) === MNT_MOUNTED || s.at(ix.pmnt[x]) === MNT_MOUNTED;
+      if (mounted && s.at(ix.bf[x]) === FILE_NONE) return false;
     }
     return true;
   },
@@ -20,7 +21,7 @@ export const mountNoTeardown: Invariant = {
 
 export const mountIo: Invariant = {
   name: 'mount-io',
-  description: 'I/O through a live mount never fails',
+  description: 'I/O through a live mount (of a device or of its partition) never fails',
   holds(s: StateView): boolean {
     return s.at(loopIndex(s.layout).mountIo) === 0;
   },

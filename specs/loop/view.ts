@@ -12,7 +12,11 @@ export interface LoopIndex {
   readonly op: number[];
   readonly om: number[];
   readonly mnt: number[];
+  readonly part: number[];
+  readonly pop: number[];
+  readonly pmnt: number[];
   readonly fdev: number[];
+  readonly fpart: number[];
   readonly framePc: number[];
   readonly frameDev: number[];
   /** isTeardownPc[pc] = pc lies in __loop_clr_fd. */
@@ -21,6 +25,8 @@ export interface LoopIndex {
   readonly walkUnsafe: number;
   readonly stackedIo: number;
   readonly mountIo: number;
+  readonly wrongData: number;
+  readonly admittedRundown: number;
 }
 
 let lastLayout: Layout | null = null;
@@ -34,7 +40,13 @@ export function loopIndex(layout: Layout): LoopIndex {
   const op: number[] = [];
   const om: number[] = [];
   const mnt: number[] = [];
+  const part: number[] = [];
+  const pop: number[] = [];
+  const pmnt: number[] = [];
   for (let x = 0; layout.has(F.state(x)); x++) {
+    part.push(ix(F.part(x)));
+    pop.push(ix(F.partOpeners(x)));
+    pmnt.push(ix(F.partMount(x)));
     st.push(ix(F.state(x)));
     bf.push(ix(F.backing(x)));
     op.push(ix(F.openers(x)));
@@ -42,7 +54,11 @@ export function loopIndex(layout: Layout): LoopIndex {
     mnt.push(ix(F.mount(x)));
   }
   const fdev: number[] = [];
-  for (let i = 0; layout.has(F.fileBdev(i)); i++) fdev.push(ix(F.fileBdev(i)));
+  const fpart: number[] = [];
+  for (let i = 0; layout.has(F.fileBdev(i)); i++) {
+    fdev.push(ix(F.fileBdev(i)));
+    fpart.push(ix(F.filePart(i)));
+  }
   const framePc: number[] = [];
   const frameDev: number[] = [];
   let isTeardownPc: boolean[] = [];
@@ -56,11 +72,13 @@ export function loopIndex(layout: Layout): LoopIndex {
     }
   }
   lastIndex = {
-    st, bf, op, om, mnt, fdev, framePc, frameDev, isTeardownPc,
+    st, bf, op, om, mnt, part, pop, pmnt, fdev, fpart, framePc, frameDev, isTeardownPc,
     bugOn: ix(F.bugOn),
     walkUnsafe: ix(F.walkUnsafe),
     stackedIo: ix(F.stackedIoFailed),
     mountIo: ix(F.mountIoFailed),
+    wrongData: ix(F.wrongData),
+    admittedRundown: ix(F.admittedRundown),
   };
   lastLayout = layout;
   return lastIndex;

@@ -18,7 +18,7 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export type CommandName = 'verify' | 'compare' | 'init' | 'replay' | 'export' | 'simulate' | 'lock-order' | 'list';
+export type CommandName = 'verify' | 'compare' | 'init' | 'replay' | 'export' | 'simulate' | 'lock-order' | 'list' | 'conform';
 
 interface ExitRow {
   readonly code: ExitCode;
@@ -41,6 +41,7 @@ export const EXIT_TABLE: readonly ExitRow[] = [
       simulate: null,
       'lock-order': 'no lock-order cycle, every search exhaustive',
       list: 'the list was printed',
+      conform: 'the model agrees with every kernel on every call compared',
     },
   },
   {
@@ -53,9 +54,14 @@ export const EXIT_TABLE: readonly ExitRow[] = [
       simulate: 'a walk violated an invariant or deadlocked',
       'lock-order': 'a lock-order cycle (potential deadlock)',
       list: null,
+      conform: 'the model and a kernel disagree (each disagreement is printed with its schedule)',
     },
   },
-  { code: EXIT.usage, meaning: 'usage or input error: bad option, name, path, config or trace file (one line on stderr, before any search)' },
+  {
+    code: EXIT.usage,
+    meaning: 'usage or input error: bad option, name, path, config or trace file (one line on stderr, before any search)',
+    per: { conform: 'bad option or name, or a tool that is missing and cannot be installed (one line naming the package)' },
+  },
   {
     code: EXIT.incomplete,
     meaning: 'incomplete: a limit or an interruption (Ctrl-C, SIGTERM) stopped a search before it was exhaustive (unless the config says incomplete-ok for that cell)',
@@ -65,6 +71,7 @@ export const EXIT_TABLE: readonly ExitRow[] = [
       replay: null,
       export: null,
       list: null,
+      conform: 'a boot that timed out, a probe that did not finish, or an interruption: some calls were not observed (never a pass)',
     },
   },
   {
@@ -80,7 +87,7 @@ export const EXIT_TABLE: readonly ExitRow[] = [
   {
     code: EXIT.replayFailed,
     meaning: 'a counterexample found by the search does not replay against a fresh model: a checker or model bug, never a result',
-    per: never(['replay', 'export', 'list']),
+    per: never(['replay', 'export', 'list', 'conform']),
   },
   { code: EXIT.internal, meaning: 'internal error: a bug in loopcheck (set LOOPCHECK_DEBUG=1 for the stack)' },
   {

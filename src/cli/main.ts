@@ -23,6 +23,7 @@ import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
 import { registerSimulate } from './simulate.js';
+import { registerConform } from './conform.js';
 
 function colours(noColor: boolean): ChalkInstance {
   const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -147,6 +148,7 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   registerExport(prog, setCode);
   registerSimulate(prog, setCode);
   registerLockOrder(prog, setCode);
+  registerConform(prog, setCode);
 
   prog.exitOverride();
   prog.commands.forEach((c) => c.exitOverride());

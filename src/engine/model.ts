@@ -91,4 +91,10 @@ export interface Model {
   readonly fairness?: Fairness;
   /** For traces: resources (locks) each actor holds in a state, by actor name. */
   held?(s: StateView): Readonly<Record<string, readonly string[]>>;
+  /**
+   * For traces: the actors in the middle of an operation (a system call) in
+   * state s. A trace in which no actor steps while another is busy ran every
+   * operation whole; otherwise its racing windows are where one was cut in.
+   */
+  busy?(s: StateView): readonly string[];
 }

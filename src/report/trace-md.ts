@@ -6,6 +6,7 @@
 
 import type { FieldGroup, TraceView } from './trace-view.js';
 import { heldText, lassoEnding, stepTitle } from './trace-view.js';
+import { racingWindowLines } from './racing-windows.js';
 
 /** Table-cell safe text: pipes escaped, no line breaks. */
 function cell(s: string): string {
@@ -52,6 +53,10 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
   if (tv.detail) {
     out.push(`${cell(tv.detail)}.`);
     out.push('');
+  }
+  if (tv.seriality) {
+    const [head, ...rest] = racingWindowLines(tv.seriality);
+    out.push(`**${cell(head)}**`, ...rest.map((l) => `- ${cell(l.trim())}`), '');
   }
   out.push('**Initial state (step 0)**');
   out.push('');

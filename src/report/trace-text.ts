@@ -5,6 +5,7 @@
 // loop returns to and how the run goes on forever.
 
 import type { ChalkInstance } from 'chalk';
+import { racingWindowLines } from './racing-windows.js';
 import { heldText, lassoEnding, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
 
 function groupLines(groups: readonly FieldGroup[], c: ChalkInstance, indent: string): string[] {
@@ -19,6 +20,7 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
   out.push(c.bold(`${kind} for ${c.red(tv.invariant)}`) + ` (${last} step${last === 1 ? '' : 's'})`);
   out.push(`  ${tv.description}`);
   if (tv.detail) out.push(`  ${c.yellow(tv.detail)}`);
+  if (tv.seriality) out.push(...racingWindowLines(tv.seriality).map((l) => `  ${c.dim(l)}`));
   const loopMark = (n: number) => (ending && n === tv.loop ? c.magenta(' ↻ loop starts here') : '');
   out.push(`  0  initial state${loopMark(0)}`);
   out.push(...groupLines(tv.initial, c, '       '));

@@ -7,6 +7,7 @@ import type { Layout } from '../engine/layout.js';
 import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
 import { StateView } from '../engine/state-view.js';
+import { racingWindows, type Seriality } from './racing-windows.js';
 
 export interface FieldValue {
   readonly field: string;
@@ -49,6 +50,8 @@ export interface TraceView {
   readonly loop?: number;
   /** One line saying more about the violation (InvariantOutcome.detail). */
   readonly detail?: string;
+  /** Whether every operation ran whole, and the racing windows if not (absent when the model cannot tell). */
+  readonly seriality?: Seriality;
 }
 
 /** How the run goes on after the last step of a lasso, or null for a finite trace. */
@@ -107,6 +110,7 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     });
   }
   const init = trace.steps[0].state;
+  const seriality = racingWindows(model, trace);
   return {
     invariant,
     description,
@@ -115,6 +119,7 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     steps,
     ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
     ...(detail ? { detail } : {}),
+    ...(seriality ? { seriality } : {}),
   };
 }
 

@@ -28,6 +28,17 @@ const LM = `lo_mutex\\(${X}\\)`;
 const OM = `open_mutex\\(${X}\\)`;
 const VM = 'loop_validate_mutex';
 const fput = `fput\\(${FL}\\) f_count ${N} → ${N}(: last reference, release)?`;
+const P1 = '(p1)?';
+/** A partition rescan's effect (bdev_disk_changed). */
+const SCAN = `(open_partitions\\(${X}\\) > 0: -EBUSY, partitions left as they are|invalidate_bdev\\(${X}\\); drop ${X}'s partitions; (add ${X}p1|no partition added))`;
+/** The opener counts of an open of the whole disk or of p1 (with a pending GD_NEED_PART_SCAN rescan of the whole-disk open). */
+const COUNT =
+  `((GD_NEED_PART_SCAN: ${SCAN}; )?bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)(; bd_openers\\(${X}p1\\)\\+\\+ \\(${N} → ${N}\\)(, open_partitions\\+\\+)?)?` +
+  `|bd_openers\\(${X}p1\\)\\+\\+ \\(${N} → ${N}\\)(, open_partitions\\+\\+)? \\(the whole disk is already open for p1\\))`;
+/** What a read returns (read-path.ts). */
+const READ = "(the backing file's data|zeros \\(a short read below was zero-filled\\)|0 bytes \\(capacity 0\\)|-EIO \\(loop_queue_rq: not Lo_bound\\)|-EIO from a lower device)";
+const MOUNT_OPEN = `(blkdev_get_by_dev \\(exclusive\\)|blkdev_get_by_dev\\(loop${X}p1, exclusive\\)): ACQ ${OM}`;
+const NO_PART = (what: string) => re(`${what}\\(/dev/loop${X}p1\\): no such partition: -ENOENT`);
 
 /** lo_release of (b) and (c): §3.3. */
 const loRelease: Path[] = [
@@ -47,7 +58,7 @@ const loRelease: Path[] = [
 ];
 
 const tail: Path = [
-  re(`filp := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := NULL; lo_flags := 0`),
+  re(`filp := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := NULL; invalidate_disk; lo_flags := 0( after the PARTSCAN rescan)?`),
   ACQ(LM),
   re(`st\\(${X}\\) := Lo_unbound`),
   re(`REL ${LM}`),
@@ -73,21 +84,23 @@ function counted(prefix: string, delta: number, suffix: string): Pat {
 // ->open exists in (a) and (d): blkdev_open and mount may see it fail (-ENXIO),
 // and (approximation, see v5-17.ts) a mount whose exclusive claim fails does
 // not call it.
+const blkdevOpen: Path[] = [
+  [ACQ(OM), re(`${COUNT}; new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
+  [NO_PART('open')],
+];
+const mountPaths: Path[] = [
+  [
+    re(MOUNT_OPEN),
+    re(`claim for the mount; ${COUNT}`),
+    re(`REL ${OM}`),
+    re(`read superblock via loop${X}${P1}: (the backing file's data: mounted|${READ}: mount fails, blkdev_put)`),
+  ],
+  [re(MOUNT_OPEN), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
+  [NO_PART('mount')],
+];
 const withOpen = {
-  blkdev_open: [
-    [ACQ(OM), re(`bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\); new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
-    [ACQ(OM), re('->open failed: -ENXIO'), re(`REL ${OM}: open fails`)],
-  ],
-  mount: [
-    [
-      re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`),
-      re(`claim for the mount; bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)`),
-      re(`REL ${OM}`),
-      re(`read superblock via loop${X}: (ok: mounted|-EIO .*: mount fails, blkdev_put)`),
-    ],
-    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
-    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('->open failed: -ENXIO'), re(`REL ${OM}: mount fails`)],
-  ],
+  blkdev_open: [...blkdevOpen, [ACQ(OM), re('->open failed: -ENXIO'), re(`REL ${OM}: open fails`)]],
+  mount: [...mountPaths, [re(MOUNT_OPEN), re('->open failed: -ENXIO'), re(`REL ${OM}: mount fails`)]],
 };
 const noOpen: Path = [re('mount: exclusive holder exists, bd_prepare_to_claim fails before ->open: not called')];
 const NOT_BOUND = 'Lo_(unbound|rundown|deleting)';
@@ -160,7 +173,7 @@ const STRATEGY_FNS: Record<string, Record<string, Path[]>> = {
       re(`REL ${LM}`),
       re(`blk_mq_freeze_queue\\(${X}\\) \\(always.*\\); destroy_workqueue( \\(under open_mutex\\))?`),
       re(`filp := lo_backing_file\\(${X}\\) = (${FL}|regular file); lo_backing_file\\(${X}\\) := NULL`),
-      re(`blk_mq_unfreeze_queue\\(${X}\\); lo_flags := 0`),
+      re(`blk_mq_unfreeze_queue\\(${X}\\); lo_flags := 0( after the PARTSCAN rescan)?`),
       ACQ(LM),
       re(`st\\(${X}\\) := Lo_unbound`),
       re(`REL ${LM}`),
@@ -216,6 +229,7 @@ function walks(depth: number): Path[] {
     [re(`is_loop_device\\(${FL}\\) → loop${X}`), re(`read lo_state\\(${X}\\) == Lo_(unbound|rundown|deleting): -EINVAL`)],
     [re('is_loop_device\\(NULL\\): NULL dereference')],
     [re(`is_loop_device\\(${FL}\\): use after free`)],
+    [re(`is_loop_device\\(${FL}\\) == false: loop${X}p1 has the extended major; S_ISBLK, valid`)],
   ];
   const out: Path[] = [];
   for (let k = 0; k <= depth; k++) for (const e of ends) out.push([...Array.from({ length: k }, () => hop).flat(), ...e]);
@@ -223,47 +237,67 @@ function walks(depth: number): Path[] {
 }
 
 const fgetLoop = re(`fget\\(fd${N}\\) = ${FL} \\(loop${X}, f_count ${N} → ${N}\\): is_loop = true`);
-const fgetReg = re('backing file = regular file: is_loop = false');
+const fgetRegOnly = re('backing file = regular file: is_loop = false');
+const fgetPart = re(`fget\\(fd${N}\\) = ${FL} \\(loop${X}p1, f_count ${N} → ${N}\\): is_loop = false`);
+/** Not a loop device: a regular file or a partition's struct file (no loop_validate_mutex). */
+const fgetReg = { test: (st: string) => fgetRegOnly.test(st) || fgetPart.test(st) };
+/** A path without and with a final fput (a partition's struct file is put on the error path; a regular file is not counted). */
+const maybePut = (p: Path): Path[] => [p, [...p, re(fput)]];
 const fgetBad = re(`fget\\(fd${N}\\): -EBADF`);
 const errLoop: Path = [re(`REL ${LM}: error`), re(`REL ${VM}`), re(fput)];
 const walkFailLoop: Path = [re(`loop_validate_file failed: REL ${LM}`), re(`REL ${VM}`), re(fput)];
 
+function release(what: string): Path[] {
+  const whole = `bd_openers\\(${X}\\)-- \\(${N} → ${N}\\)(, kill_bdev)?`;
+  const part = `bd_openers\\(${X}p1\\)-- \\(${N} → ${N}\\)(, kill_bdev, open_partitions--)?; ${what}`;
+  return [
+    [ACQ(OM), re(`${whole}; ${what}; call ->release`), re(`REL ${OM}`)],
+    [ACQ(OM), re(`${part}; ${whole}; call ->release`), re(`REL ${OM}`)],
+    [ACQ(OM), re(`${part}; the whole disk stays open`), re(`REL ${OM}`)],
+  ];
+}
+const BIND = re(`lo_backing_file\\(${X}\\) := (${FL}|regular file); st\\(${X}\\) := Lo_bound(; (AUTOCLEAR|PARTSCAN|AUTOCLEAR, PARTSCAN) := 1)?`);
+
 const SHARED_FNS: Record<string, Path[]> = {
   // lo_ioctl entry: fdget; a reference (and the fdput) only for a shared table.
   ioctl: [
-    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget\\(fd${N}\\) = ${FL} on loop${X}`)],
+    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file)(, flags=[\\w|]+)?)?\\): fdget\\(fd${N}\\) = ${FL} on loop${X}`)],
     [
-      re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget\\(fd${N}\\) = ${FL} on loop${X} \\(shared table: f_count ${N} → ${N}\\)`),
+      re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file)(, flags=[\\w|]+)?)?\\): fdget\\(fd${N}\\) = ${FL} on loop${X} \\(shared table: f_count ${N} → ${N}\\)`),
       re(`fdput: ${fput}`),
     ],
-    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file))?\\): fdget: -EBADF`)],
+    [re(`ioctl\\(fd${N}, LOOP_\\w+(, (fd${N}|regular file)(, flags=[\\w|]+)?)?\\): fdget: -EBADF`)],
   ],
   // §2 item 1: open_mutex, (no ->open in b/c), bd_openers++, release.
-  blkdev_open: [
-    [ACQ(OM), re(`bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\); new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
-  ],
+  blkdev_open: blkdevOpen,
   close: [[re(`close\\(fd${N}\\): ${fput}`)], [re(`close\\(fd${N}\\): -EBADF`)]],
   // §2 item 2: open_mutex, bd_openers-- first, then ->release.
-  blkdev_release: [[ACQ(OM), re(`bd_openers\\(${X}\\)-- \\(${N} → ${N}\\); free ${FL}; call ->release`), re(`REL ${OM}`)]],
-  blkdev_put: [[ACQ(OM), re(`bd_openers\\(${X}\\)-- \\(${N} → ${N}\\); drop the mount holder; call ->release`), re(`REL ${OM}`)]],
+  // Partition p1: its own count first (its last close flushes its cache and drops open_partitions), then the disk's.
+  blkdev_release: release('free f\\d+'),
+  blkdev_put: release('drop the mount holder'),
+  // The rescan (taking open_mutex unless the release path holds it).
+  bdev_disk_changed: [
+    [ACQ(OM), re(SCAN), re(`REL ${OM}`)],
+    [re(`open_mutex\\(${X}\\) already held \\(release path\\)`), re(SCAN)],
+  ],
   // §3.1 loop_configure: fget, [VM if is_loop], LM, state check, validate, bind, unlock LM then VM; error: unlock, fput.
   loop_configure: [
     [fgetBad],
     [
       fgetLoop, ACQ(VM), ACQ(LM),
       re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(${FL}\\)`),
-      re(`lo_backing_file\\(${X}\\) := ${FL}; st\\(${X}\\) := Lo_bound`),
+      BIND,
       re(`REL ${LM}`), re(`REL ${VM}`),
     ],
     [fgetLoop, ACQ(VM), ACQ(LM), re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(${FL}\\)`), ...walkFailLoop],
     [fgetLoop, ACQ(VM), ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), ...errLoop],
     [
       fgetReg, ACQ(LM),
-      re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\(regular file\\)`),
-      re(`lo_backing_file\\(${X}\\) := regular file; st\\(${X}\\) := Lo_bound`),
+      re(`st\\(${X}\\) == Lo_unbound; call loop_validate_file\\((regular file|${FL})\\)`),
+      BIND,
       re(`REL ${LM}`),
     ],
-    [fgetReg, ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), re(`REL ${LM}: error`)],
+    ...maybePut([fgetReg, ACQ(LM), re(`st\\(${X}\\) == Lo_(bound|rundown|deleting): -EBUSY`), re(`REL ${LM}: error`)]),
   ],
   // §3.1 loop_change_fd: ..., swap, unlock, flush VM if !is_loop, fput(old).
   loop_change_fd: (() => {
@@ -278,25 +312,17 @@ const SHARED_FNS: Record<string, Path[]> = {
       loopOk, [...loopOk, putOld], regOk, [...regOk, putOld],
       [fgetLoop, ACQ(VM), ACQ(LM), ok, ...walkFailLoop],
       [fgetLoop, ACQ(VM), ACQ(LM), bad, ...errLoop],
-      [fgetReg, ACQ(LM), bad, re(`REL ${LM}: error`)],
+      ...maybePut([fgetReg, ACQ(LM), bad, re(`REL ${LM}: error`)]),
     ];
   })(),
   io: [
-    [re(`read\\(fd${N}\\) via loop${X}: (ok|-EIO .*)`)],
+    [re(`read\\(fd${N}\\) via loop${X}${P1}( \\(page cache\\))?: ${READ}`)],
     [re(`read\\(fd${N}\\): -EBADF`)],
-    [re(`read via mount of loop${X}: (ok|-EIO .*|not mounted)`)],
+    [re(`read via mount of loop${X}${P1}: (${READ}|not mounted)`)],
   ],
   // §2 item 5: exclusive open for the mount's life, then the superblock read.
-  mount: [
-    [
-      re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`),
-      re(`claim for the mount; bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)`),
-      re(`REL ${OM}`),
-      re(`read superblock via loop${X}: (ok: mounted|-EIO .*: mount fails, blkdev_put)`),
-    ],
-    [re(`blkdev_get_by_dev \\(exclusive\\): ACQ ${OM}`), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
-  ],
-  umount: [[re(`umount loop${X}: detach, blkdev_put`)], [re(`umount loop${X}: -EINVAL`)]],
+  mount: mountPaths,
+  umount: [[re(`umount loop${X}${P1}: detach, blkdev_put`)], [re(`umount loop${X}${P1}: -EINVAL`)]],
 };
 
 function grammar(strategy: string, devices: number): Record<string, Path[]> {
@@ -324,7 +350,7 @@ function checkLegal(model: Model, strategy: string, devices: number, steps: read
   for (const s of steps) {
     const { thread, action, step } = s.label;
     expect(g[action], `unknown kernel function ${action}`).toBeDefined();
-    const dev = PER_DEVICE.has(action) ? (/\(([A-D])\)/.exec(step ?? '')?.[1] ?? '?') : '';
+    const dev = PER_DEVICE.has(action) ? (/\(([A-D])(p1)?\)/.exec(step ?? '')?.[1] ?? '?') : '';
     const key = `${thread}|${action}|${dev}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(step ?? '');
   }
@@ -360,7 +386,10 @@ function checkLegal(model: Model, strategy: string, devices: number, steps: read
   }
 }
 
-const SCRIPTED = ['stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd'];
+const SCRIPTED = [
+  'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd',
+  'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition',
+];
 const EXPLORES: Record<string, number>[] = [{ calls: 2 }, { threads: 1, calls: 4 }, { calls: 2, shared: 1, fds: 1 }];
 
 describe('every counterexample step is a legal kernel step', () => {
@@ -421,6 +450,12 @@ describe('the grammar itself rejects illegal orders', () => {
     expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)', 'st(A) == Lo_bound: AUTOCLEAR(A) := 1; read disk_openers(A) == 1', 'REL lo_mutex(A); call __loop_clr_fd(release=false)'], d)).toBe(false);
     expect(parses(['ACQ loop_validate_mutex', 'ACQ lo_mutex(A)'], grammar('v5.17', 2).loop_clr_fd)).toBe(false);
     expect(parses(['lo_refcnt(A)-- (1 → 0): not the last close'], grammar('v5.17', 2).lo_release)).toBe(false);
+  });
+  it('a partition struct file is not a loop device: LOOP_SET_FD with it takes no loop_validate_mutex', () => {
+    const g = SHARED_FNS.loop_configure;
+    const fget = 'fget(fd0) = f1 (loopAp1, f_count 1 → 2): is_loop = false';
+    expect(parses([fget, 'ACQ loop_validate_mutex'], g)).toBe(false);
+    expect(parses([fget, 'ACQ lo_mutex(B)', 'st(B) == Lo_unbound; call loop_validate_file(f1)'], g)).toBe(true);
   });
   it('blkdev_release decrements bd_openers before ->release, under open_mutex', () => {
     const g = SHARED_FNS.blkdev_release;

@@ -15,11 +15,13 @@ describe('loop family catalogue', () => {
     expect(loopFamily.name).toBe('loop');
     expect(loopFamily.strategies.map((s) => s.name)).toEqual(['pre-patch', 'post-patch', 'v5.17', 'v6.11']);
     expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
-      'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd', 'explore',
+      'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd',
+      'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition', 'explore',
     ]);
     expect(loopFamily.defaultScenarios).not.toContain('explore');
     expect(loopFamily.invariants.map((i) => i.name)).toEqual([
-      'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'single-teardown', 'walk-safe', 'openers-consistent',
+      'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
+      'single-teardown', 'walk-safe', 'openers-consistent',
       'syscalls-return', 'lock-order',
     ]);
     for (const p of loopFamily.params) {
@@ -208,7 +210,7 @@ describe('explore can race an ioctl teardown with a last close (spec §7)', () =
         ['single-teardown', 'holds'],
         ['deadlock', 'holds'],
       ]);
-    });
+    }, 120_000);
   }
 });
 

@@ -20,7 +20,8 @@ const HISTORY = ['v5.17', 'v6.11'] as const;
 type H = (typeof HISTORY)[number];
 
 const INVS = [
-  'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'single-teardown', 'walk-safe', 'openers-consistent', 'deadlock',
+  'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
+  'single-teardown', 'walk-safe', 'openers-consistent', 'deadlock',
 ] as const;
 
 /** 0 = holds; n > 0 = violated, shortest counterexample has n steps. */
@@ -31,15 +32,15 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'stack-independent',
     params: {},
     rows: {
-      'v5.17': { states: 1267, transitions: 2301, depth: 60, v: {} },
-      'v6.11': { states: 1189, transitions: 2129, depth: 55, v: {} },
+      'v5.17': { states: 1677, transitions: 3033, depth: 60, v: {} },
+      'v6.11': { states: 1527, transitions: 2701, depth: 59, v: { 'admitted-open-rundown': 10 } },
     },
   },
   {
     scenario: 'stack-shared-fd',
     params: {},
     rows: {
-      'v5.17': { states: 988, transitions: 1844, depth: 47, v: { 'stacked-no-teardown': 29, 'stacked-io': 23 } },
+      'v5.17': { states: 1058, transitions: 1967, depth: 47, v: { 'stacked-no-teardown': 29, 'stacked-io': 23, 'read-data': 31 } },
       'v6.11': { states: 667, transitions: 1220, depth: 39, v: { 'stacked-io': 25 } },
     },
   },
@@ -47,7 +48,7 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'stack-fork',
     params: {},
     rows: {
-      'v5.17': { states: 834, transitions: 1550, depth: 48, v: { 'stacked-no-teardown': 29, 'stacked-io': 22 } },
+      'v5.17': { states: 900, transitions: 1665, depth: 48, v: { 'stacked-no-teardown': 29, 'stacked-io': 22, 'read-data': 30 } },
       'v6.11': { states: 384, transitions: 669, depth: 46, v: { 'stacked-io': 24 } },
     },
   },
@@ -55,48 +56,80 @@ const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H
     scenario: 'mount',
     params: {},
     rows: {
-      'v5.17': { states: 386, transitions: 639, depth: 38, v: {} },
-      'v6.11': { states: 359, transitions: 566, depth: 33, v: { 'mount-io': 13 } },
+      'v5.17': { states: 480, transitions: 783, depth: 38, v: {} },
+      'v6.11': { states: 455, transitions: 711, depth: 36, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
     },
   },
   {
     scenario: 'udev',
     params: {},
     rows: {
-      'v5.17': { states: 349, transitions: 561, depth: 37, v: {} },
-      'v6.11': { states: 255, transitions: 409, depth: 34, v: {} },
+      'v5.17': { states: 440, transitions: 700, depth: 37, v: {} },
+      'v6.11': { states: 355, transitions: 557, depth: 35, v: { 'admitted-open-rundown': 10 } },
     },
   },
   {
     scenario: 'change-fd',
     params: {},
     rows: {
-      'v5.17': { states: 904, transitions: 1652, depth: 56, v: {} },
-      'v6.11': { states: 618, transitions: 1081, depth: 44, v: {} },
+      'v5.17': { states: 1188, transitions: 2166, depth: 56, v: {} },
+      'v6.11': { states: 848, transitions: 1477, depth: 53, v: { 'admitted-open-rundown': 10 } },
+    },
+  },
+  {
+    scenario: 'stack-on-partition',
+    params: {},
+    rows: {
+      'v5.17': { states: 2772, transitions: 5075, depth: 72, v: { 'stacked-no-teardown': 29, 'stacked-io': 24, 'no-stale-partitions': 23 } },
+      'v6.11': { states: 1936, transitions: 3455, depth: 60, v: { 'stacked-io': 25, 'admitted-open-rundown': 10 } },
+    },
+  },
+  {
+    scenario: 'mount-partition',
+    params: {},
+    rows: {
+      'v5.17': { states: 514, transitions: 840, depth: 41, v: { 'no-stale-partitions': 23 } },
+      'v6.11': { states: 458, transitions: 727, depth: 35, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
+    },
+  },
+  {
+    scenario: 'stale-partitions',
+    params: {},
+    rows: {
+      'v5.17': { states: 464, transitions: 743, depth: 40, v: { 'no-stale-partitions': 23 } },
+      'v6.11': { states: 341, transitions: 546, depth: 34, v: { 'admitted-open-rundown': 10 } },
+    },
+  },
+  {
+    scenario: 'clr-via-partition',
+    params: {},
+    rows: {
+      'v5.17': { states: 576, transitions: 870, depth: 46, v: { 'no-stale-partitions': 23 } },
+      'v6.11': { states: 524, transitions: 804, depth: 41, v: { 'admitted-open-rundown': 16 } },
     },
   },
   {
     scenario: 'explore',
     params: { calls: 2 },
     rows: {
-      'v5.17': { states: 152228, transitions: 304464, depth: 47, v: {} },
-      'v6.11': { states: 134447, transitions: 272116, depth: 42, v: { 'mount-io': 19 } },
+      'v5.17': { states: 164208, transitions: 321480, depth: 48, v: {} },
+      'v6.11': { states: 145271, transitions: 287376, depth: 43, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
     },
   },
   {
     scenario: 'explore',
     params: { threads: 1, calls: 4 },
     rows: {
-      'v5.17': { states: 7609, transitions: 8613, depth: 47, v: { 'stacked-no-teardown': 35 } },
-      'v6.11': { states: 6206, transitions: 7049, depth: 39, v: {} },
+      'v5.17': { states: 10055, transitions: 11315, depth: 48, v: { 'stacked-no-teardown': 35 } },
+      'v6.11': { states: 8412, transitions: 9498, depth: 40, v: {} },
     },
   },
   {
     scenario: 'explore',
     params: { calls: 2, shared: 1, fds: 1 },
     rows: {
-      'v5.17': { states: 133800, transitions: 275718, depth: 48, v: { 'stacked-no-teardown': 35 } },
-      'v6.11': { states: 116135, transitions: 241924, depth: 40, v: { 'mount-io': 19 } },
+      'v5.17': { states: 152663, transitions: 309302, depth: 49, v: { 'stacked-no-teardown': 35 } },
+      'v6.11': { states: 132566, transitions: 271158, depth: 41, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
     },
   },
 ];
@@ -132,7 +165,7 @@ describe('golden verdicts of v5.17 and v6.11', () => {
         const got: Record<string, number> = {};
         for (const o of result.outcomes) got[o.invariant] = o.verdict === 'violated' ? o.trace!.steps.length - 1 : 0;
         expect(got).toEqual(Object.fromEntries(INVS.map((i) => [i, row.v[i] ?? 0])));
-      });
+      }, 60_000);
     }
   }
 });
@@ -358,7 +391,7 @@ describe('v6.11 deferred detach', () => {
     const second = i('loop_clr_fd: st(A) == Lo_rundown: -ENXIO');
     const openFail = i('lo_open: st(A) == Lo_rundown: -ENXIO');
     const busy = i('loop_configure: st(A) == Lo_rundown: -EBUSY');
-    const eio = i('io: read(fd0) via loopA: -EIO (loopA Lo_rundown)');
+    const eio = i('io: read(fd0) via loopA: -EIO (loop_queue_rq: not Lo_bound)');
     const clear = i('lo_release: st(A) == Lo_rundown: need_clear');
     const detach = labels.findIndex((l) => l.startsWith('__loop_clr_fd: filp := lo_backing_file(A) = regular file'));
     const reopen = i('lo_open: st(A) == Lo_unbound: ok');
@@ -387,7 +420,7 @@ describe('v6.11 deferred detach', () => {
     expect(detach).toBeLessThan(second);
     expect(labels).toContain('lo_open: st(A) == Lo_unbound: lo_refcnt(A)++ (1 → 2)');
     expect(labels).toContain('loop_configure: lo_backing_file(A) := regular file; st(A) := Lo_bound');
-    expect(labels).toContain('io: read(fd0) via loopA: ok');
+    expect(labels).toContain("io: read(fd0) via loopA: the backing file's data");
     expect(at('A.lo_state')).toBe('Lo_bound');
   });
 
@@ -421,7 +454,7 @@ describe('headline results of the history strategies', () => {
     const rundown = ls.indexOf('T1 loop_clr_fd: openers == 1: st(A) := Lo_rundown (teardown deferred to the last close)');
     expect(bind).toBeGreaterThanOrEqual(0);
     expect(bind).toBeLessThan(rundown);
-    expect(ls[ls.length - 1]).toBe('T2 io: read(fd1) via loopB: -EIO from a lower device (not bound)');
+    expect(ls[ls.length - 1]).toBe('T2 io: read(fd1) via loopB: -EIO from a lower device');
     expect(ls.some((l) => l.includes('__loop_clr_fd'))).toBe(false);
   });
 
@@ -431,14 +464,14 @@ describe('headline results of the history strategies', () => {
     const lo = at(/^T2 lo_open: st\(A\) == Lo_bound: ok$/);
     const read = at(/^T1 loop_clr_fd: st\(A\) == Lo_bound: AUTOCLEAR\(A\) := 1; read disk_openers\(A\) == 1$/);
     const claim = at(/^T2 mount: claim for the mount; bd_openers\(A\)\+\+ \(1 → 2\)$/);
-    const mounted = at(/^T2 mount: read superblock via loopA: ok: mounted$/);
+    const mounted = at(/^T2 mount: read superblock via loopA: the backing file's data: mounted$/);
     const rundown = at(/^T1 loop_clr_fd: openers == 1: st\(A\) := Lo_rundown/);
     expect([lo, read, claim, mounted, rundown].every((k) => k >= 0)).toBe(true);
     expect(lo).toBeLessThan(read);
     expect(read).toBeLessThan(claim);
     expect(claim).toBeLessThan(mounted);
     expect(mounted).toBeLessThan(rundown);
-    expect(ls[ls.length - 1]).toMatch(/^T2 io: read via mount of loopA: -EIO \(loopA Lo_rundown\)/);
+    expect(ls[ls.length - 1]).toMatch(/^T2 io: read via mount of loopA: -EIO \(loop_queue_rq: not Lo_bound\)/);
   });
 
   it('v5.17: LOOP_CLR_FD of the only fd of A after LOOP_SET_FD(B, that fd) tears A down under B, with one thread (spec §2 item 4)', () => {

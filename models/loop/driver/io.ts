@@ -1,24 +1,57 @@
-// I/O and mounts (shared by all strategies). I/O through a device is one
-// atomic step that fails unless the device and every device below it in its
-// stacking chain is Lo_bound (loop-driver.md §7); a failure caused by a lower
-// device sets ghost.stacked_io_failed, a failure of I/O through a live mount
-// sets ghost.mount_io_failed. mount = an exclusive open held for the mount's
-// life (ACQ open_mutex, ->open, holder check + bd_openers++, REL open_mutex),
-// then a superblock read; umount (or a failed superblock read) drops it via
-// blkdev_put.
+// Reads and mounts (shared by all strategies). What a read returns is decided
+// by read-path.ts (page caches, capacity, loop_queue_rq, the worker's
+// zero-filled short read); this file turns it into steps and ghosts: an error
+// caused by a lower device sets ghost.stacked_io_failed, an error through a
+// live mount ghost.mount_io_failed, zeros returned as data
+// ghost.read_wrong_data. mount = an exclusive open of the whole disk or of
+// its partition p1 held for the mount's life (ACQ open_mutex, ->open where the
+// block layer calls it, holder check + the opener counts, REL open_mutex),
+// then a superblock read through that bdev's page cache; umount (or a failed
+// superblock read) drops it via blkdev_put.
 
-import { FILE_NONE, LO_STATE_NAMES, MNT_CLOSING, MNT_MOUNTED, MNT_NONE, MNT_OPENING, fileSlot } from '../encoding.js';
+import {
+  FILE_NONE, Lo_rundown, MNT_CLOSING, MNT_MOUNTED, MNT_NONE, MNT_OPENING, PART_NONE, RD_DATA, RD_EIO_LOWER, RD_EIO_TOP,
+  fileSlot, readOutcome,
+} from '../encoding.js';
 import { DEV, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
+import { rescan, rescanText } from './partitions.js';
+import { fileRead, mountedRead, noteRead, readText, superblockRead } from './read-path.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 
-function chainText(m: Machine, s: Uint8Array, dev: number): string {
-  const res = m.chain(s, dev);
-  if (res === 0) return 'ok';
-  if (res === 1) return `-EIO (loop${m.dn(dev + 1)} ${LO_STATE_NAMES[s[m.st[dev]]]})`;
-  return '-EIO from a lower device (not bound)';
+/** The bdev a mount item names: its holder field, and its name. */
+const holder = (m: Machine, d: Uint8Array, t: number, i: number): number => (m.item(d, t).part ? m.pmnt[i] : m.mnt[i]);
+const bdevName = (m: Machine, s: Uint8Array, t: number, fr: number): string =>
+  `loop${m.dn(s[fr + DEV])}${m.item(s, t).part ? 'p1' : ''}`;
+
+/** Whether opening partition p1 of device i now opens the whole disk (->open, bd_openers++). */
+export const opensWhole = (m: Machine, d: Uint8Array, i: number): boolean => m.shape.partitionOpensEach || d[m.pop[i]] === 0;
+
+/**
+ * The opener counts of an open of (i, part) that passed ->open, with the
+ * pending partition rescan of the whole-disk open. Where ->open refuses
+ * Lo_rundown, it ran for this count, so a count taken in Lo_rundown is an
+ * open it admitted before loop_clr_fd switched the device: flagged.
+ */
+export function countOpen(m: Machine, d: Uint8Array, i: number, part: number): void {
+  if (part === 0 || opensWhole(m, d, i)) {
+    if (d[m.ns[i]]) rescan(m, d, i);
+    d[m.op[i]]++;
+    if (m.shape.openRefusesRundown && d[m.st[i]] === Lo_rundown) d[m.admittedRundown] = 1;
+  }
+  if (part !== 0) d[m.pop[i]]++;
+}
+
+export function countText(m: Machine, s: Uint8Array, i: number, part: number): string {
+  const n = s[m.op[i]];
+  const scan = s[m.ns[i]] ? `GD_NEED_PART_SCAN: ${rescanText(m, s, i)}; ` : '';
+  const whole = `${scan}bd_openers(${m.dn(i + 1)})++ (${n} → ${n + 1})`;
+  if (part === 0) return whole;
+  const k = s[m.pop[i]];
+  const p = `bd_openers(${m.dn(i + 1)}p1)++ (${k} → ${k + 1})${k === 0 ? ', open_partitions++' : ''}`;
+  return opensWhole(m, s, i) ? `${whole}; ${p}` : `${p} (the whole disk is already open for p1)`;
 }
 
 export interface IoFns {
@@ -32,43 +65,61 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const read = p.fn('read');
   read.step('read', {
     action: 'io',
+    outcome: (m, s, t) => readStepOutcome(m, s, t),
     text: (m, s, t) => {
       const k = m.item(s, t).fd;
       const code = m.fdRead(s, t, k);
       if (code === FILE_NONE) return `read(fd${k}): -EBADF`;
-      const dv = s[m.fdev[fileSlot(code)]] - 1;
-      return `read(fd${k}) via loop${m.dn(dv + 1)}: ${chainText(m, s, dv)}`;
+      const i = fileSlot(code);
+      const part = s[m.fpart[i]];
+      const dv = s[m.fdev[i]] - 1;
+      const hit = s[part ? m.ppc[dv] : m.pc[dv]] !== 0 ? ' (page cache)' : '';
+      return `read(fd${k}) via loop${m.dn(dv + 1)}${part ? 'p1' : ''}${hit}: ${readText(fileRead(m, s, dv, part, false))}`;
     },
     run: (m, d, t, fr) => {
       const code = m.fdRead(d, t, m.item(d, t).fd);
-      if (code !== FILE_NONE && m.chain(d, d[m.fdev[fileSlot(code)]] - 1) === 2) d[m.stackedIo] = 1;
+      if (code !== FILE_NONE) {
+        const i = fileSlot(code);
+        noteRead(m, d, fileRead(m, d, d[m.fdev[i]] - 1, d[m.fpart[i]], true), false);
+      }
       return m.ret(d, t, fr);
     },
   });
 
-  // mount(X): frame dev = X, r = ->open result.
+  // mount(X or Xp1): frame dev = X, r = ->open result.
   const mount = p.fn('mount');
   const claim = mount.at('claim');
   const relErr = mount.at('rel_err');
   mount.step('acq_om', {
-    text: (m, s, _t, fr) => `blkdev_get_by_dev (exclusive): ACQ open_mutex(${m.dn(s[fr + DEV])})`,
+    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
+    text: (m, s, t, fr) =>
+      m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
+        ? `mount(/dev/${bdevName(m, s, t, fr)}): no such partition: -ENOENT`
+        : `blkdev_get_by_dev${m.item(s, t).part ? `(${bdevName(m, s, t, fr)}, exclusive)` : ' (exclusive)'}: ACQ open_mutex(${m.dn(s[fr + DEV])})`,
     run: (m, d, t, fr) => {
-      if (!m.acquire(d, m.om[x(d, fr)], t)) return false;
-      return s.lo_open ? m.call(d, t, fr, s.lo_open, claim, d[fr + DEV], 0, 0) : m.go(d, fr, claim);
+      const i = x(d, fr);
+      const part = m.item(d, t).part;
+      if (part && d[m.part[i]] === PART_NONE) return m.ret(d, t, fr);
+      if (!m.acquire(d, m.om[i], t)) return false;
+      // A partition mount whose claim will fail never reaches ->open (bd_prepare_to_claim fails first).
+      const callsOpen = s.lo_open && (!part || (opensWhole(m, d, i) && d[m.pmnt[i]] === MNT_NONE));
+      return callsOpen ? m.call(d, t, fr, s.lo_open!, claim, d[fr + DEV], 0, 0) : m.go(d, fr, claim);
     },
   });
   mount.step('claim', {
-    text: (m, s, _t, fr) => {
+    outcome: (m, s, t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : s[holder(m, s, t, x(s, fr))] !== MNT_NONE ? '-EBUSY' : null),
+    text: (m, s, t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
-      if (s[m.mnt[x(s, fr)]] !== MNT_NONE) return 'exclusive holder exists: -EBUSY';
-      const n = s[m.op[x(s, fr)]];
-      return `claim for the mount; bd_openers(${m.dn(s[fr + DEV])})++ (${n} → ${n + 1})`;
+      const i = x(s, fr);
+      if (s[holder(m, s, t, i)] !== MNT_NONE) return 'exclusive holder exists: -EBUSY';
+      return `claim for the mount; ${countText(m, s, i, m.item(s, t).part)}`;
     },
-    run: (m, d, _t, fr) => {
+    run: (m, d, t, fr) => {
       const i = x(d, fr);
-      if (d[fr + REG] !== 0 || d[m.mnt[i]] !== MNT_NONE) return m.go(d, fr, relErr);
-      d[m.mnt[i]] = MNT_OPENING;
-      d[m.op[i]]++;
+      const h = holder(m, d, t, i);
+      if (d[fr + REG] !== 0 || d[h] !== MNT_NONE) return m.go(d, fr, relErr);
+      d[h] = MNT_OPENING;
+      countOpen(m, d, i, m.item(d, t).part);
       return m.next(d, fr);
     },
   });
@@ -80,19 +131,24 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
     },
   });
   mount.step('sb', {
-    text: (m, s, _t, fr) => {
-      const res = m.chain(s, x(s, fr));
-      return `read superblock via loop${m.dn(s[fr + DEV])}: ${chainText(m, s, x(s, fr))}${res === 0 ? ': mounted' : ': mount fails, blkdev_put'}`;
+    outcome: (m, s, t, fr) => {
+      const r = superblockRead(m, s, x(s, fr), m.item(s, t).part, false);
+      return r === RD_DATA ? null : r === RD_EIO_TOP || r === RD_EIO_LOWER ? '-EIO' : '-EINVAL';
     },
-    run: (m, d, _t, fr) => {
+    text: (m, s, t, fr) => {
+      const r = superblockRead(m, s, x(s, fr), m.item(s, t).part, false);
+      return `read superblock via ${bdevName(m, s, t, fr)}: ${readText(r)}${r === RD_DATA ? ': mounted' : ': mount fails, blkdev_put'}`;
+    },
+    run: (m, d, t, fr) => {
       const i = x(d, fr);
-      const res = m.chain(d, i);
-      if (res === 0) {
-        d[m.mnt[i]] = MNT_MOUNTED;
-        return m.ret(d, _t, fr);
+      const r = superblockRead(m, d, i, m.item(d, t).part, true);
+      const h = holder(m, d, t, i);
+      if (r === RD_DATA) {
+        d[h] = MNT_MOUNTED;
+        return m.ret(d, t, fr);
       }
-      if (res === 2) d[m.stackedIo] = 1;
-      d[m.mnt[i]] = MNT_CLOSING;
+      noteRead(m, d, r, false);
+      d[h] = MNT_CLOSING;
       return m.tail(d, fr, blkdevPut, d[fr + DEV], 0, 0);
     },
   });
@@ -106,12 +162,15 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
 
   const umount = p.fn('umount');
   umount.step('detach', {
-    text: (m, s, _t, fr) =>
-      s[m.mnt[x(s, fr)]] === MNT_MOUNTED ? `umount loop${m.dn(s[fr + DEV])}: detach, blkdev_put` : `umount loop${m.dn(s[fr + DEV])}: -EINVAL`,
+    outcome: (m, s, t, fr) => (s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED ? null : '-EINVAL'),
+    text: (m, s, t, fr) =>
+      s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED
+        ? `umount ${bdevName(m, s, t, fr)}: detach, blkdev_put`
+        : `umount ${bdevName(m, s, t, fr)}: -EINVAL`,
     run: (m, d, t, fr) => {
-      const i = x(d, fr);
-      if (d[m.mnt[i]] !== MNT_MOUNTED) return m.ret(d, t, fr);
-      d[m.mnt[i]] = MNT_CLOSING;
+      const h = holder(m, d, t, x(d, fr));
+      if (d[h] !== MNT_MOUNTED) return m.ret(d, t, fr);
+      d[h] = MNT_CLOSING;
       return m.tail(d, fr, blkdevPut, d[fr + DEV], 0, 0);
     },
   });
@@ -119,19 +178,25 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const mountRead = p.fn('mount_read');
   mountRead.step('read', {
     action: 'io',
-    text: (m, s, _t, fr) =>
-      s[m.mnt[x(s, fr)]] === MNT_MOUNTED
-        ? `read via mount of loop${m.dn(s[fr + DEV])}: ${chainText(m, s, x(s, fr))}`
-        : `read via mount of loop${m.dn(s[fr + DEV])}: not mounted`,
+    outcome: (m, s, t, fr) =>
+      s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED ? readOutcome(mountedRead(m, s, x(s, fr), false)) : '-ENOENT',
+    text: (m, s, t, fr) =>
+      s[holder(m, s, t, x(s, fr))] === MNT_MOUNTED
+        ? `read via mount of ${bdevName(m, s, t, fr)}: ${readText(mountedRead(m, s, x(s, fr), false))}`
+        : `read via mount of ${bdevName(m, s, t, fr)}: not mounted`,
     run: (m, d, t, fr) => {
       const i = x(d, fr);
-      if (d[m.mnt[i]] === MNT_MOUNTED) {
-        const res = m.chain(d, i);
-        if (res !== 0) d[m.mountIo] = 1;
-        if (res === 2) d[m.stackedIo] = 1;
-      }
+      if (d[holder(m, d, t, i)] === MNT_MOUNTED) noteRead(m, d, mountedRead(m, d, i, true), true);
       return m.ret(d, t, fr);
     },
   });
   return { read, mount, umount, mountRead };
+}
+
+/** The outcome of a read step, as conform observes it (for StepSpec.outcome). */
+export function readStepOutcome(m: Machine, s: Uint8Array, t: number): string {
+  const code = m.fdRead(s, t, m.item(s, t).fd);
+  if (code === FILE_NONE) return '-EBADF';
+  const i = fileSlot(code);
+  return readOutcome(fileRead(m, s, s[m.fdev[i]] - 1, s[m.fpart[i]], false));
 }

@@ -3,10 +3,15 @@
 // fdget does), LOOP_SET_FD / LOOP_CONFIGURE = loop_configure, and
 // LOOP_CHANGE_FD = loop_change_fd (with the loop_validate_mutex flush when
 // the new file is not a loop device). LOOP_CLR_FD dispatches to the
-// strategy's loop_clr_fd. Bdev claiming, uevents, the queue freeze and
-// partition rescans are not modelled (loop-driver.md §7; see README of the model).
+// strategy's loop_clr_fd. A struct file of a partition is not a loop device
+// to is_loop_device (default max_part=0: partitions get the extended major),
+// so stacking on it takes no loop_validate_mutex and is not walked. LOOP_CONFIGURE
+// applies AUTOCLEAR / PARTSCAN at bind time and, with PARTSCAN, rescans the
+// partitions after the unlock. Bind and LOOP_CHANGE_FD's switch drop the
+// device's page cache (disk_force_media_change). Bdev claiming, uevents and
+// the queue freeze are not modelled (loop-driver.md §7; see the README).
 
-import { FILE_NONE, FILE_REGULAR, Lo_bound, Lo_unbound, LO_STATE_NAMES, fileSlot, isFileSlot } from '../encoding.js';
+import { FILE_NONE, FILE_REGULAR, Lo_bound, Lo_unbound, LO_STATE_NAMES, PC_NONE, fileSlot, isFileSlot } from '../encoding.js';
 import { DEV, FILE, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import { fputText } from '../strategies/common.js';
@@ -16,12 +21,21 @@ const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 /** Argument code passed to configure/change_fd in r: 1 = regular file, 2+j = fd slot j. */
 export const argCode = (fd2: number): number => (fd2 === -2 ? 1 : fd2 + 2);
 
+/** LOOP_CONFIGURE flag bits of SyscallItem.flags. */
+export const FLAG_AUTOCLEAR = 1;
+export const FLAG_PARTSCAN = 2;
+export const FLAG_READ_ONLY = 4;
+
+/** is_loop_device(file): a struct file of a whole loop disk (a partition's has the extended major). */
+export const isLoopFile = (m: Machine, d: Uint8Array, code: number): boolean => isFileSlot(code) && d[m.fpart[fileSlot(code)]] === 0;
+
 /** The syscall entry: fdget(item.fd), then the command body on that file's device. */
 export function defineIoctl(p: Program, cmd: string, body: Fn): Fn {
   const f = p.fn(`ioctl ${cmd}`);
   const fdput = f.at('fdput');
   f.step('fdget', {
     action: 'ioctl',
+    outcome: (m, s, t) => (m.fdRead(s, t, m.item(s, t).fd) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t) => {
       const it = m.item(s, t);
       const code = m.fdRead(s, t, it.fd);
@@ -55,13 +69,15 @@ export function defineIoctl(p: Program, cmd: string, body: Fn): Fn {
 function prologue(f: Fn): void {
   const acqLm = f.at('acq_lm');
   f.step('fget', {
+    outcome: (m, s, t, fr) => (s[fr + REG] !== 1 && m.fdRead(s, t, s[fr + REG] - 2) === FILE_NONE ? '-EBADF' : null),
     text: (m, s, t, fr) => {
       const arg = s[fr + REG];
       if (arg === 1) return 'backing file = regular file: is_loop = false';
       const code = m.fdRead(s, t, arg - 2);
       if (code === FILE_NONE) return `fget(fd${arg - 2}): -EBADF`;
       const n = s[m.fref[fileSlot(code)]];
-      return `fget(fd${arg - 2}) = ${m.fnm(code)} (loop${m.dn(s[m.fdev[fileSlot(code)]])}, f_count ${n} → ${n + 1}): is_loop = true`;
+      const bdev = `loop${m.dn(s[m.fdev[fileSlot(code)]])}${s[m.fpart[fileSlot(code)]] ? 'p1' : ''}`;
+      return `fget(fd${arg - 2}) = ${m.fnm(code)} (${bdev}, f_count ${n} → ${n + 1}): is_loop = ${isLoopFile(m, s, code)}`;
     },
     run: (m, d, t, fr) => {
       const arg = d[fr + REG];
@@ -73,7 +89,7 @@ function prologue(f: Fn): void {
       const code = m.fget(d, t, arg - 2);
       if (code === FILE_NONE) return m.ret(d, t, fr);
       d[fr + FILE] = code;
-      return m.next(d, fr);
+      return isLoopFile(m, d, code) ? m.next(d, fr) : m.go(d, fr, acqLm);
     },
   });
   f.step('acq_vm', {
@@ -87,11 +103,14 @@ function prologue(f: Fn): void {
 }
 
 function errorPath(f: Fn, why: string): void {
+  const errFput = f.at('err_fput');
   f.step('err_lm', {
     text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])}): ${why}`,
     run: (m, d, t, fr) => {
       m.release(d, m.lm[x(d, fr)]);
-      return isFileSlot(d[fr + FILE]) ? m.next(d, fr) : m.ret(d, t, fr);
+      const code = d[fr + FILE];
+      if (!isFileSlot(code)) return m.ret(d, t, fr);
+      return isLoopFile(m, d, code) ? m.next(d, fr) : m.go(d, fr, errFput);
     },
   });
   f.step('err_vm', {
@@ -107,14 +126,20 @@ function errorPath(f: Fn, why: string): void {
   });
 }
 
-/** Walk failed (r != 0): REL lo_mutex and continue on the error path. */
+/** Walk failed (r != 0): REL lo_mutex and continue on the error path (REL loop_validate_mutex if taken, fput). */
 function walkFailed(m: Machine, d: Uint8Array, t: number, fr: number, errVm: { pc: number }): boolean {
   m.release(d, m.lm[x(d, fr)]);
-  if (isFileSlot(d[fr + FILE])) {
-    d[fr] = errVm.pc;
+  const code = d[fr + FILE];
+  if (isFileSlot(code)) {
+    d[fr] = isLoopFile(m, d, code) ? errVm.pc : errVm.pc + 1;
     return true;
   }
   return m.ret(d, t, fr);
+}
+
+/** After loop_configure's unlock: the PARTSCAN rescan (r = partscan, set at bind) or return. */
+function afterUnlock(m: Machine, d: Uint8Array, t: number, fr: number): true {
+  return d[fr + REG] ? m.tail(d, fr, m.partRescan, d[fr + DEV], 0, 0) : m.ret(d, t, fr);
 }
 
 /** loop_configure(lo, file): frame dev = lo, file = backing, r = fd arg, then the walk's result. */
@@ -125,6 +150,7 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
   const errVm = f.at('err_vm');
   prologue(f);
   f.step('check', {
+    outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_unbound ? '-EBUSY' : null),
     text: (m, s, _t, fr) => {
       const st = s[m.st[x(s, fr)]];
       return st === Lo_unbound
@@ -137,16 +163,25 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
     },
   });
   f.step('bind', {
-    text: (m, s, _t, fr) =>
-      s[fr + REG] !== 0
-        ? `loop_validate_file failed: REL lo_mutex(${m.dn(s[fr + DEV])})`
-        : `lo_backing_file(${m.dn(s[fr + DEV])}) := ${m.fnm(s[fr + FILE])}; st(${m.dn(s[fr + DEV])}) := Lo_bound`,
+    text: (m, s, t, fr) => {
+      if (s[fr + REG] !== 0) return `loop_validate_file failed: REL lo_mutex(${m.dn(s[fr + DEV])})`;
+      const d = m.dn(s[fr + DEV]);
+      const fl = m.item(s, t).flags;
+      const set = [fl & FLAG_AUTOCLEAR ? 'AUTOCLEAR' : '', fl & FLAG_PARTSCAN ? 'PARTSCAN' : ''].filter(Boolean).join(', ');
+      return `lo_backing_file(${d}) := ${m.fnm(s[fr + FILE])}; st(${d}) := Lo_bound${set ? `; ${set} := 1` : ''}`;
+    },
     run: (m, d, t, fr) => {
       if (d[fr + REG] !== 0) return walkFailed(m, d, t, fr, errVm);
       const i = x(d, fr);
+      const fl = m.item(d, t).flags;
       d[m.bf[i]] = d[fr + FILE];
       d[m.ro[i]] = 1;
+      if (fl & FLAG_AUTOCLEAR) d[m.ac[i]] = 1;
+      if (fl & FLAG_PARTSCAN) d[m.ps[i]] = 1;
+      d[m.pc[i]] = PC_NONE;
+      d[m.ns[i]] = 1;
       d[m.st[i]] = Lo_bound;
+      d[fr + REG] = d[m.ps[i]];
       return m.next(d, fr);
     },
   });
@@ -154,14 +189,14 @@ export function defineConfigure(p: Program, validate: Fn): Fn {
     text: (m, s, _t, fr) => `REL lo_mutex(${m.dn(s[fr + DEV])})`,
     run: (m, d, t, fr) => {
       m.release(d, m.lm[x(d, fr)]);
-      return isFileSlot(d[fr + FILE]) ? m.next(d, fr) : m.ret(d, t, fr);
+      return isLoopFile(m, d, d[fr + FILE]) ? m.next(d, fr) : afterUnlock(m, d, t, fr);
     },
   });
   f.step('rel_vm', {
     text: 'REL loop_validate_mutex',
     run: (m, d, t, fr) => {
       m.release(d, m.vm);
-      return m.ret(d, t, fr);
+      return afterUnlock(m, d, t, fr);
     },
   });
   errorPath(f, 'error');
@@ -179,6 +214,11 @@ export function defineChangeFd(p: Program, validate: Fn): Fn {
   const relVm = f.at('rel_vm');
   prologue(f);
   f.step('check', {
+    outcome: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      if (s[m.st[i]] !== Lo_bound) return '-ENXIO';
+      return s[m.ro[i]] ? null : '-EINVAL';
+    },
     text: (m, s, _t, fr) => {
       const i = x(s, fr);
       const st = s[m.st[i]];
@@ -203,7 +243,9 @@ export function defineChangeFd(p: Program, validate: Fn): Fn {
       const nf = d[fr + FILE];
       d[fr + FILE] = d[m.bf[i]];
       d[m.bf[i]] = nf;
-      d[fr + REG] = isFileSlot(nf) ? 1 : 0;
+      d[m.pc[i]] = PC_NONE;
+      d[m.ns[i]] = 1;
+      d[fr + REG] = isLoopFile(m, d, nf) ? 1 : 0;
       return m.next(d, fr);
     },
   });

@@ -1,7 +1,8 @@
-// Scenario registry: the scripted races of issue 3 plus `explore`.
+// Scenario registry: the scripted races of issue 3, the partition races of issue 13, plus `explore`.
 
 import { explore } from './explore.js';
 import { changeFd, mountScenario, stackFork, stackIndependent, stackSharedFd, udev } from './scripted.js';
+import { clrViaPartition, mountPartition, stackOnPartition, stalePartitions } from './partitions.js';
 import type { Scenario } from './types.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -11,6 +12,10 @@ export const SCENARIOS: readonly Scenario[] = [
   mountScenario,
   udev,
   changeFd,
+  stackOnPartition,
+  mountPartition,
+  stalePartitions,
+  clrViaPartition,
   explore,
 ];
 

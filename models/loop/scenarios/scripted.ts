@@ -9,7 +9,7 @@ const A = 0;
 const B = 1;
 
 /** T1: LOOP_CLR_FD on its fd of A, then close it. */
-const clearer: readonly Call[] = [
+export const clearer: readonly Call[] = [
   { op: 'clr', fd: 0 },
   { op: 'close', fd: 0 },
 ];
@@ -27,7 +27,7 @@ function needDevices(name: string, n: number, params: Readonly<Record<string, nu
   return n;
 }
 
-function scripted(
+export function scripted(
   name: string,
   description: string,
   minDevices: number,

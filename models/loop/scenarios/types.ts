@@ -7,8 +7,16 @@ import type { Call } from '../calls.js';
 import type { Machine } from '../machine.js';
 
 export interface InitDesc {
-  /** Devices bound at the start: backing a regular file or struct file slot `file`. */
-  readonly bound: readonly { readonly dev: number; readonly backing: 'regular' | { readonly file: number }; readonly ro?: boolean }[];
+  /**
+   * Devices bound at the start: backing a regular file or struct file slot `file`;
+   * `partscan`: bound with LO_FLAGS_PARTSCAN, so partition p1 of the image is present.
+   */
+  readonly bound: readonly {
+    readonly dev: number;
+    readonly backing: 'regular' | { readonly file: number };
+    readonly ro?: boolean;
+    readonly partscan?: boolean;
+  }[];
   /** Struct files open at the start: files[i] = device index of struct file fi. */
   readonly files: readonly number[];
   /** Fd-table entries at the start. */

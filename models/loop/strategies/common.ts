@@ -12,20 +12,21 @@ const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 /**
  * The part of __loop_clr_fd common to (a)-(d) from the detach on:
  * filp := lo_backing_file, lo_backing_file := NULL (under lo_lock), lo_flags := 0,
- * then ACQ lo_mutex; st := Lo_unbound; REL lo_mutex; fput(filp).
- * (The queue freeze, uevents and partition rescan are not modelled.)
+ * invalidate_disk and the PARTSCAN rescan (Machine.afterDetach), then
+ * ACQ lo_mutex; st := Lo_unbound; REL lo_mutex; fput(filp).
+ * (The queue freeze and uevents are not modelled.)
  */
 export function teardownTail(f: Fn): void {
   f.step('detach', {
     text: (m, s, _t, fr) =>
-      `filp := lo_backing_file(${m.dn(s[fr + DEV])}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${m.dn(s[fr + DEV])}) := NULL; lo_flags := 0`,
-    run: (m, d, _t, fr) => {
+      `filp := lo_backing_file(${m.dn(s[fr + DEV])}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${m.dn(s[fr + DEV])}) := NULL; invalidate_disk; lo_flags := 0${s[m.ps[x(s, fr)]] ? ' after the PARTSCAN rescan' : ''}`,
+    run: (m, d, t, fr) => {
       const i = x(d, fr);
       d[fr + FILE] = d[m.bf[i]];
       d[m.bf[i]] = FILE_NONE;
       d[m.ac[i]] = 0;
       d[m.ro[i]] = 0;
-      return m.next(d, fr);
+      return m.afterDetach(d, t, fr);
     },
   });
   f.step('acq_lm_unbind', {
@@ -122,6 +123,7 @@ export function loReleaseByOpeners(p: Program, teardown: Fn): Fn {
  */
 export function openersCheck(clr: Fn, to: { readonly err: Ref; readonly autoclear: Ref; readonly rundown: Ref }): void {
   clr.step('read', {
+    outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
     text: (m, s, _t, fr) => {
       const i = x(s, fr);
       const st = s[m.st[i]];

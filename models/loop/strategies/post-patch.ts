@@ -13,6 +13,7 @@ import type { Strategy, StrategyFns } from './types.js';
 export const postPatch: Strategy = {
   name: 'post-patch',
   codeState: '(c)',
+  kernels: ['6.1'],
   description:
     'state (c): loop_clr_fd checks disk_openers and sets Lo_rundown under loop_validate_mutex + lo_mutex; no flush or BUG_ON in __loop_clr_fd',
   define(p: Program): StrategyFns {

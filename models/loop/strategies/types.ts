@@ -25,7 +25,25 @@ export interface StrategyFns {
 export interface Strategy extends Named {
   /** Which code state of loop-driver.md this is, e.g. "(b)". */
   readonly codeState: string;
+  /**
+   * Real kernels that implement this code state, by the version `loopcheck
+   * conform` boots (e.g. '6.1'): their loop.c runs the functions this strategy
+   * defines, so conform compares the two.
+   */
+  readonly kernels?: readonly string[];
   readonly extraDeviceFields?: readonly ExtraDeviceField[];
+  /**
+   * Whether every open of a partition opens the whole disk (->open, and one
+   * more disk_openers, each time: 6.11 on) rather than only the partition's
+   * first opener (up to 6.10). Default false.
+   */
+  readonly partitionOpensEach?: boolean;
+  /**
+   * Whether ->open refuses a device in Lo_rundown (6.11+), so that an open it
+   * admits promises a device not being torn down (the admitted-open-rundown
+   * property checks that promise). Default false.
+   */
+  readonly openRefusesRundown?: boolean;
   /** Define this strategy's functions in `p`; closures may capture indices from `m`. */
   define(p: Program, m: Machine): StrategyFns;
 }

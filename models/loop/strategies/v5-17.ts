@@ -150,13 +150,13 @@ export const v5_17: Strategy = {
       },
     });
     teardown.step('unfreeze', {
-      text: (m, s, _t, fr) => `blk_mq_unfreeze_queue(${dn(s, fr)}); lo_flags := 0`,
-      run: (m, d, _t, fr) => {
+      text: (m, s, _t, fr) => `blk_mq_unfreeze_queue(${dn(s, fr)}); lo_flags := 0${s[m.ps[x(s, fr)]] ? ' after the PARTSCAN rescan' : ''}`,
+      run: (m, d, t, fr) => {
         const i = x(d, fr);
         m.release(d, fz[i]);
         d[m.ac[i]] = 0;
         d[m.ro[i]] = 0;
-        return m.next(d, fr);
+        return m.afterDetach(d, t, fr);
       },
     });
     teardown.step('acq_lm_unbind', {
@@ -298,6 +298,7 @@ export const v5_17: Strategy = {
       run: (m, d, t, fr) => m.acquire(d, m.lm[x(d, fr)], t) && m.next(d, fr),
     });
     clr.step('check', {
+      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];

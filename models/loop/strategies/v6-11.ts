@@ -26,6 +26,9 @@ import { NO_OPEN_TEXT, mountClaimFailsFirst } from './v5-17.js';
 export const v6_11: Strategy = {
   name: 'v6.11',
   codeState: '(d)',
+  partitionOpensEach: true,
+  openRefusesRundown: true,
+  kernels: ['6.12'],
   description:
     'state (d), v6.11+ mainline: lo_open refuses Lo_rundown and Lo_deleting; loop_clr_fd (loop_validate_mutex + lo_mutex) always sets AUTOCLEAR and switches to Lo_rundown only for a sole opener; teardown only at the last close, in lo_release',
   define(p: Program): StrategyFns {
@@ -129,6 +132,7 @@ export const v6_11: Strategy = {
     // AUTOCLEAR := 1 and the unlocked disk_openers read; a sole opener is
     // switched to Rundown in the next step (the read can be stale by then).
     clr.step('read', {
+      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];

@@ -1,0 +1,118 @@
+// The conform pipeline: plan which strategy each kernel is compared with,
+// walk every schedule through the model, boot each kernel once with every
+// schedule, compare.
+//
+// Exists so the CLI only parses flags and prints, and so tests can drive the
+// whole comparison with a fake kernel runner (no QEMU in `npm test`).
+
+import { SCENARIOS } from '../../models/loop/scenarios/index.js';
+import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
+import { compareScenario, type ConformResult } from './compare.js';
+import { observedModel, walkSchedule, type ModelWalk } from './model-walk.js';
+import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
+import { probeScenario } from './schedules.js';
+
+export const KERNELS: readonly KernelId[] = ['6.1', '6.12'];
+
+export type KernelRunner = (
+  kernel: KernelId,
+  scenarios: readonly ProbeScenario[],
+  opts: { readonly timeoutSeconds: number; readonly onProgress?: (line: string) => void },
+) => Promise<KernelRun>;
+
+export interface ConformOptions {
+  readonly kernels: readonly KernelId[];
+  /** Scripted scenarios to run (default: all). */
+  readonly scenarios?: readonly string[];
+  /** Compare with this strategy instead of the one that declares the kernel. */
+  readonly strategy?: string;
+  readonly timeoutSeconds: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface BootSummary {
+  readonly kernel: KernelId;
+  readonly strategy: string;
+  readonly kind: KernelRun['kind'];
+  readonly release: string;
+  readonly seconds?: number;
+  readonly message?: string;
+}
+
+export interface ConformReport {
+  readonly boots: readonly BootSummary[];
+  readonly results: readonly ConformResult[];
+}
+
+/** Thrown for a bad kernel, scenario or strategy name (exit 2). */
+export class ConformInputError extends Error {}
+
+export function strategyFor(kernel: KernelId, named?: string): Strategy {
+  if (named) {
+    const s = STRATEGIES.find((x) => x.name === named);
+    if (!s) throw new ConformInputError(`unknown strategy '${named}' (known: ${STRATEGIES.map((x) => x.name).join(', ')})`);
+    return s;
+  }
+  const s = STRATEGIES.find((x) => x.kernels?.includes(kernel));
+  if (!s) throw new ConformInputError(`no strategy declares kernel ${kernel}; name one with --strategy`);
+  return s;
+}
+
+export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
+  const scripted = SCENARIOS.filter((s) => s.scripted);
+  const chosen = names && names.length > 0 ? names : scripted.map((s) => s.name);
+  return chosen.map((n) => {
+    const sc = SCENARIOS.find((s) => s.name === n);
+    if (!sc) throw new ConformInputError(`unknown scenario '${n}' (scripted: ${scripted.map((s) => s.name).join(', ')})`);
+    if (!sc.scripted) throw new ConformInputError(`scenario '${n}' is not scripted: conform compares scripted scenarios`);
+    return probeScenario(sc.name, sc.setup({}));
+  });
+}
+
+/** The model's walk of every schedule of `probe` under `strategy`. */
+export function modelWalks(strategy: string, probe: ProbeScenario): Map<number, ModelWalk> {
+  const st = STRATEGIES.find((s) => s.name === strategy);
+  const sc = SCENARIOS.find((s) => s.name === probe.name);
+  if (!st || !sc) throw new ConformInputError(`unknown strategy or scenario: ${strategy}, ${probe.name}`);
+  const model = observedModel(st, sc);
+  return new Map(probe.schedules.map((s) => [s.id, walkSchedule(model, s)]));
+}
+
+/** The model's observations of every schedule of `probe` under `strategy`. */
+export function modelObservations(strategy: string, probe: ProbeScenario): Map<number, readonly CallObservation[]> {
+  return new Map([...modelWalks(strategy, probe)].map(([id, w]) => [id, w.calls]));
+}
+
+export async function runConform(opts: ConformOptions, runner: KernelRunner): Promise<ConformReport> {
+  for (const k of opts.kernels) if (!KERNELS.includes(k)) throw new ConformInputError(`unknown kernel '${k}' (known: ${KERNELS.join(', ')})`);
+  const probes = conformScenarios(opts.scenarios);
+  const plans = opts.kernels.map((k) => ({ kernel: k, strategy: strategyFor(k, opts.strategy) }));
+  const boots: BootSummary[] = [];
+  const results: ConformResult[] = [];
+  for (const { kernel, strategy } of plans) {
+    const model = new Map(probes.map((p) => [p.name, modelWalks(strategy.name, p)]));
+    const run = await runner(kernel, probes, { timeoutSeconds: opts.timeoutSeconds, onProgress: opts.onProgress });
+    if (run.kind === 'missing') {
+      boots.push({ kernel, strategy: strategy.name, kind: run.kind, release: '', message: run.message });
+      continue;
+    }
+    const release = run.kind === 'ok' ? run.release : '';
+    boots.push({
+      kernel,
+      strategy: strategy.name,
+      kind: run.kind,
+      release,
+      ...(run.kind === 'ok' ? { seconds: run.totalSeconds } : { message: run.message }),
+    });
+    for (const p of probes) results.push(compareScenario(kernel, release, strategy.name, p, model.get(p.name)!, run.observations));
+  }
+  return { boots, results };
+}
+
+/** Exit status: 2 a tool is missing, 1 a disagreement, 3 something was not observed, 0 all agree. */
+export function conformExitCode(r: ConformReport): 0 | 1 | 2 | 3 {
+  if (r.boots.some((b) => b.kind === 'missing')) return 2;
+  if (r.results.some((x) => x.disagreements.length > 0)) return 1;
+  if (r.boots.some((b) => b.kind !== 'ok') || r.results.some((x) => x.missing.length > 0)) return 3;
+  return 0;
+}
