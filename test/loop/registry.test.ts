@@ -15,10 +15,10 @@ const scripted = loop.defaultScenarios ?? loop.scenarios.map((s) => s.name);
 
 /** Distinct states per scripted scenario (measured; README "What loopcheck finds"). */
 const GOLDEN_STATES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  'pre-patch': { 'stack-independent': 1337, 'stack-shared-fd': 877, 'stack-fork': 718, mount: 483, udev: 275, 'change-fd': 1117 },
-  'post-patch': { 'stack-independent': 820, 'stack-shared-fd': 660, 'stack-fork': 497, mount: 401, udev: 243, 'change-fd': 606 },
-  'v5.17': { 'stack-independent': 1267, 'stack-shared-fd': 988, 'stack-fork': 834, mount: 386, udev: 349, 'change-fd': 904 },
-  'v6.11': { 'stack-independent': 1189, 'stack-shared-fd': 667, 'stack-fork': 384, mount: 359, udev: 255, 'change-fd': 618 },
+  'pre-patch': { 'stack-independent': 1761, 'stack-shared-fd': 931, 'stack-fork': 768, mount: 570, udev: 382, 'change-fd': 1458, 'stack-on-partition': 2617, 'mount-partition': 626, 'stale-partitions': 431, 'clr-via-partition': 505 },
+  'post-patch': { 'stack-independent': 1154, 'stack-shared-fd': 714, 'stack-fork': 547, mount: 484, udev: 326, 'change-fd': 857, 'stack-on-partition': 2100, 'mount-partition': 544, 'stale-partitions': 387, 'clr-via-partition': 442 },
+  'v5.17': { 'stack-independent': 1677, 'stack-shared-fd': 1058, 'stack-fork': 900, mount: 480, udev: 440, 'change-fd': 1188, 'stack-on-partition': 2772, 'mount-partition': 514, 'stale-partitions': 464, 'clr-via-partition': 576 },
+  'v6.11': { 'stack-independent': 1527, 'stack-shared-fd': 667, 'stack-fork': 384, mount: 455, udev: 355, 'change-fd': 848, 'stack-on-partition': 1936, 'mount-partition': 458, 'stale-partitions': 341, 'clr-via-partition': 524 },
 };
 
 describe('every registered loop strategy', () => {
