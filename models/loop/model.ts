@@ -205,6 +205,8 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     label,
     invariants: LOOP_INVARIANTS,
     liveness: [syscallsReturn(T)],
+    // Bounded calls per thread and no kernel path that retries: every run ends.
+    acyclic: true,
     // Weak fairness per thread: a thread that can always take a step eventually does.
     fairness: { groups: Array.from({ length: T }, (_, t) => threadName(t)), groupOf: (a) => (a / Bmax) | 0 },
     isTerminal(s: StateView): boolean {
@@ -218,6 +220,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       for (let t = 0; t < T; t++) if (s.at(m.cur[t]) !== 0) out.push(threadName(t));
       return out;
     },
+    lockFields: { fields: locks.map((l) => l.idx), names: locks.map((l) => l.name), actorName: threadName },
     held(s: StateView): Readonly<Record<string, readonly string[]>> {
       const out: Record<string, string[]> = {};
       for (let t = 0; t < T; t++) out[threadName(t)] = [];

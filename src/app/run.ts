@@ -10,7 +10,7 @@ import { SearchPool, exploreParallel } from '../engine/parallel/coordinator.js';
 import { isRegistered, recipeOf } from './recipe.js';
 import { interrupted } from './interrupt.js';
 import { replayTrace } from './replay.js';
-import { withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
+import { remaining, withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
 import { JobWorker, runJob } from './job.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
@@ -114,6 +114,7 @@ export async function executeRun(
     symmetry: limits.symmetry ?? false,
     onProgress,
     progressEvery: 1,
+    analyses: { liveness: analyses.liveness.map((p) => p.name), lockOrder: analyses.lockOrder },
   };
   // Workers rebuild the model through the registry; only an unregistered
   // family (a test fixture, which no worker can rebuild) is searched here.
@@ -123,12 +124,14 @@ export async function executeRun(
   // The analyses run in a worker thread too, so that the main thread stays
   // free to notice Ctrl-C and print progress. After an interruption they
   // stop at once (their rows are incomplete), so no thread is started for them.
-  const wanted = analyses.liveness.length > 0 || analyses.lockOrder;
+  // Whatever the search settled in its own pass (lock order, liveness of an acyclic graph) is not redone.
+  const left = remaining(safety, analyses);
+  const wanted = left.liveness.length > 0 || left.lockOrder;
   const request = {
     kind: 'analyse',
     base: safety,
-    liveness: analyses.liveness.map((p) => p.name),
-    lockOrder: analyses.lockOrder,
+    liveness: left.liveness.map((p) => p.name),
+    lockOrder: left.lockOrder,
     limits: { maxStates: opts.maxStates, maxDepth: opts.maxDepth, timeLimit: opts.timeLimit, maxMemoryBytes: opts.maxMemoryBytes, progressEvery: opts.progressEvery },
   } as const;
   const result = !wanted

@@ -5,6 +5,7 @@
 // it as JSON (.bench/latest.json, or the path given as the first argument).
 
 import { LOOP_INVARIANTS } from '../../specs/loop/index.js';
+import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import { DEADLOCK } from '../engine/result.js';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -27,6 +28,8 @@ interface Row {
   vsSpinSpeed: number | null;
   vsSpinMemory: number | null;
   complete: boolean;
+  /** Wall-clock seconds of the whole command (search and every analysis). */
+  wallSeconds: number;
 }
 
 export interface Config {
@@ -34,6 +37,8 @@ export interface Config {
   args: string[];
   expectedStates: number | null;
   spin?: { n: number; w: number };
+  /** Search-alone vs full-verify pairs: the strategy and which half this is. */
+  pair?: { strategy: string; half: 'search' | 'verify' };
 }
 
 /**
@@ -50,7 +55,24 @@ export function benchConfigs(): Config[] {
     { name: 'philosophers N=10', args: ['--model', 'philosophers', '--param', 'N=10'], expectedStates: 918_090, spin: { n: 10, w: 22 } },
     { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
     ...loopConfigs(),
+    ...analysisPairs(),
   ];
+}
+
+/**
+ * A full `verify` (every property: invariants, deadlock, syscalls-return,
+ * lock-order) next to the search alone, on `explore` with default
+ * parameters, for every registered strategy (issue 16: at most 1.5x the time
+ * and peak memory).
+ */
+function analysisPairs(): Config[] {
+  return STRATEGIES.map((s) => s.name).flatMap((strategy): Config[] => {
+    const base = ['--model', 'loop', '--scenario', 'explore', '--strategy', strategy, '--no-config'];
+    return [
+      { name: `explore ${strategy} search`, args: [...base, '--invariant', ...SEARCH_CHECKS], expectedStates: null, pair: { strategy, half: 'search' } },
+      { name: `explore ${strategy} verify`, args: base, expectedStates: null, pair: { strategy, half: 'verify' } },
+    ];
+  });
 }
 
 function loopConfigs(): Config[] {
@@ -67,11 +89,13 @@ function loopConfigs(): Config[] {
 }
 
 function runLoopcheck(c: Config, workers: number): Row {
+  const started = performance.now();
   const r = spawnSync(process.execPath, [BIN, 'verify', ...c.args, '--workers', String(workers), '--json'], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
   if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`${c.name}: loopcheck exited ${r.status}: ${r.stderr}`);
+  const wallSeconds = (performance.now() - started) / 1000;
   const doc = JSON.parse(r.stdout) as { results: { complete: boolean; stats: { states: number; seconds: number; peakRssBytes: number } }[] };
   const res = doc.results[0];
   const s = res.stats;
@@ -88,6 +112,7 @@ function runLoopcheck(c: Config, workers: number): Row {
     vsSpinSpeed: null,
     vsSpinMemory: null,
     complete: res.complete,
+    wallSeconds,
   };
 }
 
@@ -96,12 +121,27 @@ function fmt(n: number, digits = 0): string {
 }
 
 function main(): number {
-  const out = resolve(process.argv[2] ?? '.bench/latest.json');
+  // Arguments: [output.json] [--only REGEXP] (run only the configs whose name matches it).
+  const argv = process.argv.slice(2);
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv.splice(onlyAt, 2)[1] : undefined;
+  if (onlyAt >= 0 && !only) {
+    process.stderr.write('bench: --only needs a regular expression matching config names\n');
+    return 2;
+  }
+  let pattern: RegExp | null = null;
+  try {
+    pattern = only === undefined ? null : new RegExp(only);
+  } catch (e) {
+    process.stderr.write(`bench: --only: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const out = resolve(argv[0] ?? '.bench/latest.json');
   const rows: Row[] = [];
   const haveSpin = spinAvailable();
   if (!haveSpin) process.stderr.write('bench: spin (and gcc) not found; install with `apt-get install -y spin` for the SPIN columns\n');
   let bad = 0;
-  for (const c of benchConfigs()) {
+  for (const c of benchConfigs().filter((x) => pattern === null || pattern.test(x.name))) {
     let spin: Row | null = null;
     if (haveSpin && c.spin) {
       process.stderr.write(`bench: ${c.name} with SPIN BFS...\n`);
@@ -109,7 +149,7 @@ function main(): number {
       spin = {
         name: c.name, tool: 'spin', workers: null, states: f.states, expectedStates: c.expectedStates,
         seconds: f.seconds, statesPerSecond: f.states / f.seconds, peakRssBytes: f.peakRssBytes,
-        bytesPerState: f.peakRssBytes / f.states, vsSpinSpeed: 1, vsSpinMemory: 1, complete: true,
+        bytesPerState: f.peakRssBytes / f.states, vsSpinSpeed: 1, vsSpinMemory: 1, complete: true, wallSeconds: f.seconds,
       };
       rows.push(spin);
     }
@@ -136,9 +176,35 @@ function main(): number {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write([row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n') + '\n');
+  const pairs = pairLines(rows);
+  if (pairs.lines.length > 0) process.stdout.write('\n' + pairs.lines.join('\n') + '\n');
+  bad += pairs.bad;
   writeFileAtomic(out, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${out}\n`);
   return bad === 0 ? 0 : 1;
+}
+
+/** Full verify against the search alone, per strategy and worker count (wall time, peak RSS). */
+function pairLines(rows: Row[]): { lines: string[]; bad: number } {
+  const lines: string[] = [];
+  let bad = 0;
+  for (const c of benchConfigs().filter((x) => x.pair?.half === 'verify')) {
+    const searchName = c.name.replace(/ verify$/, ' search');
+    for (const w of [1, 2]) {
+      const v = rows.find((r) => r.name === c.name && r.workers === w);
+      const se = rows.find((r) => r.name === searchName && r.workers === w);
+      if (!v || !se) continue;
+      const time = v.wallSeconds / se.wallSeconds;
+      const mem = v.peakRssBytes / se.peakRssBytes;
+      const ok = time <= 1.5 && mem <= 1.5 && v.complete && se.complete;
+      if (!ok) bad++;
+      lines.push(
+        `${c.pair!.strategy}, ${w} worker(s): verify ${fmt(v.wallSeconds, 1)} s / search ${fmt(se.wallSeconds, 1)} s = ${fmt(time, 2)}x time, ` +
+          `${fmt(v.peakRssBytes / 2 ** 20)} / ${fmt(se.peakRssBytes / 2 ** 20)} MiB = ${fmt(mem, 2)}x memory ${ok ? '(goal 1.5x: ok)' : '(goal 1.5x: MISSED)'}`,
+      );
+    }
+  }
+  return { lines, bad };
 }
 
 function machine() {

@@ -8,6 +8,7 @@ import { isCapacityError } from './bfs.js';
 import { checkLiveness } from './liveness.js';
 import { lockOrder } from './lock-order.js';
 import type { LivenessProperty, Model } from './model.js';
+import { lockOrderOutcome } from './in-search.js';
 import { LOCK_ORDER, LOCK_ORDER_DESCRIPTION } from './properties.js';
 import type { ExploreOptions, ExploreResult, InvariantOutcome, PassOptions, StopReason } from './result.js';
 
@@ -33,7 +34,8 @@ const limitsOf = (o: ExploreOptions, phase: string, started: number): PassOption
 });
 
 /** `base` with the requested analyses' outcomes appended (base itself when none is requested). */
-export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisRequest, opts: ExploreOptions = {}): ExploreResult {
+export function withAnalyses(model: Model, base: ExploreResult, request: AnalysisRequest, opts: ExploreOptions = {}): ExploreResult {
+  const req = remaining(base, request);
   if (req.liveness.length === 0 && !req.lockOrder) return base;
   const t0 = performance.now();
   const started = t0 - base.stats.seconds * 1000;
@@ -70,26 +72,24 @@ export function withAnalyses(model: Model, base: ExploreResult, req: AnalysisReq
       return merged(base, outcomes, stops, t0);
     }
     if (!lo.search.complete) stops.push(lo.search.stopReason);
-    const complete = lo.search.complete;
-    if (lo.cycle) {
-      const [first, ...rest] = lo.cycle;
-      const title = (e: (typeof lo.cycle)[number]) => `${e.actor} holds ${e.from} while acquiring ${e.to}`;
-      outcomes.push({
-        invariant: LOCK_ORDER,
-        description: LOCK_ORDER_DESCRIPTION,
-        verdict: 'violated',
-        trace: first.witness,
-        detail: `cycle ${[...lo.cycle.map((e) => e.from), first.from].join(' → ')}; this trace: ${title(first)}`,
-        related: rest.map((e) => ({ title: title(e), trace: e.witness })),
-      });
-    } else {
-      outcomes.push({ invariant: LOCK_ORDER, description: LOCK_ORDER_DESCRIPTION, verdict: complete ? 'holds' : 'incomplete', trace: null });
-    }
+    outcomes.push(lockOrderOutcome(lo, lo.search.complete));
   }
   return merged(base, outcomes, stops, t0);
 }
 
+/** The part of `req` the search has not settled in its own pass (in-search.ts). */
+export function remaining<T extends { readonly name: string }>(
+  base: ExploreResult,
+  req: { readonly liveness: readonly T[]; readonly lockOrder: boolean },
+): { liveness: T[]; lockOrder: boolean } {
+  const done = new Set(base.outcomes.map((o) => o.invariant));
+  return { liveness: req.liveness.filter((p) => !done.has(p.name)), lockOrder: req.lockOrder && !done.has(LOCK_ORDER) };
+}
+
 function merged(base: ExploreResult, outcomes: InvariantOutcome[], stops: StopReason[], t0: number): ExploreResult {
+  // Liveness rows before the lock-order row, whichever pass settled each.
+  const lockRow = outcomes.findIndex((o) => o.invariant === LOCK_ORDER);
+  if (lockRow >= 0 && lockRow < outcomes.length - 1) outcomes.push(...outcomes.splice(lockRow, 1));
   return {
     ...base,
     stats: { ...base.stats, analysisSeconds: (performance.now() - t0) / 1000 },

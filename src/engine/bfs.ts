@@ -10,34 +10,23 @@
 // this engine's states, counts and traces exactly.
 
 import { ExactSet, type VisitedSet } from './exact-set.js';
-import { fingerprint, fpOut, maskFingerprint } from './fingerprint.js';
+import { fpOut } from './fingerprint.js';
 import { FingerprintSet } from './fingerprint-set.js';
 import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
-import type { Invariant, Model } from './model.js';
+import type { Model } from './model.js';
 import {
   type ExploreOptions,
   type ExploreResult,
   type StopReason,
   type Trace,
 } from './result.js';
-import { StateView } from './state-view.js';
 import { finishSearch } from './finish.js';
 import { Packer } from './packer.js';
-import { Canonicalizer } from './symmetry.js';
+import type { PassAnalyses } from './in-search.js';
+import { DISABLED, SUCCESSOR, Successors, type TransitionObserver } from './successors.js';
 import { NO_PARENT, traceBuilder } from './trace.js';
 
-/** Invariants selected by name; throws (a usage error) for an unknown one. */
-export function selectInvariants(model: Model, names?: readonly string[]): Invariant[] {
-  if (!names) return [...model.invariants];
-  return names.map((n) => {
-    const inv = model.invariants.find((i) => i.name === n);
-    if (!inv) {
-      const valid = model.invariants.map((i) => i.name).join(', ');
-      throw new Error(`unknown invariant '${n}' for ${model.name} (valid: ${valid})`);
-    }
-    return inv;
-  });
-}
+export { selectInvariants, type TransitionObserver } from './successors.js';
 
 /** Whether an error is an allocation beyond what a typed array or the heap can hold. */
 export function isCapacityError(e: unknown): boolean {
@@ -49,9 +38,6 @@ export { collisionProbability } from './collision.js';
 export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult {
   return exploreTraced(model, opts).result;
 }
-
-/** Called for every transition fired from an expanded state (analyses such as lock order). */
-export type TransitionObserver = (srcId: number, action: number, src: Uint8Array, dst: Uint8Array) => void;
 
 /**
  * explore(), with an optional observer of every transition and, afterwards,
@@ -66,26 +52,25 @@ export function exploreTraced(
   const layout = model.layout;
   const stride = layout.stride;
   const nWords = stride >>> 2;
-  const invs = selectInvariants(model, opts.invariants);
-  const nInv = invs.length;
+  const sem = new Successors(model, opts, observe);
+  const nInv = sem.invariants.length;
   const checkDeadlock = opts.checkDeadlock ?? true;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
   const timeLimitMs = (opts.timeLimit ?? Infinity) * 1000;
   const maxMemory = opts.maxMemoryBytes ?? Infinity;
   const progressEveryMs = (opts.progressEvery ?? 2) * 1000;
-  const constraint = model.constraint?.bind(model);
-  const isTerminal = model.isTerminal?.bind(model);
   const actionCount = model.actionCount;
 
   // violationAt[i] = first (shortest) violating state id of invariant i; index nInv = deadlock.
   const violationAt = new Int32Array(nInv + 1).fill(-1);
+  /** openInv[i] = 1 while invariant i is unviolated. */
+  const openInv = new Uint8Array(nInv).fill(1);
   let open = nInv + (checkDeadlock ? 1 : 0);
 
   const exact = opts.exact ?? false;
-  const fpMask = opts.fingerprintMask ?? 0xffffffff;
   const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
-  const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
+  const pass = sem.pass;
   const parent = new GrowableU32();
   const action = new GrowableU16();
   // Levels hold bit-packed vectors (packer.words 32-bit words each).
@@ -98,7 +83,6 @@ export function exploreTraced(
   const srcWords = new Uint32Array(src.buffer);
   const dst = new Uint8Array(stride);
   const dstWords = new Uint32Array(dst.buffer);
-  const view = new StateView(layout);
 
   const t0 = performance.now();
   let lastTick = t0;
@@ -109,26 +93,15 @@ export function exploreTraced(
   let lastLevel: StopReason | null = null;
 
   const checkNew = (id: number, vec: Uint8Array): void => {
-    StateView.point(view, vec);
-    for (let i = 0; i < nInv; i++) {
-      if (violationAt[i] < 0 && !invs[i].holds(view)) {
-        violationAt[i] = id;
-        open--;
-      }
+    for (let i = sem.violated(vec, 0, openInv); i >= 0; i = sem.violated(vec, 0, openInv, i + 1)) {
+      violationAt[i] = id;
+      openInv[i] = 0;
+      open--;
     }
   };
 
   // Initial states.
-  const inits = model.initialStates();
-  inits.forEach((init, index) => {
-    if (init.length !== stride || !layout.inDomain(init)) {
-      throw new Error(`internal error: ${model.name} initial state #${index} does not fit its layout`);
-    }
-    if (constraint && !constraint(StateView.point(view, init))) return;
-    dst.set(init);
-    canon?.canonicalize(dst);
-    fingerprint(dstWords, 0, nWords);
-    if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+  const inits = sem.initial(dst, dstWords, (index) => {
     if (!seen.add(fpOut[0], fpOut[1], dstWords, 0)) return;
     const id = parent.length;
     parent.push(NO_PARENT);
@@ -154,13 +127,10 @@ export function exploreTraced(
         for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
         for (let a = 0; a < actionCount; a++) {
-          if (!model.step(a, src, dst)) continue;
+          const fired = sem.fire(id, a, src, dst, dstWords);
+          if (fired === DISABLED) continue;
           enabled++;
-          if (observe) observe(id, a, src, dst);
-          if (canon) canon.canonicalize(dst);
-          if (!constraint || constraint(StateView.point(view, dst))) {
-            fingerprint(dstWords, 0, nWords);
-            if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+          if (fired === SUCCESSOR) {
             if (atDepthLimit) {
               // Not expanded: only learn whether the limit hides anything. The
               // level is still scanned to the end for transitions and deadlocks.
@@ -183,11 +153,9 @@ export function exploreTraced(
           if (stop !== null) break;
         }
         transitions += enabled;
-        if (enabled === 0 && checkDeadlock && violationAt[nInv] < 0) {
-          if (!isTerminal || !isTerminal(StateView.point(view, src))) {
-            violationAt[nInv] = id;
-            open--;
-          }
+        if (enabled === 0 && sem.stuck(id, src, checkDeadlock && violationAt[nInv] < 0)) {
+          violationAt[nInv] = id;
+          open--;
         }
         if (anyCheck && open === 0 && (lastLevel === null || lastLevel === 'max-depth')) lastLevel = 'all-violated';
         if ((k & 255) === 255) {
@@ -228,10 +196,10 @@ export function exploreTraced(
   }
   if (stop === null) stop = 'exhausted';
 
-  const traceTo = traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, canon);
+  const traceTo = traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, sem.canon);
   const result = finishSearch({
     model,
-    invariants: invs,
+    invariants: sem.invariants,
     checkDeadlock,
     violationAt,
     stop,
@@ -240,8 +208,13 @@ export function exploreTraced(
     transitions,
     depth,
     exact,
-    symmetry: canon !== null,
+    symmetry: sem.canon !== null,
     traceTo,
   });
-  return { result, traceTo };
+  return { result: pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result, traceTo };
+}
+
+/** The result with the rows of the analyses settled in the search's pass appended. */
+export function withPassOutcomes(result: ExploreResult, pass: PassAnalyses, traceTo: (id: number) => Trace): ExploreResult {
+  return { ...result, outcomes: [...result.outcomes, ...pass.outcomes(traceTo)] };
 }

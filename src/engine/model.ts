@@ -87,8 +87,25 @@ export interface Model {
   readonly symmetry?: readonly SymmetryGroup[];
   /** Liveness properties the model offers (checked only over the full, unreduced graph). */
   readonly liveness?: readonly LivenessProperty[];
+  /**
+   * The model's claim that its reachable state graph has no cycle (every run
+   * ends: bounded work, no retries). Liveness is then decided in the safety
+   * search's pass, with no state graph (in-search.ts). Like a symmetry
+   * declaration, it must be sound; tests check it against the graph.
+   */
+  readonly acyclic?: boolean;
   /** Weak fairness assumed by liveness checks (none when absent). */
   readonly fairness?: Fairness;
+  /**
+   * Optional fast form of `held` for the lock-order analysis, which reads it
+   * on every transition: resource r is held by actor i when
+   * byte `fields[r]` is 1 + i (0 = free). Must say exactly what `held` says.
+   */
+  readonly lockFields?: {
+    readonly fields: readonly number[];
+    readonly names: readonly string[];
+    actorName(i: number): string;
+  };
   /** For traces: resources (locks) each actor holds in a state, by actor name. */
   held?(s: StateView): Readonly<Record<string, readonly string[]>>;
   /**

@@ -41,6 +41,19 @@ export interface ExploreOptions {
   readonly fingerprintMask?: number;
   /** Polled with the progress clock; returning true stops the search (interrupted). */
   readonly shouldStop?: () => boolean;
+  /**
+   * Analyses to settle in the search's own pass where they can be (in-search.ts);
+   * their rows then follow the invariants' in the result, and what the pass
+   * could not settle is left to the separate passes (analyses.ts).
+   */
+  readonly analyses?: InSearchRequest;
+}
+
+/** What a search is asked to check besides its invariants (plain data: it travels to workers). */
+export interface InSearchRequest {
+  /** Liveness property names; settled in the pass only on a model declared acyclic. */
+  readonly liveness: readonly string[];
+  readonly lockOrder: boolean;
 }
 
 /** The options of a pass that explores without checking invariants (the analyses): limits, stop and progress. */

@@ -18,17 +18,17 @@
 
 import type { TableRef } from '../exact-set.js';
 import { ExactSet } from '../exact-set.js';
-import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
+import { fpOut } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
-import { isCapacityError, selectInvariants } from '../bfs.js';
+import { isCapacityError } from '../bfs.js';
 import { finishSearch } from '../finish.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
 import { type ExploreOptions, type ExploreResult, type StopReason } from '../result.js';
-import { StateView } from '../state-view.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Packer } from '../packer.js';
-import { Canonicalizer } from '../symmetry.js';
+import { Successors } from '../successors.js';
+import { withPassOutcomes } from '../bfs.js';
 import { NO_PARENT, traceBuilder } from '../trace.js';
 import { levelSlotWords } from './level-table.js';
 import { CapacityFailure, SearchPool } from './pool.js';
@@ -136,9 +136,13 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   const pw = packer.words;
   const W = pool.size;
   const exact = opts.exact ?? false;
-  const canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
+  // The semantics the workers fire transitions by; here for the initial states, the invariants and the analyses.
+  const sem = new Successors(model, opts);
+  const canon = sem.canon;
   const fpMask = opts.fingerprintMask ?? 0xffffffff;
-  const invs = selectInvariants(model, opts.invariants);
+  // Analyses settled in the search's pass: the workers' sightings, merged level by level.
+  const pass = sem.pass;
+  const invs = sem.invariants;
   const nInv = invs.length;
   const checkDeadlock = opts.checkDeadlock ?? true;
   const maxStates = opts.maxStates ?? Infinity;
@@ -235,24 +239,17 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       exact,
       symmetry: canon !== null,
       fingerprintMask: fpMask,
+      ...(pass && opts.analyses ? { analyses: opts.analyses } : {}),
       control: controlBuf,
     }));
 
     // Initial states, on this thread.
     const vw = new Uint32Array(nWords);
     const vb = new Uint8Array(vw.buffer);
-    const view = new StateView(layout);
     growTo(current, Math.max(1, inits.length) * pw * 4);
     const initLevel = words(current);
-    inits.forEach((init, index) => {
-      if (init.length !== stride || !layout.inDomain(init)) {
-        throw new Error(`internal error: ${model.name} initial state #${index} does not fit its layout`);
-      }
-      if (model.constraint && !model.constraint(StateView.point(view, init))) return;
-      vb.set(init);
-      canon?.canonicalize(vb);
-      fingerprint(vw, 0, nWords);
-      if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+    const openInv = invs.map(() => true);
+    sem.initial(vb, vw, (index) => {
       const [lo, hi] = fpOut;
       const seen = exact ? ExactSet.view(table, nWords) : FingerprintSet.view(table);
       if (seen.has(lo, hi, vw, 0)) return;
@@ -271,12 +268,10 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       packer.pack(vb, initLevel, id * pw);
       parent.push(NO_PARENT);
       action.push(index);
-      StateView.point(view, vb);
-      for (let i = 0; i < nInv; i++) {
-        if (violationAt[i] < 0 && !invs[i].holds(view)) {
-          violationAt[i] = id;
-          open--;
-        }
+      for (let i = sem.violated(vb, 0, openInv); i >= 0; i = sem.violated(vb, 0, openInv, i + 1)) {
+        violationAt[i] = id;
+        openInv[i] = false;
+        open--;
       }
     });
     levelCount = parent.length;
@@ -308,6 +303,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
           type: 'expand',
           level: current,
           count: levelCount,
+          levelBase,
           chunk,
           table,
           claims,
@@ -322,6 +318,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       }
       if (expanded.some((m) => m.stopped)) break;
       for (const m of expanded) transitions += m.transitions;
+      if (pass) for (const m of expanded) if (m.analyses) pass.merge(m.analyses.edges, m.analyses.stutterAt, m.analyses.stutterObligation);
       const deadlocks = expanded.filter((m) => m.deadlockAt >= 0).map((m) => m.deadlockAt);
       if (deadlocks.length > 0 && violationAt[nInv] < 0 && checkDeadlock) {
         violationAt[nInv] = levelBase + Math.min(...deadlocks);
@@ -410,7 +407,8 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   }
   stop ??= stopRequest ?? 'exhausted';
 
-  return finishSearch({
+  const traceTo = traceBuilder(model, inits, { parent, action }, canon);
+  const result = finishSearch({
     model,
     invariants: invs,
     checkDeadlock,
@@ -422,6 +420,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     depth,
     exact,
     symmetry: canon !== null,
-    traceTo: traceBuilder(model, inits, { parent, action }, canon),
+    traceTo,
   });
+  return pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result;
 }

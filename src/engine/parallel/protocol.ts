@@ -11,7 +11,8 @@
 
 import type { TableRef } from '../exact-set.js';
 import type { ModelRecipe } from '../recipe.js';
-import type { ExploreOptions, ExploreResult, Progress } from '../result.js';
+import type { EdgeSighting } from '../lock-edges.js';
+import type { ExploreOptions, ExploreResult, InSearchRequest, Progress } from '../result.js';
 
 /** Sent to a pooled worker to start one search. */
 export interface WorkerInit {
@@ -25,6 +26,8 @@ export interface WorkerInit {
   readonly exact: boolean;
   readonly symmetry: boolean;
   readonly fingerprintMask: number;
+  /** Analyses to settle in the search's pass (in-search.ts), if any. */
+  readonly analyses?: InSearchRequest;
   /** Shared Int32 words, indexed by the C_ constants. */
   readonly control: SharedArrayBuffer;
 }
@@ -46,6 +49,8 @@ export interface ExpandMsg {
   readonly type: 'expand';
   readonly level: SharedArrayBuffer;
   readonly count: number;
+  /** Id of the level's first state (analyses name sources by id). */
+  readonly levelBase: number;
   /** States per chunk (at most MAX_CHUNK); chunk k is [k * chunk, min(count, (k + 1) * chunk)). */
   readonly chunk: number;
   readonly table: TableRef;
@@ -69,6 +74,8 @@ export interface ExpandedMsg {
   readonly overflow: boolean;
   /** Slots this worker took in the claim table: its share of the level's new states. */
   readonly claimed: number;
+  /** This worker's in-pass analyses so far (in-search.ts): first sightings, merged by the coordinator. */
+  readonly analyses: { readonly edges: readonly EdgeSighting[]; readonly stutterAt: readonly number[]; readonly stutterObligation: readonly number[] } | null;
 }
 
 export interface SettleMsg {

@@ -7,14 +7,13 @@
 
 import { parentPort } from 'node:worker_threads';
 import { ExactSet, type VisitedSet } from '../exact-set.js';
-import { fingerprint, fpOut, maskFingerprint } from '../fingerprint.js';
+import { fpOut } from '../fingerprint.js';
 import { FingerprintSet } from '../fingerprint-set.js';
-import { explore, isCapacityError, selectInvariants } from '../bfs.js';
+import { explore, isCapacityError } from '../bfs.js';
 import { ChunkWriter } from '../growable.js';
 import { Packer } from '../packer.js';
 import { loadModel } from '../recipe.js';
-import { Canonicalizer } from '../symmetry.js';
-import { StateView } from '../state-view.js';
+import { DISABLED, SUCCESSOR, Successors } from '../successors.js';
 import { L_TAG, claim, claimHome, levelSlotWords } from './level-table.js';
 import { RecordStore } from './record-store.js';
 import {
@@ -51,14 +50,19 @@ async function start(init: WorkerInit): Promise<Search> {
   // Levels hold bit-packed vectors (pw words each); work is done on unpacked ones.
   const packer = new Packer(model.layout);
   const pw = packer.words;
-  const invs = selectInvariants(model, init.invariants);
+  const sem = new Successors(model, {
+    invariants: init.invariants,
+    symmetry: init.symmetry,
+    fingerprintMask: init.fingerprintMask,
+    ...(init.analyses ? { analyses: init.analyses } : {}),
+  });
+  const invs = sem.invariants;
   const control = new Int32Array(init.control);
-  const constraint = model.constraint?.bind(model);
-  const isTerminal = model.isTerminal?.bind(model);
   const actionCount = model.actionCount;
   const exact = init.exact;
-  const canon = init.symmetry && model.symmetry?.length ? new Canonicalizer(model.layout, model.symmetry) : null;
-  const fpMask = init.fingerprintMask;
+  // Analyses settled in the search's pass: this worker's sightings, reported with each level.
+  const pass = sem.pass;
+  const lockEdges = pass?.lockEdges ?? null;
   const ls = levelSlotWords(exact, pw);
 
   // This worker's records of the level: [claim slot | violation flag << 31, (parent index in chunk) << 16 |
@@ -86,7 +90,6 @@ async function start(init: WorkerInit): Promise<Search> {
   const bVec = new Uint32Array(BATCH * nWords);
   const bBytes = new Uint8Array(bVec.buffer);
   const scratch = new Int32Array(1);
-  const view = new StateView(model.layout);
   const stopRequested = () => Atomics.load(control, C_STOP) !== 0;
 
   function expand(m: ExpandMsg): void {
@@ -140,16 +143,7 @@ async function start(init: WorkerInit): Promise<Search> {
             }
           }
         }
-        let violates = 0;
-        if (anyOpen) {
-          StateView.point(view, bBytes, i * stride);
-          for (let v = 0; v < invs.length; v++) {
-            if (m.open[v] && !invs[v].holds(view)) {
-              violates = VIOLATES;
-              break;
-            }
-          }
-        }
+        const violates = anyOpen && sem.violated(bBytes, i * stride, m.open) >= 0 ? VIOLATES : 0;
         const off = recs.add();
         const rw = recs.words;
         rw[off] = (c >>> 1) | violates;
@@ -183,12 +177,10 @@ async function start(init: WorkerInit): Promise<Search> {
         for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
         for (let a = 0; a < actionCount; a++) {
-          if (!model.step(a, src, dst)) continue;
+          const fired = sem.fire(m.levelBase + p, a, src, dst, dstWords);
+          if (fired === DISABLED) continue;
           enabled++;
-          if (canon) canon.canonicalize(dst);
-          if (!constraint || constraint(StateView.point(view, dst))) {
-            fingerprint(dstWords, 0, nWords);
-            if (fpMask !== 0xffffffff) maskFingerprint(fpMask);
+          if (fired === SUCCESSOR) {
             if (m.atDepthLimit) {
               if (!hidden && !table.has(fpOut[0], fpOut[1], dstWords, 0)) hidden = true;
             } else {
@@ -202,9 +194,7 @@ async function start(init: WorkerInit): Promise<Search> {
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         }
         transitions += enabled;
-        if (enabled === 0 && m.deadlockOpen && (deadlockAt < 0 || p < deadlockAt)) {
-          if (!isTerminal || !isTerminal(StateView.point(view, src))) deadlockAt = p;
-        }
+        if (enabled === 0 && sem.stuck(m.levelBase + p, src, m.deadlockOpen && (deadlockAt < 0 || p < deadlockAt))) deadlockAt = p;
         if ((nb + actionCount > BATCH || p === to - 1) && !flush(k)) {
           overflow = true;
           break chunks;
@@ -221,7 +211,10 @@ async function start(init: WorkerInit): Promise<Search> {
       mine[nMine * 4 + 3] = 0;
       nMine++;
     }
-    post({ type: 'expanded', transitions, deadlockAt, hiddenByDepth: hidden, stopped, overflow, claimed });
+    const analyses = pass
+      ? { edges: [...(lockEdges?.sightings.values() ?? [])], stutterAt: Array.from(pass.stutterAt), stutterObligation: Array.from(pass.stutterObligation) }
+      : null;
+    post({ type: 'expanded', transitions, deadlockAt, hiddenByDepth: hidden, stopped, overflow, claimed, analyses });
   }
 
   /**
@@ -301,9 +294,8 @@ async function start(init: WorkerInit): Promise<Search> {
           if (!arena) sink |= table[((lo ^ Math.imul(hi, 0x9e3779b1)) & tmask) * 2 + 1];
           if ((rw[off] & VIOLATES) !== 0) {
             // Positions grow with i and with the chunk, so the first violation is the least.
-            StateView.point(view, dst);
-            for (let v = 0; v < invs.length; v++) {
-              if (m.open[v] && violations[v] < 0 && !invs[v].holds(view)) violations[v] = pos;
+            for (let v = sem.violated(dst, 0, m.open); v >= 0; v = sem.violated(dst, 0, m.open, v + 1)) {
+              if (violations[v] < 0) violations[v] = pos;
             }
           }
         }
