@@ -138,7 +138,9 @@ export function writeRunTraces(done: readonly CompletedRun[], out: TraceOutput):
   done.forEach((r, i) => {
     for (const o of r.result.outcomes) {
       if (!o.trace) continue;
-      const base = contextOf(r, o);
+      // A lock-order cycle's files each carry the witnesses of all its edges.
+      const cycle = o.invariant === LOCK_ORDER ? [o.trace, ...(o.related ?? []).map((x) => x.trace)] : undefined;
+      const base = { ...contextOf(r, o), ...(cycle ? { cycle } : {}) };
       const v = variants[i];
       const paths = writeTraceFiles(out.dir, v ? { ...base, fileSuffix: v } : base, out.formats, { fullStates: out.fullStates });
       (o.related ?? []).forEach((rel, k) => {
@@ -218,6 +220,7 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
     invariant: outcome.invariant,
     description: outcome.description,
     trace: outcome.trace,
+    ...(loaded.cycle ? { cycle: loaded.cycle } : {}),
   };
   if (flags.outDir === undefined) {
     writeStdout(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));
