@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } fr
 import { annotations, appendSummary, summaryMarkdown } from './github.js';
 import { junitXml } from './junit.js';
 import { sarifLog } from './sarif.js';
+import { RepoLocator } from './repo-locations.js';
 import { checkWritable, writeFileAtomic, writeStdout, writeTarget } from '../app/write-file.js';
 
 export interface GateFlags extends Limits {
@@ -224,7 +225,7 @@ export async function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = proces
         }
       };
       if (flags.junit !== undefined) attempt(`JUnit report ${flags.junit}`, () => writeFileAtomic(flags.junit!, junitXml(cells)));
-      if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code), null, 2) + '\n'));
+      if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code, new RepoLocator(config ? config.file : null)), null, 2) + '\n'));
       if (actions) {
         attempt('', () => {
           for (const a of annotations(cells)) out(a);
