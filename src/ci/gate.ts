@@ -228,7 +228,8 @@ export async function openGate(flags: GateFlags, env: NodeJS.ProcessEnv = proces
       if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code, new RepoLocator(config ? config.file : null)), null, 2) + '\n'));
       if (actions) {
         attempt('', () => {
-          for (const a of annotations(cells)) out(a);
+          const reports = [flags.sarif && `the SARIF report ${flags.sarif}`, flags.junit && `the JUnit report ${flags.junit}`].filter((x): x is string => !!x);
+          for (const a of annotations(cells, new RepoLocator(config ? config.file : null), reports)) out(a);
         });
         if (summaryFile !== undefined) attempt('', () => appendSummary(summaryFile, summaryMarkdown(cells, code, config?.file ?? null)));
       }

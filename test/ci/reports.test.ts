@@ -151,6 +151,18 @@ describe('GitHub Actions', () => {
     expect(md).toContain('<details><summary>✅ expected: deadlock: 6-step counterexample (expected)</summary>');
   });
 
+  it('more than 10 unexpected cells: the first 9 annotations and one that counts the rest and says where they are', () => {
+    const dir = tempDir();
+    const runs = Array.from({ length: 12 }, (_, k) => ({ name: `lefty${k}`, model: 'philosophers', params: { N: 3, lefty: 1 }, invariants: ['deadlock'] }));
+    const cfg = writeConfig(dir, { runs }, 'c.json');
+    const r = lc(['verify', '--config', cfg, '--sarif', join(dir, 'out.sarif')], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 's.md') } });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(10);
+    expect(errors.slice(0, 9).every((e) => /title=loopcheck%3A lefty\d%3A deadlock::/.test(e))).toBe(true);
+    expect(errors[9]).toMatch(/^::error title=loopcheck%3A 3 more unexpected cells::3 more cells are not as expected \(12 in all\); .*the job summary, the SARIF report .*out\.sarif$/);
+  });
+
   it('stays quiet outside GitHub Actions', () => {
     const dir = tempDir();
     const summary = join(dir, 'summary.md');
