@@ -23,6 +23,21 @@ function sarifValidator() {
 }
 
 describe('--junit', () => {
+  it('test cases carry their own times: the search split over the invariants, the analysis time over liveness and lock order', () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, { runs: [{ model: 'philosophers', params: { N: 5 }, invariants: ['eating-holds-forks', 'deadlock', 'hungry-eats'], expect: { 'hungry-eats': 'violated' } }] }, 'c.json');
+    const out = join(dir, 'junit.xml');
+    expect(lc(['verify', '--config', cfg, '--junit', out, '--json'], {}).code).toBe(0);
+    const xml = readFileSync(out, 'utf8');
+    const time = (name: string) => Number(new RegExp(`<testcase name="${name}"[^>]* time="([\\d.]+)"`).exec(xml)![1]);
+    const suite = Number(/<testsuite [^>]*time="([\d.]+)"/.exec(xml)![1]);
+    const search = time('eating-holds-forks');
+    expect(time('deadlock')).toBe(search);
+    expect(time('hungry-eats')).toBeGreaterThan(0);
+    expect(time('hungry-eats')).not.toBe(search);
+    expect(Math.abs(2 * search + time('hungry-eats') - suite)).toBeLessThan(0.01);
+  });
+
   it('one test case per cell; a mismatch is a failure with expected/actual and the Markdown trace', () => {
     const dir = tempDir();
     const cfg = writeConfig(dir, philosophersConfig({ leftyDeadlock: 'holds' }), 'c.json');
