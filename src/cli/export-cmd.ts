@@ -25,7 +25,9 @@ import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
 
 export function colours(noColor: boolean): ChalkInstance {
-  const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const fc = process.env.FORCE_COLOR;
+  const forced = fc !== undefined && fc !== '0' && fc !== 'false';
+  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
