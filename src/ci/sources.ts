@@ -20,7 +20,7 @@ export interface SourceLocation {
 
 let rootCache: string | undefined;
 /** The loopcheck package root (the directory holding its package.json). */
-function packageRoot(): string {
+export function packageRoot(): string {
   if (rootCache) return rootCache;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
