@@ -12,13 +12,13 @@ export type ConfigureFlag = 'autoclear' | 'partscan' | 'read_only';
 
 export type Call =
   | { readonly op: 'open'; readonly dev: number; readonly fd: number }
+  | { readonly op: 'open_part'; readonly dev: number; readonly part: number; readonly fd: number }
   | { readonly op: 'close'; readonly fd: number }
   | { readonly op: 'clr'; readonly fd: number }
   | { readonly op: 'set_fd'; readonly fd: number; readonly backing: Backing }
   | { readonly op: 'change_fd'; readonly fd: number; readonly backing: Backing }
   | { readonly op: 'configure'; readonly fd: number; readonly backing: Backing; readonly flags: readonly ConfigureFlag[] }
   | { readonly op: 'read'; readonly fd: number }
-  | { readonly op: 'open_part'; readonly dev: number; readonly part: number; readonly fd: number }
   | { readonly op: 'mount'; readonly dev: number; readonly part?: number }
   | { readonly op: 'umount'; readonly dev: number; readonly part?: number }
   | { readonly op: 'mount_read'; readonly dev: number; readonly part?: number };
@@ -30,7 +30,9 @@ const bk = (b: Backing): string => (b === 'regular' ? 'regular file' : `fd${b}`)
 export function callName(c: Call): string {
   switch (c.op) {
     case 'open':
-      return `open(/dev/loop${dn(c.dev)}) -> fd${c.fd}`;
+      return `open(${node(c.dev)}) -> fd${c.fd}`;
+    case 'open_part':
+      return `open(${node(c.dev, c.part)}) -> fd${c.fd}`;
     case 'close':
       return `close(fd${c.fd})`;
     case 'clr':
@@ -43,8 +45,6 @@ export function callName(c: Call): string {
       return `ioctl(fd${c.fd}, LOOP_CONFIGURE, ${bk(c.backing)}, flags=${c.flags.length ? c.flags.join('|') : '0'})`;
     case 'read':
       return `read(fd${c.fd})`;
-    case 'open_part':
-      return `open(${node(c.dev, c.part)}) -> fd${c.fd}`;
     case 'mount':
       return `mount(${node(c.dev, c.part)})`;
     case 'umount':

@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } fr
 import { annotations, appendSummary, summaryMarkdown } from './github.js';
 import { junitXml } from './junit.js';
 import { sarifLog } from './sarif.js';
+import { RepoLocator } from './repo-locations.js';
 import { checkWritable, writeFileAtomic, writeStdout, writeTarget } from '../app/write-file.js';
 
 export interface GateFlags extends Limits {
@@ -225,10 +226,11 @@ export async function openGate(flags: GateFlags, notes: string[] = [], env: Node
         }
       };
       if (flags.junit !== undefined) attempt(`JUnit report ${flags.junit}`, () => writeFileAtomic(flags.junit!, junitXml(cells)));
-      if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code), null, 2) + '\n'));
+      if (flags.sarif !== undefined) attempt(`SARIF report ${flags.sarif}`, () => writeFileAtomic(flags.sarif!, JSON.stringify(sarifLog(cells, code, new RepoLocator(config ? config.file : null)), null, 2) + '\n'));
       if (actions) {
         attempt('', () => {
-          for (const a of annotations(cells)) out(a);
+          const reports = [flags.sarif && `the SARIF report ${flags.sarif}`, flags.junit && `the JUnit report ${flags.junit}`].filter((x): x is string => !!x);
+          for (const a of annotations(cells, new RepoLocator(config ? config.file : null), reports)) out(a);
         });
         if (summaryFile !== undefined) attempt('', () => appendSummary(summaryFile, summaryMarkdown(cells, code, config?.file ?? null)));
       }

@@ -9,6 +9,7 @@ import { fmtInt } from '../report/format.js';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { locateRun, locateStep } from './sources.js';
+import type { RepoLocator } from './repo-locations.js';
 import { outcomeMarkdown } from './trace-markdown.js';
 
 /** GitHub's job summary limit is 1 MiB per step; stay well below it. */
@@ -17,20 +18,36 @@ const SUMMARY_BUDGET = 900 * 1024;
 const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function annotations(cells: readonly CellResult[]): string[] {
-  return cells
+/** GitHub shows at most 10 error annotations of a step; past that, the first 9 and one that counts the rest. */
+export const MAX_ERROR_ANNOTATIONS = 10;
+
+export function annotations(cells: readonly CellResult[], locator: RepoLocator | null = null, reports: readonly string[] = []): string[] {
+  const lines = cells
     .filter((c) => c.status !== 'as-expected')
     .map((c) => {
       const { run } = c;
       const trace = c.outcome.trace;
       const lastLabel = trace ? trace.steps[trace.steps.length - 1].label : null;
-      const loc = lastLabel
-        ? locateStep(run.run.family, { action: lastLabel.action, step: lastLabel.step ?? null }, [run.run.strategy, run.run.scenario])
-        : locateRun(run.run.family, run.run.strategy, run.run.scenario);
+      const cellLoc = locator ? locator.cell(c.key, c.group.index) : null;
+      const stepLoc = lastLabel && locator ? locator.step(run.run.family, run.run.strategy, run.run.scenario, { action: lastLabel.action, step: lastLabel.step ?? null }, null) : null;
+      const loc =
+        cellLoc ??
+        stepLoc ??
+        (lastLabel
+          ? locateStep(run.run.family, { action: lastLabel.action, step: lastLabel.step ?? null }, [run.run.strategy, run.run.scenario])
+          : locateRun(run.run.family, run.run.strategy, run.run.scenario));
       const props = [`file=${escProp(loc.uri)}`, ...(loc.line ? [`line=${loc.line}`] : []), `title=${escProp(`loopcheck: ${c.name}`)}`];
       const msg = `${c.name}: ${mismatchText(c)}${c.status === 'differs' && c.actual === 'violated' ? ` -- ${c.outcome.description}` : ''}`;
-      return `::error ${props.join(',')}::${escData(msg)}`;
+      return { props, msg };
     });
+  if (lines.length <= MAX_ERROR_ANNOTATIONS) return lines.map((l) => `::error ${l.props.join(',')}::${escData(l.msg)}`);
+  const shown = lines.slice(0, MAX_ERROR_ANNOTATIONS - 1);
+  const more = lines.length - shown.length;
+  const where = ['the job summary', ...reports].join(', ');
+  return [
+    ...shown.map((l) => `::error ${l.props.join(',')}::${escData(l.msg)}`),
+    `::error title=${escProp(`loopcheck: ${more} more unexpected cells`)}::${escData(`${more} more cells are not as expected (${lines.length} in all); GitHub shows ${MAX_ERROR_ANNOTATIONS} annotations per step: every cell and trace is in ${where}`)}`,
+  ];
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|');

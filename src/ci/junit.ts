@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
+import { propertyOf } from '../engine/properties.js';
 import { outcomeMarkdown } from './trace-markdown.js';
 
 // XML 1.0 forbids most control characters even as references.
@@ -30,7 +31,8 @@ export function junitXml(cells: readonly CellResult[], now = new Date()): string
   }
   const failures = (cs: readonly CellResult[]) => cs.filter((c) => c.status === 'differs').length;
   const errors = (cs: readonly CellResult[]) => cs.filter((c) => c.status === 'incomplete').length;
-  const time = suites.reduce((t, s) => t + s[0].run.result.stats.seconds, 0);
+  const runSeconds = (r: CellResult['run']) => r.result.stats.seconds + (r.result.stats.analysisSeconds ?? 0);
+  const time = suites.reduce((t, s) => t + runSeconds(s[0].run), 0);
   const ts = now.toISOString().replace(/\.\d+Z$/, '');
   const host = hostname();
 
@@ -44,7 +46,7 @@ export function junitXml(cells: readonly CellResult[], now = new Date()): string
     const suiteName = where ? `${group.label}: ${where}` : group.label;
     const r = run.result;
     out.push(
-      `  <testsuite name="${xmlAttr(suiteName)}" id="${id}" package="loopcheck.${xmlAttr(run.run.family.name)}" tests="${cs.length}" failures="${failures(cs)}" errors="${errors(cs)}" skipped="0" time="${secs(r.stats.seconds)}" timestamp="${ts}" hostname="${xmlAttr(host)}">`,
+      `  <testsuite name="${xmlAttr(suiteName)}" id="${id}" package="loopcheck.${xmlAttr(run.run.family.name)}" tests="${cs.length}" failures="${failures(cs)}" errors="${errors(cs)}" skipped="0" time="${secs(runSeconds(run))}" timestamp="${ts}" hostname="${xmlAttr(host)}">`,
     );
     out.push('    <properties>');
     const props: [string, string][] = [
@@ -61,8 +63,15 @@ export function junitXml(cells: readonly CellResult[], now = new Date()): string
     for (const [k, v] of props) out.push(`      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`);
     out.push('    </properties>');
     const classname = ['loopcheck', group.label, run.run.strategy, run.run.scenario].filter((x) => x !== null).join('.');
-    for (const c of cs) {
-      const open = `    <testcase name="${xmlAttr(c.key)}" classname="${xmlAttr(classname)}" time="${secs(r.stats.seconds)}"`;
+    // Each cell's own share of the time: the state invariants and deadlock are
+    // checked together by the search, the liveness and lock-order properties by
+    // the analyses after it; each pass's time is split over the cells it decides.
+    const kinds = cs.map((c) => propertyOf(run.model, c.outcome.invariant)?.kind ?? 'invariant');
+    const analysed = kinds.filter((k) => k === 'liveness' || k === 'lock-order').length;
+    const cellSeconds = (i: number) =>
+      kinds[i] === 'liveness' || kinds[i] === 'lock-order' ? (r.stats.analysisSeconds ?? 0) / analysed : r.stats.seconds / Math.max(1, cs.length - analysed);
+    for (const [i, c] of cs.entries()) {
+      const open = `    <testcase name="${xmlAttr(c.key)}" classname="${xmlAttr(classname)}" time="${secs(cellSeconds(i))}"`;
       const md = outcomeMarkdown(c.run, c.outcome);
       if (c.status === 'as-expected') {
         if (md) {

@@ -14,6 +14,10 @@ import { stepTitle, viewTrace } from '../report/trace-view.js';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { locateRun, locateStep, type SourceLocation } from './sources.js';
+import type { RepoLocator } from './repo-locations.js';
+
+/** Where the rules' help points: the package page, whose README documents every property and the guides. */
+export const HELP_URI = 'https://www.npmjs.com/package/loopcheck';
 
 const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -27,16 +31,19 @@ function physical(loc: SourceLocation, message?: string): Sarif.Location {
   };
 }
 
-function codeFlow(c: CellResult): Sarif.CodeFlow {
+function codeFlow(c: CellResult, locator: RepoLocator | null, cellLoc: SourceLocation | null): Sarif.CodeFlow {
   const { run } = c;
-  const tv = viewTrace(run.model, c.outcome.trace!, c.outcome.invariant, c.outcome.description);
+  const trace = c.outcome.trace!;
+  const tv = viewTrace(run.model, trace, c.outcome.invariant, c.outcome.description);
   const prefer = [run.run.strategy, run.run.scenario];
   const threads = new Map<string, Sarif.ThreadFlowLocation[]>();
   for (const s of tv.steps) {
-    const loc = locateStep(run.run.family, s, prefer);
+    const loc =
+      (locator ? locator.step(run.run.family, run.run.strategy, run.run.scenario, s, cellLoc) : null) ?? locateStep(run.run.family, s, prefer);
     const changes = s.changes.map((ch) => `${ch.field}: ${ch.from} -> ${ch.to}`).join(', ');
     const last = s.n === tv.steps.length;
-    const text = `${s.n}. ${s.thread} ${stepTitle(s)}${changes ? ` [${changes}]` : ''}${last ? ` -- violates ${tv.invariant}` : ''}`;
+    const loopStart = trace.loop !== undefined && s.n === trace.loop + 1 ? ' -- the loop starts here' : '';
+    const text = `${s.n}. ${s.thread} ${stepTitle(s)}${changes ? ` [${changes}]` : ''}${loopStart}${last ? ` -- violates ${tv.invariant}` : ''}`;
     const state: Record<string, Sarif.MultiformatMessageString> = {};
     for (const ch of s.changes) state[ch.field] = { text: ch.to };
     if (!threads.has(s.thread)) threads.set(s.thread, []);
@@ -49,8 +56,14 @@ function codeFlow(c: CellResult): Sarif.CodeFlow {
   }
   const initial = tv.initial.map((g) => `${g.group}: ${g.fields.map((f) => `${f.field}=${f.value}`).join(' ')}`).join('; ');
   const stalls = tv.stallWindows.map((w) => `; stall window: ${stallWindowLine(w)}`).join('');
+  const loop =
+    trace.loop === undefined
+      ? ''
+      : trace.loop === trace.steps.length - 1
+        ? `; the run then stutters in state ${trace.loop} forever`
+        : `; a lasso: after step ${trace.loop} the run is back in state ${trace.loop}, and steps ${trace.loop + 1}..${trace.steps.length - 1} repeat forever`;
   return {
-    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})${stalls}` },
+    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})${loop}${stalls}` },
     threadFlows: [...threads].map(([thread, locations]) => ({
       id: thread,
       message: { text: `actor ${thread}` },
@@ -59,7 +72,13 @@ function codeFlow(c: CellResult): Sarif.CodeFlow {
   };
 }
 
-export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.Log {
+/** A readable rule name (`StackedNoTeardown`), left out where it would only repeat the id. */
+function ruleName(id: string): { name?: string } {
+  const name = id.replace(/(^|[-_.])(\w)/g, (_m, _sep: string, ch: string) => ch.toUpperCase());
+  return name.toLowerCase() === id.toLowerCase() ? {} : { name };
+}
+
+export function sarifLog(cells: readonly CellResult[], exitCode: number, locator: RepoLocator | null = null): Sarif.Log {
   const rules: Sarif.ReportingDescriptor[] = [];
   const ruleIndex = new Map<string, number>();
   for (const c of cells) {
@@ -67,8 +86,16 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.
     ruleIndex.set(c.outcome.invariant, rules.length);
     rules.push({
       id: c.outcome.invariant,
-      name: c.outcome.invariant,
+      ...ruleName(c.outcome.invariant),
       shortDescription: { text: c.outcome.description },
+      fullDescription: {
+        text: `${c.outcome.description}. loopcheck explored every interleaving of the model's threads; a result is a counterexample: the shortest run that breaks this property, replayed against the model before it was reported.`,
+      },
+      help: {
+        text: `To reproduce: npx loopcheck verify --strategy <strategy> --scenario <scenario> --invariant ${c.outcome.invariant} (the result's properties name both), add --trace-dir DIR for the trace as JSON, Markdown and HTML. If the violation is known and accepted, expect it in the config: "<strategy> / <scenario> / ${c.outcome.invariant}": "violated".`,
+        markdown: `To reproduce: \`npx loopcheck verify --strategy <strategy> --scenario <scenario> --invariant ${c.outcome.invariant}\` (the result's properties name both); \`--trace-dir DIR\` writes the trace as JSON, Markdown and HTML. If the violation is known and accepted, expect it in the config: \`"<strategy> / <scenario> / ${c.outcome.invariant}": "violated"\`.`,
+      },
+      helpUri: HELP_URI,
       defaultConfiguration: { level: 'error' },
     });
   }
@@ -77,16 +104,24 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.
     .map((c) => {
       const tv = c.outcome.trace!;
       const lastLabel = tv.steps[tv.steps.length - 1].label;
-      const where = lastLabel
-        ? locateStep(c.run.run.family, { action: lastLabel.action, step: lastLabel.step ?? null }, [c.run.run.strategy, c.run.run.scenario])
-        : locateRun(c.run.run.family, c.run.run.strategy, c.run.run.scenario);
+      const cellLoc = locator ? locator.cell(c.key, c.group.index) : null;
+      const stepLoc =
+        lastLabel && locator
+          ? locator.step(c.run.run.family, c.run.run.strategy, c.run.run.scenario, { action: lastLabel.action, step: lastLabel.step ?? null }, null)
+          : null;
+      const where =
+        cellLoc ??
+        stepLoc ??
+        (lastLabel
+          ? locateStep(c.run.run.family, { action: lastLabel.action, step: lastLabel.step ?? null }, [c.run.run.strategy, c.run.run.scenario])
+          : locateRun(c.run.run.family, c.run.run.strategy, c.run.run.scenario));
       return {
         ruleId: c.outcome.invariant,
         ruleIndex: ruleIndex.get(c.outcome.invariant)!,
         level: 'error',
         message: { text: `${c.name}: ${c.outcome.description} -- ${mismatchText(c)}` },
         locations: [physical(where)],
-        codeFlows: [codeFlow(c)],
+        codeFlows: [codeFlow(c, locator, cellLoc)],
         partialFingerprints: {
           'loopcheckCell/v1': createHash('sha256').update(`${c.group.label}\n${c.key}`).digest('hex').slice(0, 32),
         },
@@ -121,6 +156,7 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.
         tool: {
           driver: {
             name: 'loopcheck',
+            informationUri: HELP_URI,
             version: VERSION,
             semanticVersion: VERSION,
             rules,
@@ -134,7 +170,9 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number): Sarif.
           },
         ],
         originalUriBaseIds: {
-          SRCROOT: { description: { text: 'the root of the loopcheck source tree (model files live under models/)' } },
+          SRCROOT: {
+            description: { text: locator ? 'the root of the repository that ran loopcheck' : 'the root of the loopcheck source tree (model files live under models/)' },
+          },
         },
         columnKind: 'utf16CodeUnits',
         results,

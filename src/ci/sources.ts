@@ -20,7 +20,7 @@ export interface SourceLocation {
 
 let rootCache: string | undefined;
 /** The loopcheck package root (the directory holding its package.json). */
-function packageRoot(): string {
+export function packageRoot(): string {
   if (rootCache) return rootCache;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
@@ -84,6 +84,17 @@ function findLine(files: readonly SourceFile[], test: (line: string) => boolean)
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** 1-based line of a file's text quoting the step's text, else its action (function) name; null if neither. */
+export function findStepLine(lines: readonly string[], step: { action: string; step: string | null }): number | null {
+  const quoted = (s: string) => new RegExp(`['"\`]${escapeRe(s)}['"\`]`);
+  const tests = [...(step.step ? [quoted(step.step)] : []), quoted(step.action)];
+  for (const t of tests) {
+    const i = lines.findIndex((l) => t.test(l));
+    if (i >= 0) return i + 1;
+  }
+  return null;
+}
 
 /** The file (and line, when found) that defines an action or step of a trace. */
 export function locateStep(

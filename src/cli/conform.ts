@@ -6,6 +6,7 @@
 
 import { Option, type Command } from 'commander';
 import { runKernel } from '../conform/kernel/run.js';
+import { runReproducers } from '../conform/kernel/repro-run.js';
 import type { KernelId } from '../conform/probe-plan.js';
 import { conformJson, conformText } from '../conform/report.js';
 import { ConformInputError, KERNELS, conformExitCode, runConform, type KernelRunner } from '../conform/run-conform.js';
@@ -20,6 +21,7 @@ interface ConformFlags {
   strategy?: string;
   json?: boolean;
   timeout: number;
+  raceSeconds: number;
   keep?: boolean;
 }
 
@@ -31,7 +33,11 @@ export async function conform(flags: ConformFlags): Promise<number> {
   const progress = !flags.json && process.stderr.isTTY ? (l: string) => process.stderr.write(`\r\x1b[K  ${l.slice(0, 100)}`) : undefined;
   let report;
   try {
-    report = await runConform({ kernels, scenarios: flags.scenario, strategy: flags.strategy, timeoutSeconds: flags.timeout, onProgress: progress }, runner(!!flags.keep));
+    report = await runConform(
+      { kernels, scenarios: flags.scenario, strategy: flags.strategy, timeoutSeconds: flags.timeout, onProgress: progress },
+      runner(!!flags.keep),
+      flags.raceSeconds > 0 ? { runner: runReproducers, seconds: flags.raceSeconds } : undefined,
+    );
   } catch (e) {
     if (e instanceof ConformInputError) throw new UsageError(e.message);
     throw e;
@@ -43,6 +49,12 @@ export async function conform(flags: ConformFlags): Promise<number> {
   return conformExitCode(report);
 }
 
+function secondsOrZero(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n > 600) throw new UsageError(`--race-seconds needs a whole number of seconds from 0 to 600, got '${raw}'`);
+  return n;
+}
+
 export function registerConform(prog: Command, setCode: (c: number) => void): void {
   prog
     .command('conform')
@@ -51,6 +63,7 @@ export function registerConform(prog: Command, setCode: (c: number) => void): vo
     .option('--scenario <names...>', 'scripted scenarios to run (default: all)')
     .option('--strategy <name>', 'compare with this strategy instead of the one that declares the kernel')
     .addOption(new Option('--timeout <seconds>', 'per-boot time limit').argParser(positiveInt('--timeout')).default(150))
+    .addOption(new Option('--race-seconds <seconds>', 'how long each racing counterexample\'s reproducer loops on the kernel (0: do not run them)').argParser(secondsOrZero).default(3))
     .option('--keep', 'keep each boot\'s work directory (C source, initramfs, console log) and name it')
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', exitCodeHelp('conform'))

@@ -25,7 +25,9 @@ import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
 
 export function colours(noColor: boolean): ChalkInstance {
-  const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const fc = process.env.FORCE_COLOR;
+  const forced = fc !== undefined && fc !== '0' && fc !== 'false';
+  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
@@ -50,7 +52,7 @@ export function traceDirOption(): Option {
 export function traceFormatOption(): Option {
   return new Option(
     '--trace-format <formats...>',
-    `formats to write with --trace-dir: ${FORMATS.join(', ')} or all (comma-separated or repeated; default: ${DEFAULT_TRACE_FORMATS.join(',')})`,
+    `formats to write with --trace-dir: ${FORMATS.join(', ')} (c: a C reproducer of the trace's system calls) or all (every trace rendering; comma-separated or repeated; default: ${DEFAULT_TRACE_FORMATS.join(',')})`,
   );
 }
 
@@ -138,7 +140,9 @@ export function writeRunTraces(done: readonly CompletedRun[], out: TraceOutput):
   done.forEach((r, i) => {
     for (const o of r.result.outcomes) {
       if (!o.trace) continue;
-      const base = contextOf(r, o);
+      // A lock-order cycle's files each carry the witnesses of all its edges.
+      const cycle = o.invariant === LOCK_ORDER ? [o.trace, ...(o.related ?? []).map((x) => x.trace)] : undefined;
+      const base = { ...contextOf(r, o), ...(cycle ? { cycle } : {}) };
       const v = variants[i];
       const paths = writeTraceFiles(out.dir, v ? { ...base, fileSuffix: v } : base, out.formats, { fullStates: out.fullStates });
       (o.related ?? []).forEach((rel, k) => {
@@ -218,6 +222,7 @@ async function exportCmd(file: string, flags: ExportFlags): Promise<number> {
     invariant: outcome.invariant,
     description: outcome.description,
     trace: outcome.trace,
+    ...(loaded.cycle ? { cycle: loaded.cycle } : {}),
   };
   if (flags.outDir === undefined) {
     writeStdout(renderFormat(formats[0], ctx, { fullStates: flags.fullStates }));

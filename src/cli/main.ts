@@ -27,26 +27,46 @@ import { registerConform } from './conform.js';
 import { registerNew } from './new-strategy.js';
 import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
 
-function colours(noColor: boolean): ChalkInstance {
-  const enabled = !noColor && process.stdout.isTTY === true && !process.env.NO_COLOR;
+/**
+ * Colour on a terminal unless NO_COLOR is set or --no-color is given; forced by
+ * --color or FORCE_COLOR (any value but 0 and false), as CI logs render it.
+ */
+export function colours(noColor: boolean, force = false): ChalkInstance {
+  const fc = process.env.FORCE_COLOR;
+  const forced = force || (fc !== undefined && fc !== '0' && fc !== 'false');
+  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
-function progressPrinter(): ((p: import('../engine/result.js').Progress) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+/** Seconds between progress lines in a log (not a terminal). */
+const LOG_PROGRESS_EVERY_S = 5;
+
+/**
+ * Progress on stderr: one line rewritten in place on a terminal; in a CI log
+ * (stderr not a terminal and CI set) or with --progress, a full line every
+ * few seconds.
+ */
+function progressPrinter(asked = false): ((p: import('../engine/result.js').Progress) => void) | undefined {
+  const text = (p: import('../engine/result.js').Progress) =>
+    `${p.phase ? `${p.phase}: ` : ''}depth ${p.depth}  states ${fmtInt(p.states)}  queue ${fmtInt(p.queue)}  ` +
+    `${fmtInt(p.statesPerSecond)} states/s  ${(p.rssBytes / 2 ** 20).toFixed(0)} MiB`;
+  if (process.stderr.isTTY) return (p) => process.stderr.write(`\r\x1b[K  ${text(p)}`);
+  if (!asked && !process.env.CI) return undefined;
+  let last = -Infinity;
   return (p) => {
-    process.stderr.write(
-      `\r\x1b[K  ${p.phase ? `${p.phase}: ` : ''}depth ${p.depth}  states ${fmtInt(p.states)}  queue ${fmtInt(p.queue)}  ` +
-        `${fmtInt(p.statesPerSecond)} states/s  ${(p.rssBytes / 2 ** 20).toFixed(0)} MiB`,
-    );
+    const now = performance.now() / 1000;
+    if (now - last < LOG_PROGRESS_EVERY_S) return;
+    last = now;
+    process.stderr.write(`loopcheck: progress: ${p.seconds.toFixed(0)} s  ${text(p)}\n`);
   };
 }
 
 interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags {
+  progress?: boolean;
   exact?: boolean;
   symmetry?: boolean;
   json?: boolean;
-  color: boolean;
+  color?: boolean;
   fullStates?: boolean;
   config?: string | boolean;
   junit?: string;
@@ -69,9 +89,9 @@ async function verify(given: VerifyFlags, args: readonly string[]): Promise<numb
   const traceOut = traceOutput(flags);
   if (traceOut) checkTracePaths(runs, traceOut);
   for (const n of notes) process.stderr.write(`loopcheck: ${n}\n`); // every check passed: a usage error stays one line
-  const progress = flags.json ? undefined : progressPrinter();
+  const progress = flags.json && !flags.progress ? undefined : progressPrinter(flags.progress === true);
   const clearProgress = () => {
-    if (progress) process.stderr.write('\r\x1b[K');
+    if (progress && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   };
   const done = await (gate ? gate.execute(progress, clearProgress) : executeRuns(runs, flags, progress, clearProgress));
   // The report first, then the files: a file that cannot be written is named
@@ -79,8 +99,9 @@ async function verify(given: VerifyFlags, args: readonly string[]): Promise<numb
   if (flags.json) {
     writeStdout(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
-    writeStdout(renderVerify(done, colours(!flags.color), flags.fullStates, flags.param ?? []) + '\n');
-    const expectations = gate?.text(done, colours(!flags.color));
+    const c = colours(flags.color === false, flags.color === true);
+    writeStdout(renderVerify(done, c, flags.fullStates, flags.param ?? []) + '\n');
+    const expectations = gate?.text(done, c);
     if (expectations) writeStdout(expectations + '\n');
   }
   let code = gate ? gate.finish(done) : exitCodeFor(done);
@@ -132,6 +153,8 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
     .addOption(traceDirOption())
     .addOption(traceFormatOption())
     .option('--json', 'print one JSON document on stdout instead of text')
+    .option('--progress', 'print a progress line every few seconds on stderr (the default in CI logs)')
+    .option('--color', 'colour even when stdout is not a terminal (as FORCE_COLOR does)')
     .option('--no-color', 'disable colour')
     .addHelpText('after', exitCodeHelp('verify'))
     .action(async (flags: VerifyFlags) => setCode(await verify(flags, argv)));
@@ -187,6 +210,9 @@ function installSignalHandlers(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A readiness line for whoever sends the signals (the tests): before it, a
+  // signal finds Node's default action and kills the process.
+  if (process.env.LOOPCHECK_SIGNALS_READY) process.stderr.write('loopcheck: signal handlers installed\n');
 }
 
 /** Runs the CLI and exits the process with the outcome's code. */

@@ -62,7 +62,7 @@ export interface ProbeScenario<C extends ProbeOp = Call> {
  * What user space can see of one device after a call.
  * `backing`: null when unbound (no loop/backing_file in sysfs), 'regular' for the
  * scenario's regular backing file, or a device letter ('A', 'B', …) when the
- * backing file is another loop device of the schedule.
+ * backing file is another loop device of the schedule ('Ap1' for its partition 1).
  */
 export interface DeviceObservation {
   readonly backing: string | null;

@@ -54,6 +54,13 @@ export function conformText(r: ConformReport): string {
       out.push(`      ${x.scheduleTexts[v.schedule]}`);
     }
   }
+  if (r.races.length > 0) {
+    out.push('', 'Violations that need a race, run on the kernel (threads released together, repeated on fresh devices; a hit is not required):');
+    for (const x of r.races) {
+      const rate = x.hits === null ? `NOT RUN: ${x.problem}` : `${x.hits}/${x.runs} runs hit it`;
+      out.push(`  Linux ${x.kernel} / ${x.strategy} / ${x.scenario} / ${x.invariants.join(', ')}: ${rate}`, `      race-only outcome: ${x.bad}`);
+    }
+  }
   const incomplete = r.results.filter((x) => x.missing.length > 0);
   if (incomplete.length > 0) {
     out.push('', 'Incomplete (never a pass):');
@@ -77,6 +84,7 @@ function disagreementLines(x: ConformResult, c: ComparedCall): string[] {
 export function conformJson(r: ConformReport): unknown {
   return {
     boots: r.boots,
+    races: r.races,
     results: r.results.map((x) => ({
       kernel: x.kernel,
       release: x.release,

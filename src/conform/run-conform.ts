@@ -11,6 +11,7 @@ import { compareScenario, type ConformResult } from './compare.js';
 import { observedModel, walkSchedule, type ModelWalk } from './model-walk.js';
 import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
 import { probeScenario } from './schedules.js';
+import { racingCases, runRaces, type RaceResult, type RaceRunner } from './races.js';
 
 export const KERNELS: readonly KernelId[] = ['6.1', '6.12'];
 
@@ -42,6 +43,8 @@ export interface BootSummary {
 export interface ConformReport {
   readonly boots: readonly BootSummary[];
   readonly results: readonly ConformResult[];
+  /** Racing counterexamples run on their kernel, with how often the race happened. */
+  readonly races: readonly RaceResult[];
 }
 
 /** Thrown for a bad kernel, scenario or strategy name (exit 2). */
@@ -83,36 +86,54 @@ export function modelObservations(strategy: string, probe: ProbeScenario): Map<n
   return new Map([...modelWalks(strategy, probe)].map(([id, w]) => [id, w.calls]));
 }
 
-export async function runConform(opts: ConformOptions, runner: KernelRunner): Promise<ConformReport> {
+export interface RaceOptions {
+  readonly runner: RaceRunner;
+  /** Seconds each racing reproducer loops (iterations are bounded too). */
+  readonly seconds: number;
+}
+
+export async function runConform(opts: ConformOptions, runner: KernelRunner, races?: RaceOptions): Promise<ConformReport> {
   for (const k of opts.kernels) if (!KERNELS.includes(k)) throw new ConformInputError(`unknown kernel '${k}' (known: ${KERNELS.join(', ')})`);
   const probes = conformScenarios(opts.scenarios);
   const plans = opts.kernels.map((k) => ({ kernel: k, strategy: strategyFor(k, opts.strategy) }));
-  const boots: BootSummary[] = [];
-  const results: ConformResult[] = [];
-  for (const { kernel, strategy } of plans) {
-    const model = new Map(probes.map((p) => [p.name, modelWalks(strategy.name, p)]));
-    const run = await runner(kernel, probes, { timeoutSeconds: opts.timeoutSeconds, onProgress: opts.onProgress });
-    if (run.kind === 'missing') {
-      boots.push({ kernel, strategy: strategy.name, kind: run.kind, release: '', message: run.message });
-      continue;
-    }
-    const release = run.kind === 'ok' ? run.release : '';
-    boots.push({
-      kernel,
-      strategy: strategy.name,
-      kind: run.kind,
-      release,
-      ...(run.kind === 'ok' ? { seconds: run.totalSeconds } : { message: run.message }),
-    });
-    for (const p of probes) results.push(compareScenario(kernel, release, strategy.name, p, model.get(p.name)!, run.observations));
-  }
-  return { boots, results };
+  // Each kernel boots in its own QEMU: the kernels run side by side.
+  const perKernel = await Promise.all(
+    plans.map(async ({ kernel, strategy }) => {
+      const model = new Map(probes.map((p) => [p.name, modelWalks(strategy.name, p)]));
+      const run = await runner(kernel, probes, { timeoutSeconds: opts.timeoutSeconds, onProgress: opts.onProgress });
+      const results: ConformResult[] = [];
+      let boot: BootSummary;
+      if (run.kind === 'missing') {
+        boot = { kernel, strategy: strategy.name, kind: run.kind, release: '', message: run.message };
+      } else {
+        const release = run.kind === 'ok' ? run.release : '';
+        boot = { kernel, strategy: strategy.name, kind: run.kind, release, ...(run.kind === 'ok' ? { seconds: run.totalSeconds } : { message: run.message }) };
+        for (const p of probes) results.push(compareScenario(kernel, release, strategy.name, p, model.get(p.name)!, run.observations));
+      }
+      const raced =
+        races && run.kind !== 'missing'
+          ? await runRaces(
+              kernel,
+              racingCases(strategy.name, probes.map((p) => p.name), { iterations: 100_000, seconds: races.seconds }),
+              races.runner,
+              opts.timeoutSeconds,
+              opts.onProgress,
+            )
+          : [];
+      return { boot, results, raced };
+    }),
+  );
+  return {
+    boots: perKernel.map((k) => k.boot),
+    results: perKernel.flatMap((k) => k.results),
+    races: perKernel.flatMap((k) => k.raced),
+  };
 }
 
 /** Exit status: 2 a tool is missing, 1 a disagreement, 3 something was not observed, 0 all agree. */
 export function conformExitCode(r: ConformReport): 0 | 1 | 2 | 3 {
   if (r.boots.some((b) => b.kind === 'missing')) return 2;
   if (r.results.some((x) => x.disagreements.length > 0)) return 1;
-  if (r.boots.some((b) => b.kind !== 'ok') || r.results.some((x) => x.missing.length > 0)) return 3;
+  if (r.boots.some((b) => b.kind !== 'ok') || r.results.some((x) => x.missing.length > 0) || r.races.some((x) => x.hits === null)) return 3;
   return 0;
 }

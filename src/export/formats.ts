@@ -14,8 +14,12 @@ import { toHtml } from './html.js';
 import { toItf } from './itf.js';
 import { toMermaid } from './mermaid.js';
 import { traceFileText } from './trace-json.js';
+import { generateReproducer } from '../conform/c/reproducer.js';
+import { NoReproducer, reproducerFor } from '../conform/reproduce.js';
 
-export const FORMATS = ['json', 'itf', 'md', 'mermaid', 'dot', 'html'] as const;
+export const FORMATS = ['json', 'itf', 'md', 'mermaid', 'dot', 'html', 'c'] as const;
+/** What `all` means: every trace rendering (`c` is a program, asked for by name). */
+const ALL: readonly Format[] = ['json', 'itf', 'md', 'mermaid', 'dot', 'html'];
 export type Format = (typeof FORMATS)[number];
 
 export const EXTENSIONS: Readonly<Record<Format, string>> = {
@@ -25,6 +29,7 @@ export const EXTENSIONS: Readonly<Record<Format, string>> = {
   mermaid: 'mmd',
   dot: 'dot',
   html: 'html',
+  c: 'c',
 };
 
 /** Parses `--trace-format` values: repeatable, each a comma-separated list; `all` means every format. */
@@ -33,7 +38,7 @@ export function parseFormats(raw: readonly string[] | undefined, flag = '--trace
   const out: Format[] = [];
   for (const n of names) {
     if (n === 'all') {
-      for (const f of FORMATS) if (!out.includes(f)) out.push(f);
+      for (const f of ALL) if (!out.includes(f)) out.push(f);
       continue;
     }
     if (!(FORMATS as readonly string[]).includes(n)) {
@@ -65,6 +70,13 @@ export function renderFormat(format: Format, ctx: TraceContext, opts: RenderOpti
       return toDot(traceData(ctx));
     case 'html':
       return toHtml(traceData(ctx));
+    case 'c':
+      try {
+        return generateReproducer(reproducerFor(ctx.model, ctx.trace, ctx));
+      } catch (e) {
+        if (e instanceof NoReproducer) throw new UsageError(`format c: ${e.message}`);
+        throw e;
+      }
   }
 }
 

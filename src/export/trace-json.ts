@@ -42,6 +42,8 @@ export interface TraceFile {
   readonly plugin?: { readonly file: string; readonly sha256: string };
   /** Back-to-back statements of a thread between which other threads ran (report only; replay ignores it). */
   readonly stallWindows?: readonly StallWindow[];
+  /** Lock-order counterexamples only: the witness of every edge of the cycle, in order. */
+  readonly cycle?: readonly (readonly TraceFileStep[])[];
 }
 
 export function toTraceFile(ctx: TraceContext): TraceFile {
@@ -63,16 +65,20 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
       ...(f.values ? { values: [...f.values] } : {}),
       ...(f.group ? { group: f.group } : {}),
     })),
-    steps: ctx.trace.steps.map((s, i) => ({
+    steps: stepsJson(ctx.trace),
+    ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
+    ...(ctx.cycle ? { cycle: ctx.cycle.map(stepsJson) } : {}),
+    ...pluginField(ctx.family, ctx.strategy),
+    stallWindows: stallWindows(ctx.trace.steps.slice(1).map((s) => s.label)),
+  };
+  function stepsJson(t: Trace): TraceFileStep[] {
+    return t.steps.map((s, i) => ({
       step: i,
       action: s.action,
       label: s.label,
       state: Object.fromEntries(layout.fields.map((f, k) => [f.name, s.state[k]])),
-    })),
-    ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
-    ...pluginField(ctx.family, ctx.strategy),
-    stallWindows: stallWindows(ctx.trace.steps.slice(1).map((s) => s.label)),
-  };
+    }));
+  }
 }
 
 function pluginField(family: string, strategy: string | null): { plugin?: { file: string; sha256: string } } {
@@ -151,19 +157,15 @@ export function parseTraceFile(text: string): TraceFile {
   const scenario = need(doc, 'scenario', isStringOrNull, 'a string or null');
   const invariant = need(doc, 'invariant', isString, 'a string');
   const description = 'description' in doc && typeof doc.description === 'string' ? doc.description : '';
-  const rawSteps = need(doc, 'steps', Array.isArray, 'an array');
-  if (rawSteps.length === 0) throw new TraceFileError('the trace has no steps (not even an initial state)');
-  const steps: TraceFileStep[] = rawSteps.map((s: unknown, i: number) => {
-    const where = `steps[${i}].`;
-    if (!isObj(s)) throw new TraceFileError(`steps[${i}] is not an object`);
-    const action = need(s, 'action', isNat, 'a non-negative integer', where);
-    const state = need(s, 'state', isObj, 'an object', where);
-    for (const [k, v] of Object.entries(state)) {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TraceFileError(`steps[${i}].state.${k} must be an integer`);
-    }
-    const label = 'label' in s && s.label !== null ? parseLabel(s.label, `steps[${i}].label`) : null;
-    return { step: i, action, label, state: state as Record<string, number> };
-  });
+  const steps = parseSteps(need(doc, 'steps', Array.isArray, 'an array'), 'steps');
+  let cycle: TraceFileStep[][] | undefined;
+  if ('cycle' in doc && doc.cycle !== undefined) {
+    const raw = need(doc, 'cycle', Array.isArray, 'an array of step arrays');
+    cycle = raw.map((c: unknown, j: number) => {
+      if (!Array.isArray(c)) throw new TraceFileError(`field 'cycle[${j}]' must be an array of steps`);
+      return parseSteps(c, `cycle[${j}]`);
+    });
+  }
   const loop = 'loop' in doc && doc.loop !== undefined ? need(doc, 'loop', isNat, 'a non-negative integer') : undefined;
   let plugin: TraceFile['plugin'];
   if ('plugin' in doc && doc.plugin !== undefined) {
@@ -185,7 +187,23 @@ export function parseTraceFile(text: string): TraceFile {
     steps,
     ...(loop !== undefined ? { loop } : {}),
     ...(plugin !== undefined ? { plugin } : {}),
+    ...(cycle !== undefined ? { cycle } : {}),
   };
+}
+
+function parseSteps(rawSteps: unknown[], at: string): TraceFileStep[] {
+  if (rawSteps.length === 0) throw new TraceFileError(`the trace has no ${at === 'steps' ? 'steps' : `steps in ${at}`} (not even an initial state)`);
+  return rawSteps.map((s: unknown, i: number) => {
+    const where = `${at}[${i}].`;
+    if (!isObj(s)) throw new TraceFileError(`${at}[${i}] is not an object`);
+    const action = need(s, 'action', isNat, 'a non-negative integer', where);
+    const state = need(s, 'state', isObj, 'an object', where);
+    for (const [k, v] of Object.entries(state)) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TraceFileError(`${at}[${i}].state.${k} must be an integer`);
+    }
+    const label = 'label' in s && s.label !== null ? parseLabel(s.label, `${at}[${i}].label`) : null;
+    return { step: i, action, label, state: state as Record<string, number> };
+  });
 }
 
 export interface LoadedTrace {
@@ -194,6 +212,8 @@ export interface LoadedTrace {
   readonly model: Model;
   /** The recorded steps as packed vectors (labels as recorded). */
   readonly recorded: Trace;
+  /** Lock-order: the recorded witness of every edge of the cycle. */
+  readonly cycle?: readonly Trace[];
   readonly description: string;
 }
 
@@ -239,23 +259,33 @@ export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): Lo
     throw new TraceFileError(`loop ${file.loop} is outside the trace's steps (0..${file.steps.length - 1})`);
   }
   const layout = model.layout;
-  const steps: TraceStep[] = file.steps.map((s, i) => {
-    const vec = layout.newVector();
-    layout.fields.forEach((f, k) => {
-      if (!(f.name in s.state)) throw new TraceFileError(`steps[${i}].state: missing field '${f.name}'`);
-      const v = s.state[f.name];
-      if (v < 0 || v >= f.domain) {
-        throw new TraceFileError(`steps[${i}].state.${f.name} = ${v} is outside its domain 0..${f.domain - 1}`);
+  const decode = (fileSteps: readonly TraceFileStep[], at: string): TraceStep[] =>
+    fileSteps.map((s, i) => {
+      const vec = layout.newVector();
+      layout.fields.forEach((f, k) => {
+        if (!(f.name in s.state)) throw new TraceFileError(`${at}[${i}].state: missing field '${f.name}'`);
+        const v = s.state[f.name];
+        if (v < 0 || v >= f.domain) {
+          throw new TraceFileError(`${at}[${i}].state.${f.name} = ${v} is outside its domain 0..${f.domain - 1}`);
+        }
+        vec[k] = v;
+      });
+      for (const k of Object.keys(s.state)) {
+        if (!layout.has(k)) throw new TraceFileError(`${at}[${i}].state: unknown field '${k}' for ${model.name}`);
       }
-      vec[k] = v;
+      if (i > 0 && s.action >= model.actionCount) {
+        throw new TraceFileError(`${at}[${i}].action ${s.action} is outside 0..${model.actionCount - 1}`);
+      }
+      return { action: s.action, label: i === 0 ? null : s.label, state: vec };
     });
-    for (const k of Object.keys(s.state)) {
-      if (!layout.has(k)) throw new TraceFileError(`steps[${i}].state: unknown field '${k}' for ${model.name}`);
-    }
-    if (i > 0 && s.action >= model.actionCount) {
-      throw new TraceFileError(`steps[${i}].action ${s.action} is outside 0..${model.actionCount - 1}`);
-    }
-    return { action: s.action, label: i === 0 ? null : s.label, state: vec };
-  });
-  return { file, family, model, recorded: { steps, ...(file.loop !== undefined ? { loop: file.loop } : {}) }, description: prop.description };
+  const steps = decode(file.steps, 'steps');
+  const cycle = file.cycle?.map((c, j) => ({ steps: decode(c, `cycle[${j}]`) }));
+  return {
+    file,
+    family,
+    model,
+    recorded: { steps, ...(file.loop !== undefined ? { loop: file.loop } : {}) },
+    ...(cycle !== undefined ? { cycle } : {}),
+    description: prop.description,
+  };
 }

@@ -27,6 +27,8 @@ export interface TraceContext extends TraceOrigin {
   readonly trace: Trace;
   /** Extra file-name part telling this trace apart from others of the same run and invariant. */
   readonly fileSuffix?: string;
+  /** A lock-order cycle: the witness of every edge, in cycle order (`trace` is one of them). */
+  readonly cycle?: readonly Trace[];
 }
 
 /**

@@ -24,7 +24,7 @@ const run = (extra: string) => `{ "runs": [ { "model": "philosophers", "params":
 
 describe('config schema errors carry the JSON path', () => {
   const cases: [string, string][] = [
-    ['{ "runs": [], "extra": 1 }', `c.json: $.extra: unknown key 'extra' (valid: $schema, limits, runs)`],
+    ['{ "runs": [], "extra": 1 }', `c.json: $.extra: unknown key 'extra' (valid: $schema, plugins, limits, runs)`],
     ['{ "runs": [ { "model": "philosophers", "strategy": ["x"] } ] }', `c.json: $.runs[0].strategy: unknown key 'strategy' (valid: name, model, params, strategies, scenarios, invariants, limits, expect)`],
     ['{ "limits": {} }', `c.json: $: missing required key 'runs'`],
     ['{ "runs": "loop" }', `c.json: $.runs: expected array, got string "loop"`],

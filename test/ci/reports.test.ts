@@ -23,6 +23,21 @@ function sarifValidator() {
 }
 
 describe('--junit', () => {
+  it('test cases carry their own times: the search split over the invariants, the analysis time over liveness and lock order', () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, { runs: [{ model: 'philosophers', params: { N: 5 }, invariants: ['eating-holds-forks', 'deadlock', 'hungry-eats'], expect: { 'hungry-eats': 'violated' } }] }, 'c.json');
+    const out = join(dir, 'junit.xml');
+    expect(lc(['verify', '--config', cfg, '--junit', out, '--json'], {}).code).toBe(0);
+    const xml = readFileSync(out, 'utf8');
+    const time = (name: string) => Number(new RegExp(`<testcase name="${name}"[^>]* time="([\\d.]+)"`).exec(xml)![1]);
+    const suite = Number(/<testsuite [^>]*time="([\d.]+)"/.exec(xml)![1]);
+    const search = time('eating-holds-forks');
+    expect(time('deadlock')).toBe(search);
+    expect(time('hungry-eats')).toBeGreaterThan(0);
+    expect(time('hungry-eats')).not.toBe(search);
+    expect(Math.abs(2 * search + time('hungry-eats') - suite)).toBeLessThan(0.01);
+  });
+
   it('one test case per cell; a mismatch is a failure with expected/actual and the Markdown trace', () => {
     const dir = tempDir();
     const cfg = writeConfig(dir, philosophersConfig({ leftyDeadlock: 'holds' }), 'c.json');
@@ -149,6 +164,18 @@ describe('GitHub Actions', () => {
     expect(md).toContain('| ✅ holds | ❌ **violated** (expected holds) |');
     expect(md).toContain('<details open><summary>❌ lefty: deadlock: 8-step counterexample (unexpected)</summary>');
     expect(md).toContain('<details><summary>✅ expected: deadlock: 6-step counterexample (expected)</summary>');
+  });
+
+  it('more than 10 unexpected cells: the first 9 annotations and one that counts the rest and says where they are', () => {
+    const dir = tempDir();
+    const runs = Array.from({ length: 12 }, (_, k) => ({ name: `lefty${k}`, model: 'philosophers', params: { N: 3, lefty: 1 }, invariants: ['deadlock'] }));
+    const cfg = writeConfig(dir, { runs }, 'c.json');
+    const r = lc(['verify', '--config', cfg, '--sarif', join(dir, 'out.sarif')], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 's.md') } });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toHaveLength(10);
+    expect(errors.slice(0, 9).every((e) => /title=loopcheck%3A lefty\d%3A deadlock::/.test(e))).toBe(true);
+    expect(errors[9]).toMatch(/^::error title=loopcheck%3A 3 more unexpected cells::3 more cells are not as expected \(12 in all\); .*the job summary, the SARIF report .*out\.sarif$/);
   });
 
   it('stays quiet outside GitHub Actions', () => {

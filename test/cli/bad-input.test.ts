@@ -123,7 +123,7 @@ interface Case {
   readonly message: RegExp;
 }
 
-const FORMATS = 'json, itf, md, mermaid, dot, html, all';
+const FORMATS = 'json, itf, md, mermaid, dot, html, c, all';
 const PHIL = ['--model', 'philosophers', '--param', 'N=3'];
 /** verify with every kind of output file requested, inside the case's directory. */
 const V = (...args: string[]) => ['verify', ...args, '--trace-dir', 'traces', '--junit', 'reports/junit.xml', '--sarif', 'reports/run.sarif'];
@@ -155,14 +155,14 @@ const CASES: Case[] = [
   { name: 'unknown trace format', args: () => ['verify', ...PHIL, '--trace-dir', 'traces', '--trace-format', 'pdf'], message: new RegExp(`unknown --trace-format 'pdf' \\(valid: ${FORMATS}\\)`) },
 
   // names
-  { name: 'unknown model', args: () => V('--model', 'nope'), message: /unknown model 'nope' \(valid: loop, philosophers\)/ },
+  { name: 'unknown model', args: () => V('--model', 'nope'), message: /unknown model 'nope' \(valid: loop, philosophers, philosophers-values\)/ },
   { name: 'unknown strategy', args: () => V('--strategy', 'nope'), message: /unknown strategy 'nope' for model loop \(valid: pre-patch, post-patch/ },
   { name: 'a strategy for a model without strategies', args: () => V(...PHIL, '--strategy', 'pre-patch'), message: /model philosophers has no strategies/ },
   { name: 'unknown scenario', args: () => V('--scenario', 'stack-independent', 'nope'), message: /unknown scenario 'nope' for model loop \(valid: stack-independent, stack-shared-fd, .*explore\)/ },
   { name: 'unknown invariant', args: () => V('--invariant', 'nope'), message: /unknown invariant 'nope' for model loop \(valid: stacked-no-teardown, .*, deadlock\)/ },
   { name: 'simulate: a liveness property', args: () => ['simulate', '--strategy', 'pre-patch', '--scenario', 'udev', '--invariant', 'syscalls-return'], message: /simulate checks state invariants and deadlock only; syscalls-return is a liveness property \(use verify\)/ },
   { name: 'unknown parameter', args: () => V('--param', 'nope=1'), message: /unknown parameter 'nope' for model loop \(valid: devices, threads, calls, fds, shared, bound, windowSteps\)/ },
-  { name: 'a name with a newline and an escape', args: () => V('--model', 'a\nb\u001b[31m'), message: /unknown model 'a\\nb\\u001b\[31m' \(valid: loop, philosophers\)/ },
+  { name: 'a name with a newline and an escape', args: () => V('--model', 'a\nb\u001b[31m'), message: /unknown model 'a\\nb\\u001b\[31m' \(valid: loop, philosophers, philosophers-values\)/ },
 
   // --param
   ...['N', 'N=', '=3', 'N=x', 'N=1.5', 'N=3=4', ' N=3'].map((p): Case => ({
@@ -213,7 +213,7 @@ const CASES: Case[] = [
   configCase('top level is an array', '[]', /: \$: expected object, got array/),
   configCase('no runs', '{}', /: \$: missing required key 'runs'/),
   configCase('empty runs', '{"runs": []}', /: \$\.runs: must NOT have fewer than 1 items/),
-  configCase('unknown top-level key', '{"runs": [{"model": "philosophers"}], "colour": true}', /: \$\.colour: unknown key 'colour' \(valid: \$schema, limits, runs\)/),
+  configCase('unknown top-level key', '{"runs": [{"model": "philosophers"}], "colour": true}', /: \$\.colour: unknown key 'colour' \(valid: \$schema, plugins, limits, runs\)/),
   configCase('unknown key in a run', '{"runs": [{"model": "philosophers", "param": {"N": 3}}]}', /: \$\.runs\[0\]\.param: unknown key 'param' \(valid: name, model, params, strategies, scenarios, invariants, limits, expect\)/),
   configCase('wrong type: runs', '{"runs": "all"}', /: \$\.runs: expected array, got string "all"/),
   configCase('wrong type: model', '{"runs": [{"model": 7}]}', /: \$\.runs\[0\]\.model: expected string, got integer 7/),
@@ -223,7 +223,7 @@ const CASES: Case[] = [
   configCase('limit zero', '{"limits": {"maxStates": 0}, "runs": [{"model": "philosophers"}]}', /: \$\.limits\.maxStates: must be >= 1/),
   configCase('limit float', '{"runs": [{"model": "philosophers", "limits": {"maxDepth": 2.5}}]}', /: \$\.runs\[0\]\.limits\.maxDepth: expected integer, got number 2\.5/),
   configCase('time limit too long for a timer', '{"limits": {"timeLimit": 3000000}, "runs": [{"model": "philosophers"}]}', /: \$\.limits\.timeLimit: must be <= 2147483/),
-  configCase('unknown model', '{"runs": [{"model": "nope"}]}', /: \$\.runs\[0\]\.model: unknown model 'nope' \(valid: loop, philosophers\)/),
+  configCase('unknown model', '{"runs": [{"model": "nope"}]}', /: \$\.runs\[0\]\.model: unknown model 'nope' \(valid: loop, philosophers, philosophers-values\)/),
   configCase('unknown strategy', '{"runs": [{"model": "loop", "strategies": ["pre-patch", "nope"]}]}', /: \$\.runs\[0\]\.strategies\[1\]: unknown strategy 'nope' for model loop \(valid: pre-patch, post-patch/),
   configCase('unknown scenario', '{"runs": [{"model": "loop", "scenarios": ["nope"]}]}', /: \$\.runs\[0\]\.scenarios\[0\]: unknown scenario 'nope' for model loop \(valid: stack-independent, /),
   configCase('unknown invariant', '{"runs": [{"model": "philosophers", "invariants": ["nope"]}]}', /: \$\.runs\[0\]\.invariants\[0\]: unknown invariant 'nope' for model philosophers \(valid: eating-holds-forks, hungry-eats, lock-order, deadlock\)/),
@@ -248,7 +248,7 @@ const CASES: Case[] = [
   ...traceCases('no schema', () => mutated(phil, 'no-schema.json', (d) => delete d.schema), /not a valid trace: missing field 'schema'$/),
   ...traceCases('another model (loop) on a philosophers trace', () => mutated(phil, 'other-model.json', (d) => (d.model = 'loop')), /not a valid trace: missing parameter 'devices' of model loop/, true),
   ...traceCases('another model (philosophers) on a loop trace', () => mutated(loop, 'other-model-2.json', (d) => (d.model = 'philosophers')), /not a valid trace: missing parameter 'N' of model philosophers/),
-  ...traceCases('unknown model', () => mutated(phil, 'unknown-model.json', (d) => (d.model = 'nope')), /not a valid trace: unknown model 'nope' \(known: loop, philosophers\)/),
+  ...traceCases('unknown model', () => mutated(phil, 'unknown-model.json', (d) => (d.model = 'nope')), /not a valid trace: unknown model 'nope' \(known: loop, philosophers, philosophers-values\)/),
   ...traceCases('a strategy on a model without strategies', () => mutated(phil, 'phil-strategy.json', (d) => (d.strategy = 'pre-patch')), /not a valid trace: unknown strategy 'pre-patch': model philosophers has no strategies/),
   ...traceCases('unknown strategy', () => mutated(loop, 'unknown-strategy.json', (d) => (d.strategy = 'nope')), /not a valid trace: unknown strategy 'nope' for model loop \(valid: pre-patch, post-patch/, true),
   ...traceCases('no strategy on the loop model', () => mutated(loop, 'null-strategy.json', (d) => (d.strategy = null)), /not a valid trace: missing strategy \(model loop needs one of: pre-patch, post-patch/),

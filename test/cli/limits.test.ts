@@ -1,29 +1,15 @@
 // Interruptions and resource bounds end a run cleanly: incomplete, exit 3,
 // with the statistics so far; a second Ctrl-C quits at once with 130.
 
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli } from './run-cli.js';
+import { cli, runWithSignals } from './run-cli.js';
 
-function runUntilSignals(args: string[], signals: NodeJS.Signals[], afterMs: number, gapMs = 150) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let sentAt = 0;
-    setTimeout(() => {
-      sentAt = Date.now();
-      signals.forEach((s, i) => (gapMs === 0 ? child.kill(s) : setTimeout(() => child.kill(s), i * gapMs)));
-    }, afterMs);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - sentAt }));
-  });
-}
+/** The signals `afterMs` after the process is ready for them (its start-up, which load can stretch to seconds, not counted). */
+const runUntilSignals = (args: string[], signals: NodeJS.Signals[], afterMs: number, gapMs = 150) => runWithSignals(args, signals, afterMs, { gapMs });
 
 describe('interruptions', () => {
   it('Ctrl-C stops within a second, prints the figures so far as incomplete, exit 3', async () => {
-    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '1'], ['SIGINT'], 2500);
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '1'], ['SIGINT'], 2000);
     expect(r.code).toBe(3);
     expect(r.ms).toBeLessThan(1500);
     expect(r.stdout).toContain('incomplete: interrupted');
@@ -34,7 +20,7 @@ describe('interruptions', () => {
   it('Ctrl-C also stops a long liveness analysis within a second (it runs off the main thread)', async () => {
     // The safety search of N=10 takes about a second; the liveness graph of its
     // 918,090 states several more, so the signal arrives during the analysis.
-    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=10', '--invariant', 'hungry-eats', '--no-color'], ['SIGINT'], 3500);
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=10', '--invariant', 'hungry-eats', '--no-color'], ['SIGINT'], 3000);
     expect(r.ms).toBeLessThan(1500);
     expect(r.stdout).toContain('incomplete: interrupted');
     // A lasso found in the part of the graph built so far is still a real one (exit 1); otherwise incomplete (exit 3).
@@ -43,7 +29,7 @@ describe('interruptions', () => {
   }, 30_000);
 
   it('SIGTERM behaves like Ctrl-C', async () => {
-    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '2', '--json'], ['SIGTERM'], 2500);
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14', '--workers', '2', '--json'], ['SIGTERM'], 2000);
     expect(r.code).toBe(3);
     const doc = JSON.parse(r.stdout);
     expect(doc.results.every((x: { status: string }) => x.status === 'incomplete')).toBe(true);
@@ -52,7 +38,7 @@ describe('interruptions', () => {
 
   it('a second Ctrl-C exits at once with 130', async () => {
     // Two different signals back to back, so the kernel cannot merge them into one.
-    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14'], ['SIGINT', 'SIGTERM'], 2500, 0);
+    const r = await runUntilSignals(['verify', '--model', 'philosophers', '--param', 'N=14'], ['SIGINT', 'SIGTERM'], 2000, 0);
     expect(r.code).toBe(130);
   }, 30_000);
 });

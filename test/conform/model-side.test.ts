@@ -91,6 +91,38 @@ describe('the model walked one whole call at a time', () => {
   });
 });
 
+describe('partitions as conform sees them', () => {
+  it('post-patch clr-via-partition: LOOP_CLR_FD through the partition fd leaves A unbound with a stale p1 until the next whole-disk open', () => {
+    const p = scenario('clr-via-partition');
+    const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '000111')!;
+    const o = modelObservations('post-patch', p).get(s.id)!;
+    expect(o.map((c) => c.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok:empty', 'ok']);
+    expect(o[0].devices[0]).toEqual({ backing: 'regular', autoclear: false, open: 'ok', partitions: 1 });
+    expect(o[1].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 1 });
+    // T2's open of the whole disk runs the pending rescan (GD_NEED_PART_SCAN): the stale p1 goes.
+    expect(o[3].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
+    const v = serialCounterexamples(modelWalks('post-patch', p)).find((x) => x.invariant === 'no-stale-partitions')!;
+    expect(v.call).toBe(2); // 1-based: the LOOP_CLR_FD
+  });
+
+  it('v6.11 clr-via-partition: the same LOOP_CLR_FD leaves A in Lo_rundown; the partition close tears it down and drops p1', () => {
+    const p = scenario('clr-via-partition');
+    const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '000111')!;
+    const o = modelObservations('v6.11', p).get(s.id)!;
+    expect(o[1].devices[0]).toEqual({ backing: 'regular', autoclear: true, open: '-ENXIO', partitions: 1 });
+    expect(o[2].devices[0]).toEqual({ backing: null, autoclear: false, open: 'ok', partitions: 0 });
+  });
+
+  it('stack-on-partition: B bound to A\'s partition is reported as backed by Ap1', () => {
+    const p = scenario('stack-on-partition');
+    const s = p.schedules.find((x) => x.calls.map((c) => c.thread).join('') === '11111100')!;
+    const o = modelObservations('post-patch', p).get(s.id)!;
+    expect(o[2].outcome).toBe('ok');
+    expect(o[2].devices[1]).toEqual({ backing: 'Ap1', autoclear: true, open: 'ok', partitions: 0 });
+    expect(o[3].outcome).toBe('ok:pattern');
+  });
+});
+
 describe('violations that need no race', () => {
   it('post-patch stack-shared-fd: the sole-opener check tears A down under B without any race', () => {
     const p = scenario('stack-shared-fd');

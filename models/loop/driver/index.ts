@@ -55,6 +55,8 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
       switch (c.op) {
         case 'open':
           return mk(c, files.open, c.dev, c.fd, -1, pre);
+        case 'open_part':
+          return mk(c, files.open, c.dev, c.fd, -1, pre, p1(c));
         case 'close':
           return mk(c, files.close, -1, c.fd, -1, pre);
         case 'clr':
@@ -67,9 +69,6 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
           return mk(c, configureIoctl, -1, c.fd, b2(c.backing), pre, 0, bits(c.flags));
         case 'read':
           return mk(c, io.read, -1, c.fd, -1, pre);
-        case 'open_part':
-          if (c.part !== 1) throw new Error(`${callName(c)}: the model's image has partition 1 only`);
-          return mk(c, files.open, c.dev, c.fd, -1, pre, 1);
         case 'mount':
           return mk(c, io.mount, c.dev, -1, -1, pre, p1(c));
         case 'umount':

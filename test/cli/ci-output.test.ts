@@ -1,0 +1,28 @@
+// Output meant for CI logs: progress lines when stderr is not a terminal and
+// CI is set (or --progress), and colour forced by FORCE_COLOR or --color.
+
+import { describe, expect, it } from 'vitest';
+import { cli } from './run-cli.js';
+
+const ESC = '\u001b[';
+
+describe('CI logs', () => {
+  it('prints a progress line every few seconds with CI set (none without)', () => {
+    const args = ['verify', '--no-config', '--model', 'philosophers', '--param', 'N=10', '--workers', '1'];
+    const withCi = cli(args, { env: { CI: 'true' } });
+    const lines = withCi.stderr.split('\n').filter((l) => l.startsWith('loopcheck: progress: '));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines[0]).toMatch(/^loopcheck: progress: \d+ s {2}depth \d+ {2}states [\d,]+ {2}queue [\d,]+ {2}[\d,]+ states\/s {2}\d+ MiB$/);
+    expect(withCi.stderr).not.toContain('\r');
+    const quiet = cli(args, { env: { CI: '', GITHUB_ACTIONS: '' } });
+    expect(quiet.stderr).not.toContain('progress');
+  }, 240_000);
+
+  it('colours stdout when FORCE_COLOR is set or --color is given, even into a pipe', () => {
+    const args = ['verify', '--no-config', '--model', 'philosophers', '--param', 'N=3'];
+    expect(cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '' } }).stdout).not.toContain(ESC);
+    expect(cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toContain(ESC);
+    expect(cli([...args, '--color'], { env: { NO_COLOR: '' } }).stdout).toContain(ESC);
+    expect(cli([...args, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
+  });
+});
