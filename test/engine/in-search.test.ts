@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchPool, exploreParallel } from '../../src/engine/parallel/coordinator.js';
-import { registeredRecipe } from '../../src/cli/recipe.js';
+import { registeredRecipe } from '../../src/app/recipe.js';
 import { withAnalyses } from '../../src/engine/analyses.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { ExploreResult, InvariantOutcome } from '../../src/engine/result.js';
