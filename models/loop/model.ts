@@ -287,6 +287,10 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
       return oc ? oc(m, at.s, at.t, at.fr) : null;
     },
     actionOf: (t, choice = 0) => t * Bmax + choice,
+    stepName(a, src) {
+      const at = peek(a, src);
+      return at ? m.linked.names[at.s[at.fr]] : null;
+    },
   });
   return model;
 }
@@ -299,6 +303,8 @@ export interface LoopInternals {
   outcomeOf(a: number, src: Uint8Array): string | null;
   /** The action number of thread t's step (scripted threads always use choice 0). */
   actionOf(t: number, choice?: number): number;
+  /** `function:step` of the step action `a` runs in `src`, or null when it is disabled. */
+  stepName(a: number, src: Uint8Array): string | null;
 }
 
 const INTERNALS = new WeakMap<Model, LoopInternals>();

@@ -33,7 +33,7 @@ import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
  */
 export function colours(noColor: boolean, force = false): ChalkInstance {
   const fc = process.env.FORCE_COLOR;
-  const forced = force || (fc !== undefined && fc !== '0' && fc !== 'false');
+  const forced = force || (fc !== undefined && fc !== '' && fc !== '0' && fc !== 'false');
   const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
   return new Chalk({ level: enabled ? 1 : 0 });
 }

@@ -20,7 +20,9 @@ import type { Scenario } from '../../models/loop/scenarios/types.js';
 import type { Strategy } from '../../models/loop/strategies/types.js';
 import type { Model } from '../engine/model.js';
 import { StateView } from '../engine/state-view.js';
-import type { CallObservation, DeviceObservation, ProbeSchedule } from './probe-plan.js';
+import type { CallObservation, DeviceObservation, ProbeScenario, ProbeSchedule } from './probe-plan.js';
+import { SCENARIOS } from '../../models/loop/scenarios/index.js';
+import { STRATEGIES } from '../../models/loop/strategies/index.js';
 
 /** Steps one call may take before the walk gives up (every model call is far shorter). */
 const MAX_STEPS_PER_CALL = 10_000;
@@ -128,4 +130,13 @@ function observe(model: Model, li: LoopInternals, src: Uint8Array, observer: num
   s = s.slice();
   s[m.done[observer]] = 0;
   return { devices, after: s };
+}
+
+/** The model's walk of every schedule of `probe` under `strategy`. */
+export function modelWalks(strategy: string, probe: ProbeScenario): Map<number, ModelWalk> {
+  const st = STRATEGIES.find((s) => s.name === strategy);
+  const sc = SCENARIOS.find((s) => s.name === probe.name);
+  if (!st || !sc) throw new Error(`unknown strategy or scenario: ${strategy}, ${probe.name}`);
+  const model = observedModel(st, sc);
+  return new Map(probe.schedules.map((s) => [s.id, walkSchedule(model, s)]));
 }

@@ -19,7 +19,7 @@ import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
 import { racingWindowLines, racingWindows } from '../report/racing-windows.js';
 import type { ReproducerCall, ReproducerSpec } from './c/reproducer.js';
-import { modelWalks } from './run-conform.js';
+import { modelWalks } from './model-walk.js';
 import { probeScenario } from './schedules.js';
 
 /** Bounds of a racing reproducer's loop (each iteration uses fresh devices). */

@@ -8,7 +8,8 @@
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
 import { compareScenario, type ConformResult } from './compare.js';
-import { observedModel, walkSchedule, type ModelWalk } from './model-walk.js';
+import { modelWalks } from './model-walk.js';
+export { modelWalks } from './model-walk.js';
 import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
 import { probeScenario } from './schedules.js';
 import { racingCases, runRaces, type RaceResult, type RaceRunner } from './races.js';
@@ -70,15 +71,6 @@ export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
     if (!sc.scripted) throw new ConformInputError(`scenario '${n}' is not scripted: conform compares scripted scenarios`);
     return probeScenario(sc.name, sc.setup({}));
   });
-}
-
-/** The model's walk of every schedule of `probe` under `strategy`. */
-export function modelWalks(strategy: string, probe: ProbeScenario): Map<number, ModelWalk> {
-  const st = STRATEGIES.find((s) => s.name === strategy);
-  const sc = SCENARIOS.find((s) => s.name === probe.name);
-  if (!st || !sc) throw new ConformInputError(`unknown strategy or scenario: ${strategy}, ${probe.name}`);
-  const model = observedModel(st, sc);
-  return new Map(probe.schedules.map((s) => [s.id, walkSchedule(model, s)]));
 }
 
 /** The model's observations of every schedule of `probe` under `strategy`. */

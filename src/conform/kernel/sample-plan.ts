@@ -4,6 +4,7 @@
 // Exists because the model side owns the real schedule enumeration; this is a
 // plain interleaving of whole calls, enough to drive and check the probe.
 
+import { probeScenario } from '../schedules.js';
 import { SCENARIOS } from '../../../models/loop/scenarios/index.js';
 import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../probe-plan.js';
 import type { InitDesc } from '../../../models/loop/scenarios/types.js';
@@ -68,16 +69,7 @@ export function sampleScenario(name: string): ProbeScenario<ProbeOp> {
     return { name, devices: 1, tables: 2, slots: extra.slots, init: extra.init, schedules: serialSchedules(extra.scripts, extra.tableOf) };
   const sc = SCENARIOS.find((s) => s.name === name && s.scripted);
   if (!sc) throw new Error(`no scripted scenario ${name}`);
-  const setup = sc.setup({});
-  const scripts = setup.scripts ?? [];
-  return {
-    name,
-    devices: setup.devices,
-    tables: Math.max(...setup.tableOf) + 1,
-    slots: setup.slots,
-    init: setup.init,
-    schedules: serialSchedules(scripts, setup.tableOf),
-  };
+  return probeScenario(sc.name, sc.setup({}));
 }
 
 export const scriptedScenarioNames = (): string[] => SCENARIOS.filter((s) => s.scripted).map((s) => s.name);
