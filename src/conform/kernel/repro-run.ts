@@ -17,11 +17,9 @@ import { BACKING_PATH } from '../c/runtime.js';
 import type { KernelId } from '../probe-plan.js';
 import { makeBackingImage } from './backing.js';
 import { buildInitramfs } from './initramfs.js';
-import { prepareKernel, type PreparedKernel } from './packages.js';
 import { ConsoleParser } from './protocol.js';
 import { boot } from './qemu.js';
-import { compileStatic } from './run.js';
-import { MissingError, ensureTools } from './tools.js';
+import { compileStatic, readyKernel } from './run.js';
 
 export interface ReproducerResult {
   /** Index into the specs given. */
@@ -42,14 +40,9 @@ export async function runReproducers(
   opts: { readonly timeoutSeconds: number; onProgress?(line: string): void },
 ): Promise<ReproducerRun> {
   const say = (l: string): void => opts.onProgress?.(l);
-  let prepared: PreparedKernel;
-  try {
-    await ensureTools(say);
-    prepared = await prepareKernel(kernel, say);
-  } catch (e) {
-    if (e instanceof MissingError) return { kind: 'missing', kernel, message: e.message };
-    throw e;
-  }
+  const ready = await readyKernel(kernel, say);
+  if ('missing' in ready) return { kind: 'missing', kernel, message: ready.missing };
+  const prepared = ready.prepared;
   const work = mkdtempSync(join(tmpdir(), `loopcheck-repro-${kernel}-`));
   try {
     const programs: Record<string, string> = {};

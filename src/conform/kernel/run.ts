@@ -58,16 +58,22 @@ function expected(scenarios: readonly ProbeScenario<ProbeOp>[]): number {
   return scenarios.reduce((n, s) => n + s.schedules.length, 0);
 }
 
-export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScenario<ProbeOp>[], opts: RunOptions): Promise<KernelRun> {
-  const say = (l: string): void => opts.onProgress?.(l);
-  let prepared: PreparedKernel;
+/** The tools and one kernel ready (installing or downloading as needed), or the one line naming what is missing. */
+export async function readyKernel(kernel: KernelId, say: (l: string) => void): Promise<{ prepared: PreparedKernel } | { missing: string }> {
   try {
     await ensureTools(say);
-    prepared = await prepareKernel(kernel, say);
+    return { prepared: await prepareKernel(kernel, say) };
   } catch (e) {
-    if (e instanceof MissingError) return { kind: 'missing', kernel, message: e.message };
+    if (e instanceof MissingError) return { missing: e.message };
     throw e;
   }
+}
+
+export async function runKernel(kernel: KernelId, scenarios: readonly ProbeScenario<ProbeOp>[], opts: RunOptions): Promise<KernelRun> {
+  const say = (l: string): void => opts.onProgress?.(l);
+  const ready = await readyKernel(kernel, say);
+  if ('missing' in ready) return { kind: 'missing', kernel, message: ready.missing };
+  const prepared = ready.prepared;
   const work = mkdtempSync(join(tmpdir(), `loopcheck-conform-${kernel}-`));
   try {
     const probe = join(work, 'probe');
