@@ -135,6 +135,11 @@ export function loadedPlugins(): readonly LoadedPlugin[] {
   return [...loaded.values()];
 }
 
+/** Every registered loop strategy: the built-ins, then those loaded from plugin files. */
+export function registeredLoopStrategies(): readonly Strategy[] {
+  return loopStrategies;
+}
+
 /** The plugin that supplied a strategy or model family, if any. */
 export function pluginOf(family: string, strategy: string | null): LoadedPlugin | undefined {
   return (strategy !== null && family === 'loop' ? strategyOwners.get(strategy) : undefined) ?? familyOwners.get(family);

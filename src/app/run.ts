@@ -14,6 +14,7 @@ import { remaining, withAnalyses, type AnalysisRequest } from '../engine/analyse
 import { JobWorker, runJob } from './job.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
+import { MAX_LIVENESS_BITS } from '../engine/state-graph.js';
 import { EXIT, ReplayFailure, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
 
@@ -65,12 +66,6 @@ export function checksFor(run: PlannedRun, model: Model): { invariants?: string[
     lockOrder: !!model.held && run.invariants.includes(LOCK_ORDER),
   };
 }
-
-/**
- * The liveness graph (engine/state-graph.ts) keeps a state's enabled
- * fairness groups and a property's pending obligations as 32-bit masks.
- */
-const MAX_LIVENESS_BITS = 32;
 
 /**
  * Checks every run before any search starts: each model builds, and the

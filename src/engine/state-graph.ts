@@ -40,6 +40,9 @@ export interface StateGraph {
 }
 
 
+/** The liveness graph keeps a state's enabled fairness groups and a property's pending obligations as 32-bit masks. */
+export const MAX_LIVENESS_BITS = 32;
+
 export function buildStateGraph(model: Model, properties: readonly LivenessProperty[], opts: PassOptions = {}): StateGraph {
   const layout = model.layout;
   const stride = layout.stride;
@@ -47,8 +50,8 @@ export function buildStateGraph(model: Model, properties: readonly LivenessPrope
   const packer = new Packer(layout);
   const pw = packer.words;
   const groupOf = model.fairness ? model.fairness.groupOf.bind(model.fairness) : () => -1;
-  if ((model.fairness?.groups.length ?? 0) > 32) throw new Error(`${model.name}: more than 32 fairness groups`);
-  for (const p of properties) if (p.obligations > 32) throw new Error(`${p.name}: more than 32 obligations`);
+  if ((model.fairness?.groups.length ?? 0) > MAX_LIVENESS_BITS) throw new Error(`${model.name}: more than ${MAX_LIVENESS_BITS} fairness groups`);
+  for (const p of properties) if (p.obligations > MAX_LIVENESS_BITS) throw new Error(`${p.name}: more than ${MAX_LIVENESS_BITS} obligations`);
   const constraint = model.constraint?.bind(model);
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;

@@ -9,6 +9,7 @@ import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
 import type { Trace, TraceStep } from '../engine/result.js';
 import { modelProperties, propertyOf } from '../engine/properties.js';
+import { MAX_LIVENESS_BITS } from '../engine/state-graph.js';
 import { displayName, pluginOf } from '../app/plugins.js';
 import { VERSION } from '../app/version.js';
 import type { TraceContext } from '../report/trace-data.js';
@@ -254,6 +255,15 @@ export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): Lo
   const prop = propertyOf(model, file.invariant);
   if (!prop) {
     throw new TraceFileError(`unknown invariant '${file.invariant}' for ${model.name} (valid: ${names(modelProperties(model))})`);
+  }
+  const live = model.liveness?.find((p) => p.name === file.invariant);
+  const groups = model.fairness?.groups.length ?? 0;
+  // The search refuses such a liveness check up front (run.ts), so no such lasso came from loopcheck.
+  if (live && groups > MAX_LIVENESS_BITS) {
+    throw new TraceFileError(`a lasso for ${file.invariant} on ${model.name}, which has ${groups} fairness groups: loopcheck checks liveness with at most ${MAX_LIVENESS_BITS}`);
+  }
+  if (live && live.obligations > MAX_LIVENESS_BITS) {
+    throw new TraceFileError(`a lasso for ${file.invariant}, which has ${live.obligations} obligations: loopcheck checks liveness with at most ${MAX_LIVENESS_BITS}`);
   }
   if (file.loop !== undefined && file.loop >= file.steps.length) {
     throw new TraceFileError(`loop ${file.loop} is outside the trace's steps (0..${file.steps.length - 1})`);

@@ -1,19 +1,39 @@
-// Shared helpers for the loop-model tests: building models, running the
-// engine's BFS, random complete runs, and replaying traces.
+// Shared helpers for the loop-model tests: the registered strategies,
+// building models, running the engine's BFS, random complete runs, and
+// replaying traces.
+//
+// Every loop test iterates STRATEGY_NAMES, read from the registry (the
+// built-in strategy files plus any plugin files named, comma-separated, in
+// LOOPCHECK_TEST_PLUGINS), never a list of its own: a strategy added either
+// way is contract-tested, golden-counted and grammar-checked, and fails
+// with a message naming it until its golden rows and grammar exist.
 
-import { loopFamily } from '../../models/loop/index.js';
+import type { ModelFamily } from '../../src/engine/catalog.js';
+import type { Strategy } from '../../models/loop/strategies/types.js';
+import { loadPlugin, registeredLoopStrategies } from '../../src/app/plugins.js';
+import { FAMILIES } from '../../src/app/registry.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { ActionLabel, Model } from '../../src/engine/model.js';
 import type { ExploreOptions, ExploreResult, Trace } from '../../src/engine/result.js';
 import { StateView } from '../../src/engine/state-view.js';
 
-export const STRATS = ['pre-patch', 'post-patch'] as const;
-export type Strat = (typeof STRATS)[number];
+for (const file of (process.env.LOOPCHECK_TEST_PLUGINS ?? '').split(',').filter((f) => f.trim() !== '')) await loadPlugin(file.trim(), 'strategy');
+
+/** The loop family as registered now (plugins loaded so far included). */
+export function loopFamilyNow(): ModelFamily {
+  return FAMILIES.find((f) => f.name === 'loop')!;
+}
+
+/** Every registered loop strategy, in registry order. */
+export const STRATEGY_NAMES: readonly string[] = loopFamilyNow().strategies.map((s) => s.name);
+
+/** The scripted scenarios, from the registry. */
+export const SCRIPTED: readonly string[] = loopFamilyNow().defaultScenarios ?? [];
 
 export const DEFAULT_PARAMS = { devices: 2, threads: 2, calls: 3, fds: 2, shared: 0, bound: 1 };
 
 export function build(strategy: string, scenario: string, params: Record<string, number> = {}): Model {
-  return loopFamily.build({ strategy, scenario, params: { ...DEFAULT_PARAMS, ...params } });
+  return loopFamilyNow().build({ strategy, scenario, params: { ...DEFAULT_PARAMS, ...params } });
 }
 
 const cache = new Map<string, { model: Model; result: ExploreResult }>();
@@ -80,4 +100,9 @@ export function randomRun(model: Model, seed: number, maxSteps = 400): { steps: 
 
 export function held(model: Model, v: Uint8Array): Readonly<Record<string, readonly string[]>> {
   return model.held!(new StateView(model.layout, v));
+}
+
+/** The registered loop strategies themselves (built-in and plugin), in registry order. */
+export function loopStrategies(): readonly Strategy[] {
+  return registeredLoopStrategies();
 }

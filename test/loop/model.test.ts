@@ -5,15 +5,21 @@
 
 import { describe, expect, it } from 'vitest';
 import { loopFamily } from '../../models/loop/index.js';
+import { loopInternals } from '../../models/loop/model.js';
+import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { Invariant, Model } from '../../src/engine/model.js';
 import { StateView } from '../../src/engine/state-view.js';
-import { STRATS, build, randomRun } from './helpers.js';
+import { STRATEGY_NAMES, build, randomRun } from './helpers.js';
+import { type StrategyFacts, factsOf } from './strategy-facts.js';
 
 describe('loop family catalogue', () => {
   it('declares strategies, scenarios, invariants and params', () => {
     expect(loopFamily.name).toBe('loop');
-    expect(loopFamily.strategies.map((s) => s.name)).toEqual(['pre-patch', 'post-patch', 'v5.17', 'v6.11']);
+    // The built-in strategies are the registry's first entries (plugins follow), each name unique.
+    expect(loopFamily.strategies.map((s) => s.name)).toEqual(STRATEGIES.map((s) => s.name));
+    expect(STRATEGY_NAMES.slice(0, STRATEGIES.length)).toEqual(STRATEGIES.map((s) => s.name));
+    expect(new Set(STRATEGY_NAMES).size).toBe(STRATEGY_NAMES.length);
     expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
       'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd',
       'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition', 'explore',
@@ -46,7 +52,7 @@ describe('loop family catalogue', () => {
   });
 
   it('keeps every action within the engine limit', () => {
-    for (const s of STRATS) expect(build(s, 'explore', { threads: 4, devices: 4, fds: 3, bound: 4 }).actionCount).toBeLessThanOrEqual(65536);
+    for (const s of STRATEGY_NAMES) expect(build(s, 'explore', { threads: 4, devices: 4, fds: 3, bound: 4 }).actionCount).toBeLessThanOrEqual(65536);
   });
 });
 
@@ -80,7 +86,7 @@ function hygiene(model: Model): Invariant {
 }
 
 describe('state vector hygiene', () => {
-  for (const strategy of STRATS) {
+  for (const strategy of STRATEGY_NAMES) {
     for (const [scenario, params] of [
       ['stack-independent', {}],
       ['mount', {}],
@@ -97,7 +103,7 @@ describe('state vector hygiene', () => {
   }
 
   it('a disabled action leaves dst untouched, an enabled one stays inside the domains', () => {
-    for (const strategy of STRATS) {
+    for (const strategy of STRATEGY_NAMES) {
       const model = build(strategy, 'explore', { calls: 3, threads: 3, shared: 1, fds: 1 });
       let bad = 0;
       for (let seed = 1; seed <= 20; seed++) {
@@ -154,13 +160,13 @@ describe('labels and locks', () => {
   });
 });
 
-/** Thread frames in a function on device A, read from the pc value names. */
-function inFn(model: Model, pred: (fn: string, key: string, r: number) => boolean): (s: StateView) => Set<number> {
+/** Thread frames in a function on device A, read from the pc value names, with the function of the frame below (the caller). */
+function inFn(model: Model, pred: (fn: string, key: string, caller: string) => boolean): (s: StateView) => Set<number> {
   const L = model.layout;
-  const frames: { t: number; pc: number; dev: number; r: number }[] = [];
+  const frames: { t: number; pc: number; dev: number; below: number }[] = [];
   for (let t = 1; L.has(`T${t}.done`); t++) {
     for (let s = 0; L.has(`T${t}.s${s}.pc`); s++) {
-      frames.push({ t, pc: L.index(`T${t}.s${s}.pc`), dev: L.index(`T${t}.s${s}.dev`), r: L.index(`T${t}.s${s}.r`) });
+      frames.push({ t, pc: L.index(`T${t}.s${s}.pc`), dev: L.index(`T${t}.s${s}.dev`), below: s === 0 ? -1 : L.index(`T${t}.s${s - 1}.pc`) });
     }
   }
   const names = L.fields[frames[0].pc].values!;
@@ -168,18 +174,39 @@ function inFn(model: Model, pred: (fn: string, key: string, r: number) => boolea
     const out = new Set<number>();
     for (const f of frames) {
       const [fn, key] = names[s.at(f.pc)].split(':');
-      if (s.at(f.dev) === 1 && pred(fn, key, s.at(f.r))) out.add(f.t);
+      const caller = f.below < 0 ? '' : names[s.at(f.below)].split(':')[0];
+      if (s.at(f.dev) === 1 && pred(fn, key, caller)) out.add(f.t);
     }
     return out;
   };
 }
 
+/** __loop_clr_fd called from LOOP_CLR_FD (the ioctl) and from a last close (blkdev_release / blkdev_put). */
+const ioctlTeardown = (fn: string, _k: string, caller: string) => fn === '__loop_clr_fd' && caller === 'ioctl LOOP_CLR_FD';
+const releaseTeardown = (fn: string, _k: string, caller: string) => fn === '__loop_clr_fd' && (caller === 'blkdev_release' || caller === 'blkdev_put');
+
+function facts(strategy: string): StrategyFacts {
+  const f = factsOf(strategy);
+  if (typeof f === 'string') throw new Error(f);
+  return f;
+}
+
 describe('explore can race an ioctl teardown with a last close (spec §7)', () => {
   const params = { devices: 1, threads: 2, calls: 3, fds: 1, shared: 1 };
-  for (const strategy of STRATS) {
-    it(`${strategy}: a thread in lo_release(A) while another runs the ioctl __loop_clr_fd(A) is reachable`, () => {
+  for (const strategy of STRATEGY_NAMES) {
+    it(`${strategy}: whether LOOP_CLR_FD runs __loop_clr_fd itself is as strategy-facts.ts declares`, () => {
       const model = build(strategy, 'explore', params);
-      const ioctl = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 0);
+      const ioctl = inFn(model, ioctlTeardown);
+      const never: Invariant = { name: 'no-ioctl-teardown', description: '', holds: (s) => ioctl(s).size === 0 };
+      const r = explore({ ...model, invariants: [never] }, { checkDeadlock: false });
+      expect(r.complete).toBe(true);
+      expect(r.outcomes[0].verdict).toBe(facts(strategy).ioctlTearsDown ? 'violated' : 'holds');
+    });
+
+    it(`${strategy}: if it does, a thread in lo_release(A) while another runs the ioctl __loop_clr_fd(A) is reachable`, () => {
+      if (!facts(strategy).ioctlTearsDown) return;
+      const model = build(strategy, 'explore', params);
+      const ioctl = inFn(model, ioctlTeardown);
       const release = inFn(model, (fn) => fn === 'lo_release');
       const race: Invariant = {
         name: 'no-race',
@@ -194,10 +221,13 @@ describe('explore can race an ioctl teardown with a last close (spec §7)', () =
       expect(r.outcomes[0].verdict).toBe('violated');
     });
 
-    it(`${strategy}: but never past lo_release's disk_openers == 0 check, so single-teardown holds`, () => {
+    it(`${strategy}: but never past lo_release's last-close decision, so single-teardown holds`, () => {
       const model = build(strategy, 'explore', params);
-      const ioctl = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 0);
-      const lastClose = inFn(model, (fn, key, r) => (fn === 'lo_release' && key !== 'read_openers') || (fn === '__loop_clr_fd' && r === 1));
+      const last = new Set(facts(strategy).releaseLastClose);
+      const steps = loopInternals(model)!.machine.linked.names;
+      for (const k of last) expect(steps, `${strategy}: strategy-facts.ts names lo_release:${k}`).toContain(`lo_release:${k}`);
+      const ioctl = inFn(model, ioctlTeardown);
+      const lastClose = inFn(model, (fn, key, caller) => (fn === 'lo_release' && last.has(key)) || releaseTeardown(fn, key, caller));
       const race: Invariant = {
         name: 'no-overlap',
         description: '',
@@ -215,10 +245,10 @@ describe('explore can race an ioctl teardown with a last close (spec §7)', () =
 });
 
 describe('the autoclear teardown path is exercised', () => {
-  for (const strategy of STRATS) {
-    it(`${strategy} × udev: the reader's last close can run __loop_clr_fd(release=true)`, () => {
+  for (const strategy of STRATEGY_NAMES) {
+    it(`${strategy} × udev: the reader's last close can run __loop_clr_fd`, () => {
       const model = build(strategy, 'udev');
-      const inRelease = inFn(model, (fn, _k, r) => fn === '__loop_clr_fd' && r === 1);
+      const inRelease = inFn(model, releaseTeardown);
       const never: Invariant = { name: 'never', description: '', holds: (s) => !inRelease(s).has(2) };
       expect(explore({ ...model, invariants: [never] }).outcomes[0].verdict).toBe('violated');
     });

@@ -5,11 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { loopInternals } from '../../models/loop/model.js';
-import { FAMILIES } from '../../src/app/registry.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { Model } from '../../src/engine/model.js';
+import { loopFamilyNow } from './helpers.js';
 
-const loop = FAMILIES.find((f) => f.name === 'loop')!;
+const loop = loopFamilyNow();
 const scripted = loop.defaultScenarios ?? [];
 const SMALL_EXPLORE = { calls: 2, threads: 2, devices: 2, fds: 1, bound: 1 };
 

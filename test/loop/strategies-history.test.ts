@@ -1,145 +1,30 @@
 // The strategies for the driver's history beyond the review thread: v5.17
 // (state (a), lo_refcnt) and v6.11 (state (d), lo_open refusing Rundown,
-// teardown deferred to the last close). Golden state counts and
-// shortest-counterexample lengths (measured, not chosen: a change here is a
-// change of the model's semantics and must be explained), the lo_refcnt
-// encoding, and the user-visible behaviour loop-driver.md §3.5 / §4 states.
-// (Step legality per the spec's grammar is checked in legal-steps.test.ts.)
+// teardown deferred to the last close): the lo_refcnt encoding and the
+// user-visible behaviour loop-driver.md §3.5 / §4 states. These are facts
+// about those two strategies, so the tests name them; their golden counts
+// are in golden.ts with every other strategy's (verdicts.test.ts), their
+// step legality in legal-steps.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import { buildLoopModel } from '../../models/loop/model.js';
+import { buildLoopModel, loopInternals } from '../../models/loop/model.js';
 import type { Call } from '../../models/loop/calls.js';
 import type { Scenario } from '../../models/loop/scenarios/types.js';
 import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import { explore } from '../../src/engine/bfs.js';
 import type { ActionLabel, Invariant, Model } from '../../src/engine/model.js';
 import { StateView } from '../../src/engine/state-view.js';
-import { build, run } from './helpers.js';
-
-const HISTORY = ['v5.17', 'v6.11'] as const;
-type H = (typeof HISTORY)[number];
-
-const INVS = [
-  'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
-  'single-teardown', 'walk-safe', 'openers-consistent', 'deadlock',
-] as const;
-
-/** 0 = holds; n > 0 = violated, shortest counterexample has n steps. */
-type Row = { states: number; transitions: number; depth: number; v: Partial<Record<(typeof INVS)[number], number>> };
-
-const GOLDEN: { scenario: string; params: Record<string, number>; rows: Record<H, Row> }[] = [
-  {
-    scenario: 'stack-independent',
-    params: {},
-    rows: {
-      'v5.17': { states: 1677, transitions: 3033, depth: 60, v: {} },
-      'v6.11': { states: 1527, transitions: 2701, depth: 59, v: { 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'stack-shared-fd',
-    params: {},
-    rows: {
-      'v5.17': { states: 1059, transitions: 1968, depth: 47, v: { 'stacked-no-teardown': 29, 'stacked-io': 23, 'read-data': 31 } },
-      'v6.11': { states: 668, transitions: 1221, depth: 39, v: { 'stacked-io': 25 } },
-    },
-  },
-  {
-    scenario: 'stack-fork',
-    params: {},
-    rows: {
-      'v5.17': { states: 900, transitions: 1665, depth: 48, v: { 'stacked-no-teardown': 29, 'stacked-io': 22, 'read-data': 30 } },
-      'v6.11': { states: 384, transitions: 669, depth: 46, v: { 'stacked-io': 24 } },
-    },
-  },
-  {
-    scenario: 'mount',
-    params: {},
-    rows: {
-      'v5.17': { states: 480, transitions: 783, depth: 38, v: {} },
-      'v6.11': { states: 455, transitions: 711, depth: 36, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'udev',
-    params: {},
-    rows: {
-      'v5.17': { states: 440, transitions: 700, depth: 37, v: {} },
-      'v6.11': { states: 355, transitions: 557, depth: 35, v: { 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'change-fd',
-    params: {},
-    rows: {
-      'v5.17': { states: 1212, transitions: 2212, depth: 56, v: {} },
-      'v6.11': { states: 864, transitions: 1505, depth: 53, v: { 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'stack-on-partition',
-    params: {},
-    rows: {
-      'v5.17': { states: 2709, transitions: 4992, depth: 72, v: { 'stacked-no-teardown': 29, 'stacked-io': 24, 'no-stale-partitions': 23 } },
-      'v6.11': { states: 1870, transitions: 3367, depth: 60, v: { 'stacked-io': 25, 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'mount-partition',
-    params: {},
-    rows: {
-      'v5.17': { states: 514, transitions: 840, depth: 41, v: { 'no-stale-partitions': 23 } },
-      'v6.11': { states: 458, transitions: 727, depth: 35, v: { 'mount-io': 13, 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'stale-partitions',
-    params: {},
-    rows: {
-      'v5.17': { states: 464, transitions: 743, depth: 40, v: { 'no-stale-partitions': 23 } },
-      'v6.11': { states: 341, transitions: 546, depth: 34, v: { 'admitted-open-rundown': 10 } },
-    },
-  },
-  {
-    scenario: 'clr-via-partition',
-    params: {},
-    rows: {
-      'v5.17': { states: 576, transitions: 870, depth: 46, v: { 'no-stale-partitions': 23 } },
-      'v6.11': { states: 524, transitions: 804, depth: 41, v: { 'admitted-open-rundown': 16 } },
-    },
-  },
-  {
-    scenario: 'explore',
-    params: { calls: 2 },
-    rows: {
-      'v5.17': { states: 169004, transitions: 330724, depth: 48, v: {} },
-      'v6.11': { states: 150223, transitions: 297040, depth: 45, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
-    },
-  },
-  {
-    scenario: 'explore',
-    params: { threads: 1, calls: 4 },
-    rows: {
-      'v5.17': { states: 10281, transitions: 11541, depth: 48, v: { 'stacked-no-teardown': 35 } },
-      'v6.11': { states: 8610, transitions: 9696, depth: 40, v: {} },
-    },
-  },
-  {
-    scenario: 'explore',
-    params: { calls: 2, shared: 1, fds: 1 },
-    rows: {
-      'v5.17': { states: 157591, transitions: 318866, depth: 49, v: { 'stacked-no-teardown': 35 } },
-      'v6.11': { states: 137480, transitions: 280780, depth: 41, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
-    },
-  },
-];
+import { build, loopStrategies, run } from './helpers.js';
 
 describe('registry', () => {
-  it('v5.17 and v6.11 are registered after the review thread pair, each naming its code state', () => {
-    const names = STRATEGIES.map((s) => s.name);
-    expect(names.slice(0, 2)).toEqual(['pre-patch', 'post-patch']);
-    expect(names).toContain('v5.17');
-    expect(names).toContain('v6.11');
+  it('every registered strategy names its code state and opens its description with it', () => {
+    for (const s of loopStrategies()) {
+      expect(s.codeState, s.name).toMatch(/^\([a-z]\)$|^plugin$/);
+      if (s.codeState !== 'plugin') expect(s.description, s.name).toMatch(new RegExp(`^state ${s.codeState.replace(/[()]/g, '\\$&')}`));
+    }
+  });
+
+  it('v5.17 is code state (a), v6.11 is (d); lo_refcnt is a field of v5.17 only', () => {
     const v517 = STRATEGIES.find((s) => s.name === 'v5.17')!;
     const v611 = STRATEGIES.find((s) => s.name === 'v6.11')!;
     expect([v517.codeState, v611.codeState]).toEqual(['(a)', '(d)']);
@@ -147,28 +32,8 @@ describe('registry', () => {
     expect(v611.description).toMatch(/^state \(d\), v6\.11/);
     // The queue freeze is a field of every device (loop_change_fd freezes in every tree); lo_refcnt is v5.17's own.
     expect(v517.extraDeviceFields?.map((f) => f.name)).toEqual(['lo_refcnt']);
+    expect(STRATEGIES.filter((s) => s.extraDeviceFields?.some((f) => f.name === 'lo_refcnt')).map((s) => s.name)).toEqual(['v5.17']);
   });
-});
-
-describe('golden verdicts of v5.17 and v6.11', () => {
-  for (const g of GOLDEN) {
-    for (const strategy of HISTORY) {
-      it(`${strategy} × ${g.scenario} ${JSON.stringify(g.params)}`, () => {
-        const { result } = run(strategy, g.scenario, g.params);
-        expect(result.complete).toBe(true);
-        expect(result.stopReason).toBe('exhausted');
-        const row = g.rows[strategy];
-        expect({ states: result.stats.states, transitions: result.stats.transitions, depth: result.stats.depth }).toEqual({
-          states: row.states,
-          transitions: row.transitions,
-          depth: row.depth,
-        });
-        const got: Record<string, number> = {};
-        for (const o of result.outcomes) got[o.invariant] = o.verdict === 'violated' ? o.trace!.steps.length - 1 : 0;
-        expect(got).toEqual(Object.fromEntries(INVS.map((i) => [i, row.v[i] ?? 0])));
-      }, 60_000);
-    }
-  }
 });
 
 // ---- helpers ----
@@ -305,8 +170,15 @@ describe('v5.17 lo_refcnt', () => {
         scripts: [[{ op: 'mount', dev: 0 }, { op: 'umount', dev: 0 }], [{ op: 'mount', dev: 0 }]],
       }),
     };
-    for (const strategy of HISTORY) {
-      const model = buildLoopModel(STRATEGIES.find((x) => x.name === strategy)!, twoMounts, {});
+    // Every registered strategy with an ->open (in the built-ins: v5.17 and v6.11).
+    const withOpen = loopStrategies().filter((s) => {
+      const names = loopInternals(buildLoopModel(s, twoMounts, {}))!.machine.linked.names;
+      return names.some((n) => n.startsWith('lo_open:'));
+    });
+    expect(withOpen.map((s) => s.name)).toEqual(expect.arrayContaining(['v5.17', 'v6.11']));
+    for (const s of withOpen) {
+      const strategy = s.name;
+      const model = buildLoopModel(s, twoMounts, {});
       expect(reachableLabels(model).some((l) => l.endsWith('bd_prepare_to_claim fails before ->open: not called'))).toBe(true);
       if (strategy === 'v5.17') {
         const r = explore({ ...model, invariants: [refcntMatchesOpeners(model)] });
