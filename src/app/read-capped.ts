@@ -6,9 +6,12 @@
 // neither the signal handlers nor the process's exit: Ctrl-C ends the read
 // as interrupted. (A blocking read in Node's thread pool would be joined at
 // exit and hang the process.) A FIFO without a writer reads as empty. A
-// UTF-8 byte-order mark is dropped.
+// UTF-8 byte-order mark is dropped. `-` names stdin. A socket (stdin under
+// some CI runners is one, and may never send EOF) is refused up front: it
+// cannot be reopened non-blocking like a FIFO, and a read from it could
+// wait forever.
 
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Interrupted } from './errors.js';
 import { interrupted } from './interrupt.js';
@@ -18,9 +21,22 @@ const MAX_INPUT_BYTES = 64 * 2 ** 20;
 
 export class InputTooLarge extends Error {}
 
-/** The file's text; throws InputTooLarge past `max` bytes, Interrupted on Ctrl-C, and fs errors as they are. */
+/** Input loopcheck does not read (a socket); the message says why, in a few words. */
+export class NotReadable extends Error {}
+
+/** The path that `-` (stdin) is read through: reopened, so that its own file description is non-blocking. */
+const STDIN_PATH = '/dev/stdin';
+
+/**
+ * The file's text (`-`: stdin's); throws InputTooLarge past `max` bytes,
+ * NotReadable for a socket, Interrupted on Ctrl-C, and fs errors as they are.
+ */
 export async function readCapped(path: string, max = MAX_INPUT_BYTES): Promise<string> {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const stdin = path === '-';
+  if (stdin ? fstatSync(0).isSocket() : statSync(path).isSocket()) {
+    throw new NotReadable(`${stdin ? 'stdin' : 'it'} is a socket, which loopcheck does not read: name a file, or redirect one into stdin`);
+  }
+  const fd = openSync(stdin ? STDIN_PATH : path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const chunks: Buffer[] = [];
     let total = 0;

@@ -9,7 +9,7 @@ import { modelProperties } from '../engine/properties.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { loadPlugin } from '../app/plugins.js';
-import { InputTooLarge, readCapped } from '../app/read-capped.js';
+import { InputTooLarge, NotReadable, readCapped } from '../app/read-capped.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import jsonc from 'jsonc-parser';
 import type { ModelFamily } from '../engine/catalog.js';
@@ -302,7 +302,7 @@ export async function loadConfig(file: string, cliLimits: Limits = {}): Promise<
     text = await readCapped(file);
   } catch (e) {
     if (e instanceof Interrupted) throw e;
-    if (e instanceof InputTooLarge) throw new UsageError(`${file}: cannot read config (${e.message})`);
+    if (e instanceof InputTooLarge || e instanceof NotReadable) throw new UsageError(`${file}: cannot read config (${e.message})`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: cannot read config (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message})`);
   }

@@ -2,7 +2,7 @@
 // <list>` options of verify and compare, and `loopcheck export <trace.json>`,
 // which re-renders a saved trace (after replaying it) in any format.
 
-import { InputTooLarge, readCapped } from '../app/read-capped.js';
+import { InputTooLarge, NotReadable, readCapped } from '../app/read-capped.js';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
@@ -169,7 +169,7 @@ export async function readTraceFile(path: string): Promise<LoadedTrace> {
     text = await readCapped(path);
   } catch (e) {
     if (e instanceof Interrupted) throw e;
-    if (e instanceof InputTooLarge) throw new UsageError(`cannot read ${path}: ${e.message}`);
+    if (e instanceof InputTooLarge || e instanceof NotReadable) throw new UsageError(`cannot read ${path}: ${e.message}`);
     const err = e as NodeJS.ErrnoException;
     throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : (err.code ?? err.message)}`);
   }
