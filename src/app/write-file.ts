@@ -233,8 +233,20 @@ export function appendFileWhole(file: string, data: string, io: WriteIo = NODE_I
   }
 }
 
+/** Where writeStdout writes instead of fd 1 while a command line runs in-process (tests); null: fd 1. */
+let stdoutSink: ((text: string) => void) | null = null;
+
+/** Sends writeStdout's text to `sink` (null: back to fd 1). */
+export function redirectStdout(sink: ((text: string) => void) | null): void {
+  stdoutSink = sink;
+}
+
 /** Writes `text` to stdout completely; a failure (a full disk, /dev/full, a closed pipe) is an OutputError. */
 export function writeStdout(text: string): void {
+  if (stdoutSink) {
+    stdoutSink(text);
+    return;
+  }
   try {
     writeAll(1, Buffer.from(text, 'utf8'));
   } catch (e) {

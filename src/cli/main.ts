@@ -215,15 +215,25 @@ function installSignalHandlers(): void {
   if (process.env.LOOPCHECK_SIGNALS_READY) process.stderr.write('loopcheck: signal handlers installed\n');
 }
 
-/** Runs the CLI and exits the process with the outcome's code. */
-export async function main(argv: readonly string[]): Promise<void> {
+/**
+ * Runs one command line (argv as process.argv: node, script, arguments…) and
+ * returns its exit code, without installing signal handlers or exiting: the
+ * body of main(), and an in-process entry for tests of input checking.
+ */
+export async function runCommandLine(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
-  installSignalHandlers();
   try {
     await program((c) => (code = c), argv).parseAsync([...argv]);
   } catch (e) {
     code = reportError(e);
   }
+  return code;
+}
+
+/** Runs the CLI and exits the process with the outcome's code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  installSignalHandlers();
+  const code = await runCommandLine(argv);
   // Every write to stdout was synchronous (app/write-file.ts): nothing is pending.
   process.exit(code);
 }

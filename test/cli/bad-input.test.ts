@@ -3,16 +3,21 @@
 // valid choices where there is a finite set), no stack trace, nothing on
 // stdout, and no file written. One table, one row per input.
 //
-// Every row runs the built binary in a fresh, empty working directory (with
-// one regular file, file.txt, to point paths under) and compares a snapshot
-// of that directory before and after. Set BAD_INPUT_TABLE=1 to print the
-// observed message of every row.
+// Every row runs the CLI in a fresh, empty working directory (with one
+// regular file, file.txt, to point paths under) and compares a snapshot of
+// that directory before and after. The rows run in this process
+// (in-process.ts: the same command-line entry as the binary, its output
+// captured), which is what keeps this table fast; the rows in SPAWNED also
+// run the built binary, which must behave identically (the exit code and
+// stderr of a real process, killed if it hangs). Set BAD_INPUT_TABLE=1 to
+// print the observed message of every row.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliInProcess } from './in-process.js';
 import { BIN } from './run-cli.js';
 
 interface Result {
@@ -274,26 +279,54 @@ const CASES: Case[] = [
 
 const observed: [name: string, code: number | null, stderr: string][] = [];
 
+/**
+ * Rows that also run the built binary: the /proc and /sys paths (a
+ * regression once spun forever in a synchronous mkdir), endless input,
+ * commander's own errors, control characters in a message, and one row of
+ * each other kind.
+ */
+const SPAWNED = new Set([
+  'unknown command', 'unknown option', 'option missing its value', 'a name with a newline and an escape', '--param \'N=x\' (malformed)', '--workers 0',
+  '--trace-dir under /proc (not writable, even by root)', '--trace-dir is a file in /proc', '--trace-dir under /sys', '--junit in /proc', 'export --out-dir under /proc',
+  'config: endless (/dev/zero)', 'config: not JSON', 'config: unknown model', 'replay: endless (/dev/zero)', 'replay: missing', 'export: missing',
+]);
+
+/** The checks every row must pass, in `cwd` (snapshotted before as `before`). */
+function expectRefused(c: Case, r: Result, cwd: string, before: string[]): void {
+  expect(r.signal, `killed: ${c.name}`).toBeNull();
+  expect(r.stdout).toBe('');
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  const lines = r.stderr.split('\n');
+  expect(lines, `stderr should be one line: ${JSON.stringify(r.stderr)}`).toHaveLength(2);
+  expect(lines[1]).toBe('');
+  expect(lines[0]).toMatch(/^loopcheck: error: /);
+  expect(lines[0]).not.toMatch(/internal error/);
+  expect(lines[0]).toMatch(c.message);
+  expect(r.code).toBe(2);
+  expect(snapshot(cwd)).toEqual(before);
+}
+
 describe('bad input: exit 2, one line on stderr, nothing on stdout, no file written', () => {
   it.concurrent.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const cwd = mkdtempSync(join(root, 'cwd-'));
-    writeFileSync(join(cwd, 'file.txt'), 'a regular file\n');
-    const before = snapshot(cwd);
+    const fresh = () => {
+      const cwd = mkdtempSync(join(root, 'cwd-'));
+      writeFileSync(join(cwd, 'file.txt'), 'a regular file\n');
+      return { cwd, before: snapshot(cwd) };
+    };
     const args = c.args();
-    const r = await runAsync(args, cwd);
+    const here = fresh();
+    const r: Result = { ...(await cliInProcess(args, { cwd: here.cwd })), signal: null };
     observed.push([c.name, r.code, r.stderr]);
+    expectRefused(c, r, here.cwd, here.before);
+    if (!SPAWNED.has(c.name)) return;
+    const there = fresh();
+    const s = await runAsync(args, there.cwd);
+    expectRefused(c, s, there.cwd, there.before);
+    expect(s.stderr.replaceAll(there.cwd, here.cwd)).toBe(r.stderr);
+  });
 
-    expect(r.signal, `killed: ${JSON.stringify(args)}`).toBeNull();
-    expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    const lines = r.stderr.split('\n');
-    expect(lines, `stderr should be one line: ${JSON.stringify(r.stderr)}`).toHaveLength(2);
-    expect(lines[1]).toBe('');
-    expect(lines[0]).toMatch(/^loopcheck: error: /);
-    expect(lines[0]).not.toMatch(/internal error/);
-    expect(lines[0]).toMatch(c.message);
-    expect(r.code).toBe(2);
-    expect(snapshot(cwd)).toEqual(before);
+  it('every row named in SPAWNED exists', () => {
+    expect([...SPAWNED].filter((n) => !CASES.some((c) => c.name === n))).toEqual([]);
   });
 
   it('covers every kind of bad input the issue lists', () => {
