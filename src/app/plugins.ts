@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
 import type { ModelFamily } from '../engine/catalog.js';
 import { makeLoopFamily } from '../../models/loop/index.js';
 import { STRATEGIES, type Strategy } from '../../models/loop/strategies/index.js';
@@ -45,8 +44,10 @@ function libraryEntry(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url));
 }
 
-let jiti: ReturnType<typeof createJiti> | null = null;
-function loader() {
+/** jiti, loaded with the first plugin (not at every start of the CLI). */
+let jiti: ReturnType<typeof import('jiti').createJiti> | null = null;
+async function loader() {
+  const { createJiti } = await import('jiti');
   jiti ??= createJiti(import.meta.url, { alias: { loopcheck: libraryEntry() }, fsCache: false, moduleCache: false, tryNative: true });
   return jiti;
 }
@@ -85,7 +86,7 @@ export async function loadPlugin(file: string, what: 'strategy' | 'model' | 'any
   const sha256 = sha256Of(abs);
   let mod: Record<string, unknown>;
   try {
-    mod = (await loader().import(abs)) as Record<string, unknown>;
+    mod = (await (await loader()).import(abs)) as Record<string, unknown>;
   } catch (e) {
     throw new UsageError(`plugin ${file}: cannot load: ${firstLine(e)}`);
   }

@@ -10,8 +10,9 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { loadPlugin } from '../app/plugins.js';
 import { InputTooLarge, NotReadable, readCapped } from '../app/read-capped.js';
-import { Ajv, type ErrorObject } from 'ajv';
-import jsonc from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ErrorObject } from 'ajv';
+import type * as JsoncParser from 'jsonc-parser';
 import type { ModelFamily } from '../engine/catalog.js';
 import { DEADLOCK } from '../engine/result.js';
 import { Interrupted, UsageError } from '../app/errors.js';
@@ -20,6 +21,13 @@ import { FAMILIES } from '../app/registry.js';
 import { buildModel, type Limits } from '../app/run.js';
 import { CONFIG_SCHEMA, type Expectation } from './config-schema.js';
 import { jsonPath, pointerSegments, type PathSegment } from './json-path.js';
+
+// Ajv and jsonc-parser load on the first config read, not at every start of
+// the CLI (most commands never read a config; Ajv alone is a noticeable part
+// of the start-up time).
+const requireLazily = createRequire(import.meta.url);
+let jsoncLib: typeof JsoncParser | undefined;
+const jsonc = (): typeof JsoncParser => (jsoncLib ??= requireLazily('jsonc-parser') as typeof JsoncParser);
 
 export const DEFAULT_CONFIG_FILE = 'loopcheck.config.json';
 
@@ -96,9 +104,9 @@ const fail = (path: readonly PathSegment[], problem: string): never => {
 
 const list = (xs: readonly string[]) => xs.join(', ');
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+let validator: ReturnType<import('ajv').Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: false, strict: true, verbose: true }).compile(CONFIG_SCHEMA);
+  validator ??= new (requireLazily('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: true, verbose: true }).compile(CONFIG_SCHEMA);
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
@@ -150,14 +158,14 @@ const MAX_NESTING = 100;
 
 /** Throws when arrays and objects nest deeper than MAX_NESTING (an iterative scan, so it cannot overflow). */
 function checkNesting(text: string): void {
-  const scanner = jsonc.createScanner(text, false);
+  const scanner = jsonc().createScanner(text, false);
   let depth = 0;
-  for (let t = scanner.scan(); t !== jsonc.SyntaxKind.EOF; t = scanner.scan()) {
-    if (t === jsonc.SyntaxKind.OpenBraceToken || t === jsonc.SyntaxKind.OpenBracketToken) {
+  for (let t = scanner.scan(); t !== jsonc().SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === jsonc().SyntaxKind.OpenBraceToken || t === jsonc().SyntaxKind.OpenBracketToken) {
       if (++depth > MAX_NESTING) {
         throw new UsageError(`${lineCol(text, scanner.getTokenOffset())}: invalid JSON: nested deeper than ${MAX_NESTING} levels`);
       }
-    } else if (t === jsonc.SyntaxKind.CloseBraceToken || t === jsonc.SyntaxKind.CloseBracketToken) {
+    } else if (t === jsonc().SyntaxKind.CloseBraceToken || t === jsonc().SyntaxKind.CloseBracketToken) {
       depth--;
     }
   }
@@ -165,28 +173,28 @@ function checkNesting(text: string): void {
 
 /** Parses JSON with comments; duplicate keys are errors (JSON.parse would keep the last silently). */
 function parseText(text: string): unknown {
-  if (jsonc.stripComments(text).trim() === '') throw new ConfigProblem([], 'empty file');
+  if (jsonc().stripComments(text).trim() === '') throw new ConfigProblem([], 'empty file');
   checkNesting(text);
-  const errors: jsonc.ParseError[] = [];
-  const root = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+  const errors: JsoncParser.ParseError[] = [];
+  const root = jsonc().parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
   if (errors.length > 0) {
     const e = errors[0];
-    throw new UsageError(`${lineCol(text, e.offset)}: invalid JSON: ${jsonc.printParseErrorCode(e.error)}`);
+    throw new UsageError(`${lineCol(text, e.offset)}: invalid JSON: ${jsonc().printParseErrorCode(e.error)}`);
   }
   if (!root) throw new UsageError('$: empty file');
-  const walk = (n: jsonc.Node) => {
+  const walk = (n: JsoncParser.Node) => {
     if (n.type === 'object') {
       const seen = new Set<string>();
       for (const prop of n.children ?? []) {
         const key = prop.children![0].value as string;
-        if (seen.has(key)) fail([...jsonc.getNodePath(prop.children![0])], `duplicate key (${lineCol(text, prop.offset)})`);
+        if (seen.has(key)) fail([...jsonc().getNodePath(prop.children![0])], `duplicate key (${lineCol(text, prop.offset)})`);
         seen.add(key);
       }
     }
     for (const c of n.children ?? []) walk(c);
   };
   walk(root);
-  return jsonc.getNodeValue(root);
+  return jsonc().getNodeValue(root);
 }
 
 function checkNames(
