@@ -15,6 +15,8 @@ import { JobWorker, runJob } from './job.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
 import { MAX_LIVENESS_BITS } from '../engine/state-graph.js';
+import { mergeSimulations, simulate, type SimulateOptions, type SimulationResult } from '../engine/simulate.js';
+import { lockOrder, type LockOrderResult } from '../engine/lock-order.js';
 import { EXIT, ReplayFailure, UsageError } from './errors.js';
 import type { PlannedRun } from './plan.js';
 
@@ -172,6 +174,61 @@ export async function executeRuns(
     await Promise.all([pool.close(), jobs.close()]);
   }
   return done;
+}
+
+/** What simulate asks of one model (the runner adds the worker's share and the stop flag). */
+export type SimulationRequest = Omit<SimulateOptions, 'shouldStop' | 'runOffset' | 'runStride'>;
+
+/**
+ * The random walks of one planned run on `workers` job worker threads: run
+ * number r goes to worker r mod W, and the merged result is the same for any
+ * worker count (engine/simulate.ts). A family no worker can rebuild (a test
+ * fixture) runs its shares here, one after another.
+ */
+export async function executeSimulation(run: PlannedRun, request: SimulationRequest, workers: number): Promise<SimulationResult> {
+  const n = Math.max(1, Math.min(workers, request.runs));
+  const share = (w: number) => ({ ...request, runOffset: w, runStride: n });
+  if (!isRegistered(run.family)) {
+    const model = buildModel(run);
+    return mergeSimulations(Array.from({ length: n }, (_, w) => simulate(model, { ...share(w), shouldStop: interrupted })), request.runs);
+  }
+  const recipe = recipeOf(run);
+  const pool = Array.from({ length: n }, () => new JobWorker());
+  try {
+    const parts = await Promise.all(pool.map((job, w) => job.run(recipe, { kind: 'simulate', options: share(w) })));
+    return mergeSimulations(parts, request.runs);
+  } finally {
+    await Promise.all(pool.map((job) => job.close()));
+  }
+}
+
+/** What lock-order asks of one model. */
+export type LockOrderRequest = { readonly maxStates?: number; readonly timeLimit?: number; readonly maxMemoryBytes?: number };
+
+/**
+ * The lock-order analyses of planned runs, up to `workers` at a time, each
+ * on a job worker thread (one analysis is one search; the runs are
+ * independent, so the results, in plan order, are the same for any count).
+ */
+export async function executeLockOrders(runs: readonly PlannedRun[], request: LockOrderRequest, workers: number): Promise<LockOrderResult[]> {
+  const results: LockOrderResult[] = new Array(runs.length);
+  let next = 0;
+  const pool = Array.from({ length: Math.max(1, Math.min(workers, runs.length)) }, () => new JobWorker());
+  try {
+    await Promise.all(
+      pool.map(async (job) => {
+        for (let i = next++; i < runs.length; i = next++) {
+          const run = runs[i];
+          results[i] = isRegistered(run.family)
+            ? await job.run(recipeOf(run), { kind: 'lock-order', options: request })
+            : lockOrder(buildModel(run), { ...request, shouldStop: interrupted });
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(pool.map((job) => job.close()));
+  }
+  return results;
 }
 
 /**

@@ -4,18 +4,16 @@
 // search was cut short, else 0.
 
 import { Chalk } from 'chalk';
-import type { Command } from 'commander';
-import { lockOrder, shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
+import { Option, type Command } from 'commander';
+import { defaultWorkers } from '../engine/parallel/coordinator.js';
+import { shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
 import { EXIT } from '../app/errors.js';
 import { fmtInt, table } from '../report/format.js';
-import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type SelectionFlags } from './options.js';
+import { addLimitOptions, addRuntimeOptions, addSelectionOptions, positiveInt, type SelectionFlags } from './options.js';
 import { plan } from '../app/plan.js';
-import { buildModel, validateTraces } from '../app/run.js';
-import { runJob } from '../app/job.js';
-import { interrupted } from '../app/interrupt.js';
-import { isRegistered, recipeOf } from '../app/recipe.js';
+import { buildModel, executeLockOrders, validateTraces } from '../app/run.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { writeStdout } from '../app/write-file.js';
@@ -24,6 +22,7 @@ interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
   maxStates?: number;
   timeLimit?: number;
   maxMemory?: number;
+  workers: number;
   color: boolean;
   traces?: boolean;
 }
@@ -34,11 +33,13 @@ async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const out: string[] = [];
   let code: number = EXIT.ok;
   const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];
-  for (const run of runs) {
+  const options = { maxStates: flags.maxStates, timeLimit: flags.timeLimit, maxMemoryBytes: flags.maxMemory !== undefined ? flags.maxMemory * 2 ** 20 : undefined };
+  for (const run of runs) buildModel(run); // every model builds before any analysis starts
+  // On worker threads (registered models), so Ctrl-C is noticed at once.
+  const analysed = await executeLockOrders(runs, options, flags.workers);
+  for (const [i, run] of runs.entries()) {
     const model = buildModel(run);
-    const options = { maxStates: flags.maxStates, timeLimit: flags.timeLimit, maxMemoryBytes: flags.maxMemory !== undefined ? flags.maxMemory * 2 ** 20 : undefined };
-    // In a worker thread (registered models), so Ctrl-C is noticed at once.
-    const r = isRegistered(run.family) ? await runJob(recipeOf(run), { kind: 'lock-order', options }) : lockOrder(model, { ...options, shouldStop: interrupted });
+    const r = analysed[i];
     validateTraces(
       run,
       r.edges.map((e) => ({ invariant: LOCK_ORDER, description: `${e.from} held while acquiring ${e.to}`, trace: e.witness })),
@@ -109,6 +110,11 @@ export function registerLockOrder(prog: Command, setCode: (c: number) => void): 
   addSelectionOptions(cmd, 'check', false);
   addLimitOptions(cmd, '', false);
   return addRuntimeOptions(cmd, false)
+    .addOption(
+      new Option('--workers <n>', 'analyses run side by side, one worker thread each (results are identical for any number)')
+        .argParser(positiveInt('--workers'))
+        .default(defaultWorkers(), 'number of cores'),
+    )
     .option('--traces', 'print the witness trace of every edge of a cycle')
     .option('--no-color', 'disable colour')
     .addHelpText('after', exitCodeHelp('lock-order'))

@@ -6,19 +6,17 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Option, type Command } from 'commander';
-import { simulate, type SimulationResult } from '../engine/simulate.js';
-import { runJob } from '../app/job.js';
-import { isRegistered, recipeOf } from '../app/recipe.js';
+import type { SimulationResult } from '../engine/simulate.js';
+import { defaultWorkers } from '../engine/parallel/coordinator.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
 import { EXIT } from '../app/errors.js';
 import { fmtInt, fmtSeconds, table } from '../report/format.js';
-import { interrupted } from '../app/interrupt.js';
 import { addSelectionOptions, MAX_TIME_LIMIT_S, positiveInt, positiveNumber, type SelectionFlags } from './options.js';
 import { traceJson } from './output-json.js';
 import { plan, type PlannedRun } from '../app/plan.js';
-import { buildModel, checksFor, validateTraces } from '../app/run.js';
+import { buildModel, checksFor, executeSimulation, validateTraces } from '../app/run.js';
 import { UsageError } from '../app/errors.js';
 import { propertyOf } from '../engine/properties.js';
 import { VERSION } from '../app/version.js';
@@ -29,6 +27,7 @@ interface SimulateFlags extends SelectionFlags {
   runs: number;
   maxSteps: number;
   timeLimit?: number;
+  workers: number;
   json?: boolean;
   color: boolean;
 }
@@ -86,10 +85,8 @@ async function runSimulate(flags: SimulateFlags): Promise<number> {
     }
     const { invariants, checkDeadlock } = checksFor(run, model);
     const options = { seed: flags.seed, runs: flags.runs, maxSteps: flags.maxSteps, invariants, checkDeadlock, timeLimit: flags.timeLimit };
-    // In a worker thread (registered models), so Ctrl-C is noticed at once.
-    const result = isRegistered(run.family)
-      ? await runJob(recipeOf(run), { kind: 'simulate', options })
-      : simulate(model, { ...options, shouldStop: interrupted });
+    // On worker threads (registered models), so Ctrl-C is noticed at once.
+    const result = await executeSimulation(run, options, flags.workers);
     validateTraces(run, result.findings);
     done.push({ run, result, model });
   }
@@ -134,6 +131,11 @@ export function registerSimulate(prog: Command, setCode: (c: number) => void): C
     .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
     .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
     .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
+    .addOption(
+      new Option('--workers <n>', 'worker threads sharing the walks: walk r on thread r mod n (results are identical for any number)')
+        .argParser(positiveInt('--workers'))
+        .default(defaultWorkers(), 'number of cores'),
+    )
     .option('--json', 'print one JSON document on stdout instead of text')
     .option('--no-color', 'disable colour')
     .addHelpText('after', exitCodeHelp('simulate'))

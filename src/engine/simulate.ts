@@ -4,6 +4,12 @@
 // a breadth-first search restricted to the states the walk visited. A
 // simulation never proves anything: an invariant it did not break is
 // reported as not found, never as holding.
+//
+// Every walk depends only on the seed and its run number, so a simulation
+// splits across workers by run number (worker w of W takes runs w, w + W,
+// …) and mergeSimulations() gives exactly the single worker's result:
+// each property's finding from its lowest-numbered run, and the walks and
+// steps counted up to the run where the last property was found.
 
 import { selectInvariants } from './bfs.js';
 import type { Model } from './model.js';
@@ -20,6 +26,9 @@ export interface SimulateOptions {
   /** Seconds for all runs together. */
   readonly timeLimit?: number;
   readonly shouldStop?: () => boolean;
+  /** This worker's share of the runs: runs runOffset, runOffset + runStride, … below `runs` (default: all). */
+  readonly runOffset?: number;
+  readonly runStride?: number;
 }
 
 export interface SimulationFinding {
@@ -45,6 +54,12 @@ export interface SimulationResult {
   readonly findings: readonly SimulationFinding[];
   /** Checked properties no walk broke (not a proof). */
   readonly notFound: readonly string[];
+  /** Every property checked, in report order. */
+  readonly properties: readonly string[];
+  /** Steps of each walk taken, in run order (this worker's runs only). */
+  readonly runSteps: readonly number[];
+  /** The run number of each walk taken, in order. */
+  readonly runNumbers: readonly number[];
 }
 
 /** Seed of run i (run 0 uses the seed itself, so `--seed S --runs 1` replays a run with seed S). */
@@ -117,6 +132,9 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
   let steps = 0;
   let runs = 0;
   let stopReason: SimulationResult['stopReason'] = 'runs';
+  const runSteps: number[] = [];
+  const runNumbers: number[] = [];
+  const stride = opts.runStride ?? 1;
 
   const deadlocked = (v: Uint8Array): boolean => {
     const d = v.slice();
@@ -124,7 +142,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     return !model.isTerminal?.(StateView.point(view, v));
   };
 
-  outer: for (let r = 0; r < opts.runs; r++) {
+  outer: for (let r = opts.runOffset ?? 0; r < opts.runs; r += stride) {
     if (found.size === wanted && wanted > 0) {
       stopReason = 'all-found';
       break;
@@ -134,6 +152,8 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       break;
     }
     runs++;
+    runNumbers.push(r);
+    runSteps.push(0);
     const seed = runSeed(opts.seed, r);
     const rand = xorshift(seed);
     const visited = new Set<string>();
@@ -181,6 +201,7 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
       model.step(a, cur, next);
       cur = next;
       steps++;
+      runSteps[runSteps.length - 1]++;
       if ((steps & 1023) === 0) {
         if (performance.now() - t0 > limitMs) {
           stopReason = 'time-limit';
@@ -207,5 +228,38 @@ export function simulate(model: Model, opts: SimulateOptions): SimulationResult 
     stopReason,
     findings: names.filter((n) => found.has(n)).map((n) => found.get(n)!),
     notFound: names.filter((n) => !found.has(n)),
+    properties: names,
+    runSteps,
+    runNumbers,
+  };
+}
+
+/**
+ * The result of one simulation of `runs` runs from the results of its
+ * workers' shares (runOffset w, runStride W): identical to a single
+ * worker's (but for the seconds), unless a time limit or an interruption cut
+ * a share short — then the walks done are summed.
+ */
+export function mergeSimulations(parts: readonly SimulationResult[], runs: number): SimulationResult {
+  const properties = parts[0].properties;
+  const first = new Map<string, SimulationFinding>();
+  for (const p of parts) for (const f of p.findings) if (!first.has(f.invariant) || f.run < first.get(f.invariant)!.run) first.set(f.invariant, f);
+  const walks = parts.flatMap((p) => p.runNumbers.map((r, i) => ({ r, steps: p.runSteps[i] }))).sort((a, b) => a.r - b.r);
+  const cut = parts.find((p) => p.stopReason === 'interrupted') ?? parts.find((p) => p.stopReason === 'time-limit');
+  const allFound = properties.length > 0 && first.size === properties.length;
+  // Without a cut, a single worker stops after the run that found the last property (or after every run).
+  const last = cut ? Infinity : allFound ? Math.max(...[...first.values()].map((f) => f.run)) : runs - 1;
+  const counted = walks.filter((w) => w.r <= last);
+  return {
+    model: parts[0].model,
+    runs: counted.length,
+    steps: counted.reduce((n, w) => n + w.steps, 0),
+    seconds: Math.max(...parts.map((p) => p.seconds)),
+    stopReason: cut ? cut.stopReason : allFound ? 'all-found' : 'runs',
+    findings: properties.filter((n) => first.has(n)).map((n) => first.get(n)!),
+    notFound: properties.filter((n) => !first.has(n)),
+    properties,
+    runSteps: counted.map((w) => w.steps),
+    runNumbers: counted.map((w) => w.r),
   };
 }
