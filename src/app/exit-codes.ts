@@ -30,7 +30,7 @@ interface ExitRow {
 
 const never = (names: readonly CommandName[]) => Object.fromEntries(names.map((n) => [n, null])) as Partial<Record<CommandName, null>>;
 
-export const EXIT_TABLE: readonly ExitRow[] = [
+const EXIT_TABLE: readonly ExitRow[] = [
   {
     code: EXIT.ok,
     meaning: 'every verdict as expected (without a config: every checked invariant holds) and every search was exhaustive',

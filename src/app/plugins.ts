@@ -28,7 +28,7 @@ export interface LoadedPlugin {
 }
 
 /** Whether a --strategy / --model value names a file rather than a registered name. */
-export function isPluginPath(value: string): boolean {
+function isPluginPath(value: string): boolean {
   return /\.(?:[cm]?[jt]s)$/.test(value) || value.startsWith('./') || value.startsWith('../') || isAbsolute(value);
 }
 

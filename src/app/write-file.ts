@@ -57,7 +57,7 @@ function isSpecial(st: fs.Stats | null): boolean {
 }
 
 /** Writes all of `data` to `fd`, continuing after short writes; EAGAIN (a non-blocking pipe) waits a moment. */
-export function writeAll(fd: number, data: Uint8Array, io: WriteIo = NODE_IO): void {
+function writeAll(fd: number, data: Uint8Array, io: WriteIo = NODE_IO): void {
   let off = 0;
   while (off < data.length) {
     let n: number;

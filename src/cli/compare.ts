@@ -8,7 +8,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
-import { addTraceOptions, checkTracePaths, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { colours } from './colours.js';
+import { addTraceOptions, checkTracePaths, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
 import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { EXIT, OutputError } from '../app/errors.js';

@@ -3,7 +3,6 @@
 // which re-renders a saved trace (after replaying it) in any format.
 
 import { InputTooLarge, NotReadable, readCapped } from '../app/read-capped.js';
-import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
 import { FORMATS, parseFormats, prepareTraceDir, renderFormat, traceFileName, writeTraceFiles, type Format } from '../export/formats.js';
@@ -23,13 +22,6 @@ import { LOCK_ORDER } from '../engine/properties.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
-
-export function colours(noColor: boolean): ChalkInstance {
-  const fc = process.env.FORCE_COLOR;
-  const forced = fc !== undefined && fc !== '0' && fc !== 'false';
-  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
-  return new Chalk({ level: enabled ? 1 : 0 });
-}
 
 export interface TraceOutputFlags {
   traceDir?: string;

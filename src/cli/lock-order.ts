@@ -3,7 +3,7 @@
 // shortest cycle with one witness trace per edge. Exit 1 for a cycle, 3 if a
 // search was cut short, else 0.
 
-import { Chalk } from 'chalk';
+import { colours } from './colours.js';
 import { Option, type Command } from 'commander';
 import { defaultWorkers } from '../engine/parallel/coordinator.js';
 import { shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
@@ -29,7 +29,7 @@ interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
 
 async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
-  const c = new Chalk({ level: flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR ? 1 : 0 });
+  const c = colours(!flags.color);
   const out: string[] = [];
   let code: number = EXIT.ok;
   const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];

@@ -2,7 +2,6 @@
 // commander, turns every outcome into an exit code, and is the only module
 // that calls process.exit.
 
-import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
@@ -13,6 +12,7 @@ import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
 import { openGate } from '../ci/gate.js';
 import { fmtInt } from '../report/format.js';
+import { colours } from './colours.js';
 import { registerCompare } from './compare.js';
 import { checkTracePaths, registerExport, traceDirOption, traceFormatOption, traceOutput, writeRunTraces, writtenText, type TraceOutputFlags } from './export-cmd.js';
 import { registerInit } from './init.js';
@@ -26,17 +26,6 @@ import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
 import { registerNew } from './new-strategy.js';
 import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
-
-/**
- * Colour on a terminal unless NO_COLOR is set or --no-color is given; forced by
- * --color or FORCE_COLOR (any value but 0 and false), as CI logs render it.
- */
-export function colours(noColor: boolean, force = false): ChalkInstance {
-  const fc = process.env.FORCE_COLOR;
-  const forced = force || (fc !== undefined && fc !== '' && fc !== '0' && fc !== 'false');
-  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
-  return new Chalk({ level: enabled ? 1 : 0 });
-}
 
 /** Seconds between progress lines in a log (not a terminal). */
 const LOG_PROGRESS_EVERY_S = 5;

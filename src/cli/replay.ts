@@ -10,7 +10,8 @@ import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
 import { EXIT } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
-import { colours, readTraceFile } from './export-cmd.js';
+import { colours } from './colours.js';
+import { readTraceFile } from './export-cmd.js';
 import { table } from '../report/format.js';
 import { writeStdout } from '../app/write-file.js';
 

@@ -4,7 +4,8 @@
 // shortened within the states the walk visited. Exit 1 if anything was
 // found, else 3: a simulation is never exhaustive, so nothing "holds".
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { colours } from './colours.js';
 import { Option, type Command } from 'commander';
 import type { SimulationResult } from '../engine/simulate.js';
 import { defaultWorkers } from '../engine/parallel/coordinator.js';
@@ -118,8 +119,7 @@ async function runSimulate(flags: SimulateFlags): Promise<number> {
     };
     writeStdout(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    const enabled = !flags.color ? false : process.stdout.isTTY === true && !process.env.NO_COLOR;
-    writeStdout(render(done, flags, new Chalk({ level: enabled ? 1 : 0 })) + '\n');
+    writeStdout(render(done, flags, colours(!flags.color)) + '\n');
   }
   return done.some((d) => d.result.findings.length > 0) ? EXIT.violation : EXIT.incomplete;
 }
