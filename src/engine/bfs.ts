@@ -69,7 +69,8 @@ export function exploreTraced(
   let open = nInv + (checkDeadlock ? 1 : 0);
 
   const exact = opts.exact ?? false;
-  const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
+  // Small to start with (the sets double as they fill): a small search should not allocate for a large one.
+  const seen: VisitedSet = exact ? new ExactSet(nWords, 1 << 10) : new FingerprintSet(1 << 10);
   const pass = sem.pass;
   const parent = new GrowableU32();
   const action = new GrowableU16();

@@ -7,9 +7,16 @@ const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
+/** The first chunk of a column that is not shared starts this small and doubles up to CHUNK. */
+const FIRST_CHUNK = 1 << 10;
+
 /**
- * Per-state integers in chunks of 2^20 entries: appends never copy, and the
- * slack is at most one chunk (doubling would leave up to half unused).
+ * Per-state integers in chunks of 2^20 entries: appends past the first
+ * chunk never copy, and the slack is at most one chunk (doubling would leave
+ * up to half unused). The first chunk of a column that is not shared starts
+ * small and doubles, so a small search does not allocate (and zero) whole
+ * chunks; a shared column's chunks are full-size from the start, since
+ * workers hold its buffers.
  */
 abstract class Chunked<A extends Uint32Array | Uint16Array> {
   private chunks: A[] = [];
@@ -18,7 +25,13 @@ abstract class Chunked<A extends Uint32Array | Uint16Array> {
   protected abstract make(n: number): A;
   /** Allocate chunks for n entries in all (length unchanged); parallel workers then set entries below n. */
   ensure(n: number): void {
+    if (this.chunks.length > 0 && this.chunks[0].length < CHUNK && n > this.chunks[0].length) this.growFirst(CHUNK);
     while (this.chunks.length << CHUNK_BITS < n) this.chunks.push(this.make(CHUNK));
+  }
+  private growFirst(to: number): void {
+    const grown = this.make(to);
+    grown.set(this.chunks[0]);
+    this.chunks[0] = grown;
   }
   /** The chunk buffers, in order (shared columns only). */
   buffers(): SharedArrayBuffer[] {
@@ -26,7 +39,8 @@ abstract class Chunked<A extends Uint32Array | Uint16Array> {
   }
   push(v: number): void {
     const c = this.length >>> CHUNK_BITS;
-    if (c === this.chunks.length) this.chunks.push(this.make(CHUNK));
+    if (c === this.chunks.length) this.chunks.push(this.make(c === 0 && !this.shared ? FIRST_CHUNK : CHUNK));
+    else if (c === 0 && this.length === this.chunks[0].length) this.growFirst(this.length * 2);
     this.chunks[c][this.length & CHUNK_MASK] = v;
     this.length++;
   }
