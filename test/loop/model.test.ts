@@ -170,12 +170,15 @@ function inFn(model: Model, pred: (fn: string, key: string, caller: string) => b
     }
   }
   const names = L.fields[frames[0].pc].values!;
+  // pc value -> function and step key, split once
+  const fnOf = names.map((n) => n.split(':')[0]);
+  const keyOf = names.map((n) => n.split(':')[1]);
   return (s) => {
     const out = new Set<number>();
     for (const f of frames) {
-      const [fn, key] = names[s.at(f.pc)].split(':');
-      const caller = f.below < 0 ? '' : names[s.at(f.below)].split(':')[0];
-      if (s.at(f.dev) === 1 && pred(fn, key, caller)) out.add(f.t);
+      if (s.at(f.dev) !== 1) continue;
+      const pc = s.at(f.pc);
+      if (pred(fnOf[pc], keyOf[pc], f.below < 0 ? '' : fnOf[s.at(f.below)])) out.add(f.t);
     }
     return out;
   };
@@ -191,55 +194,58 @@ function facts(strategy: string): StrategyFacts {
   return f;
 }
 
+/**
+ * One search per strategy of the small shared-table explore, checking at once:
+ * no-ioctl-teardown (the ioctl never runs __loop_clr_fd itself), no-race (no
+ * thread in lo_release(A) while another runs the ioctl's __loop_clr_fd(A)),
+ * no-overlap (never past lo_release's last-close decision meanwhile) and
+ * single-teardown, plus deadlock.
+ */
+const raceSearches = new Map<string, { model: Model; verdicts: Record<string, string>; complete: boolean }>();
+function raceSearch(strategy: string) {
+  let hit = raceSearches.get(strategy);
+  if (hit) return hit;
+  const model = build(strategy, 'explore', { devices: 1, threads: 2, calls: 3, fds: 1, shared: 1 });
+  const last = new Set(facts(strategy).releaseLastClose);
+  const ioctl = inFn(model, ioctlTeardown);
+  const release = inFn(model, (fn) => fn === 'lo_release');
+  const lastClose = inFn(model, (fn, key, caller) => (fn === 'lo_release' && last.has(key)) || releaseTeardown(fn, key, caller));
+  const invariants: Invariant[] = [
+    { name: 'no-ioctl-teardown', description: '', holds: (s) => ioctl(s).size === 0 },
+    {
+      name: 'no-race',
+      description: '',
+      holds: (s) => {
+        const a = ioctl(s);
+        return a.size === 0 || ![...release(s)].some((t) => !a.has(t));
+      },
+    },
+    { name: 'no-overlap', description: '', holds: (s) => !(ioctl(s).size > 0 && lastClose(s).size > 0) },
+    ...model.invariants.filter((i) => i.name === 'single-teardown'),
+  ];
+  const r = explore({ ...model, invariants });
+  hit = { model, verdicts: Object.fromEntries(r.outcomes.map((o) => [o.invariant, o.verdict])), complete: r.complete };
+  raceSearches.set(strategy, hit);
+  return hit;
+}
+
 describe('explore can race an ioctl teardown with a last close (spec §7)', () => {
-  const params = { devices: 1, threads: 2, calls: 3, fds: 1, shared: 1 };
   for (const strategy of STRATEGY_NAMES) {
     it(`${strategy}: whether LOOP_CLR_FD runs __loop_clr_fd itself is as strategy-facts.ts declares`, () => {
-      const model = build(strategy, 'explore', params);
-      const ioctl = inFn(model, ioctlTeardown);
-      const never: Invariant = { name: 'no-ioctl-teardown', description: '', holds: (s) => ioctl(s).size === 0 };
-      const r = explore({ ...model, invariants: [never] }, { checkDeadlock: false });
+      const r = raceSearch(strategy);
       expect(r.complete).toBe(true);
-      expect(r.outcomes[0].verdict).toBe(facts(strategy).ioctlTearsDown ? 'violated' : 'holds');
-    });
+      expect(r.verdicts['no-ioctl-teardown']).toBe(facts(strategy).ioctlTearsDown ? 'violated' : 'holds');
+    }, 120_000);
 
     it(`${strategy}: if it does, a thread in lo_release(A) while another runs the ioctl __loop_clr_fd(A) is reachable`, () => {
-      if (!facts(strategy).ioctlTearsDown) return;
-      const model = build(strategy, 'explore', params);
-      const ioctl = inFn(model, ioctlTeardown);
-      const release = inFn(model, (fn) => fn === 'lo_release');
-      const race: Invariant = {
-        name: 'no-race',
-        description: '',
-        holds: (s) => {
-          const a = ioctl(s);
-          const b = release(s);
-          return ![...b].some((t) => a.size > 0 && !a.has(t));
-        },
-      };
-      const r = explore({ ...model, invariants: [race] }, { checkDeadlock: false });
-      expect(r.outcomes[0].verdict).toBe('violated');
-    });
+      expect(raceSearch(strategy).verdicts['no-race']).toBe(facts(strategy).ioctlTearsDown ? 'violated' : 'holds');
+    }, 120_000);
 
     it(`${strategy}: but never past lo_release's last-close decision, so single-teardown holds`, () => {
-      const model = build(strategy, 'explore', params);
-      const last = new Set(facts(strategy).releaseLastClose);
-      const steps = loopInternals(model)!.machine.linked.names;
-      for (const k of last) expect(steps, `${strategy}: strategy-facts.ts names lo_release:${k}`).toContain(`lo_release:${k}`);
-      const ioctl = inFn(model, ioctlTeardown);
-      const lastClose = inFn(model, (fn, key, caller) => (fn === 'lo_release' && last.has(key)) || releaseTeardown(fn, key, caller));
-      const race: Invariant = {
-        name: 'no-overlap',
-        description: '',
-        holds: (s) => !(ioctl(s).size > 0 && lastClose(s).size > 0),
-      };
-      const r = explore({ ...model, invariants: [race, ...model.invariants.filter((i) => i.name === 'single-teardown')] });
-      expect(r.complete).toBe(true);
-      expect(r.outcomes.map((o) => [o.invariant, o.verdict])).toEqual([
-        ['no-overlap', 'holds'],
-        ['single-teardown', 'holds'],
-        ['deadlock', 'holds'],
-      ]);
+      const r = raceSearch(strategy);
+      const steps = loopInternals(r.model)!.machine.linked.names;
+      for (const k of facts(strategy).releaseLastClose) expect(steps, `${strategy}: strategy-facts.ts names lo_release:${k}`).toContain(`lo_release:${k}`);
+      expect(r.verdicts).toMatchObject({ 'no-overlap': 'holds', 'single-teardown': 'holds', deadlock: 'holds' });
     }, 120_000);
   }
 });
