@@ -2,7 +2,7 @@
 // commander, turns every outcome into an exit code, and is the only module
 // that calls process.exit.
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
@@ -26,17 +26,9 @@ import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
 import { registerNew } from './new-strategy.js';
 import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
+import { addColourOptions, colours, coloursFor, type ColourFlags } from './colour.js';
 
-/**
- * Colour on a terminal unless NO_COLOR is set or --no-color is given; forced by
- * --color or FORCE_COLOR (any value but 0 and false), as CI logs render it.
- */
-export function colours(noColor: boolean, force = false): ChalkInstance {
-  const fc = process.env.FORCE_COLOR;
-  const forced = force || (fc !== undefined && fc !== '' && fc !== '0' && fc !== 'false');
-  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
-  return new Chalk({ level: enabled ? 1 : 0 });
-}
+export { colours } from './colour.js';
 
 /** Seconds between progress lines in a log (not a terminal). */
 const LOG_PROGRESS_EVERY_S = 5;
@@ -159,14 +151,15 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
     .addHelpText('after', exitCodeHelp('verify'))
     .action(async (flags: VerifyFlags) => setCode(await verify(flags, argv)));
 
-  prog
-    .command('list')
-    .description('list models with their parameters, strategies, scenarios and invariants')
-    .option('--json', 'print as JSON')
-    .option('--no-color', 'disable colour')
+  addColourOptions(
+    prog
+      .command('list')
+      .description('list models with their parameters, strategies, scenarios and invariants')
+      .option('--json', 'print as JSON'),
+  )
     .addHelpText('after', exitCodeHelp('list'))
-    .action((flags: { json?: boolean; color: boolean }) => {
-      writeStdout(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
+    .action((flags: { json?: boolean } & ColourFlags) => {
+      writeStdout(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(coloursFor(flags)) + '\n');
       setCode(EXIT.ok);
     });
 
