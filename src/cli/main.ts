@@ -27,6 +27,7 @@ import { registerConform } from './conform.js';
 import { registerNew } from './new-strategy.js';
 import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
 import { addColourOptions, colours, coloursFor, type ColourFlags } from './colour.js';
+import { renderGateText } from './gate-text.js';
 
 export { colours } from './colour.js';
 
@@ -64,6 +65,7 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, Runt
   junit?: string;
   sarif?: string;
   maxWindowSteps?: number;
+  verbose?: boolean;
 }
 
 /** "--config F --no-config": the later flag would silently drop the earlier one. */
@@ -92,9 +94,11 @@ async function verify(given: VerifyFlags, args: readonly string[]): Promise<numb
     writeStdout(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
     const c = colours(flags.color === false, flags.color === true);
-    writeStdout(renderVerify(done, c, flags.fullStates, flags.param ?? []) + '\n');
-    const expectations = gate?.text(done, c);
-    if (expectations) writeStdout(expectations + '\n');
+    // With a config: the unexpected cells first, expected violations one line each.
+    const text = gate?.config
+      ? renderGateText(done, gate.cells(done), gate.summaryLine(done, c), c, { verbose: flags.verbose, fullStates: flags.fullStates, rawParams: flags.param ?? [] })
+      : renderVerify(done, c, flags.fullStates, flags.param ?? []);
+    writeStdout(text + '\n');
   }
   let code = gate ? gate.finish(done) : exitCodeFor(done);
   if (traceOut) {
@@ -138,6 +142,7 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
     .option('--full-states', 'print every state of a trace in full, not only the changes')
+    .option('--verbose', 'with a config: print the traces of expected violations too (else one line each)')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')
     .option('--no-config', 'ignore ./loopcheck.config.json')
     .option('--junit <file>', 'write a JUnit XML report, one test case per cell')
