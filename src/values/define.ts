@@ -4,7 +4,9 @@
 // from a record (and finite parameters) to the next record, and properties
 // as predicates on records; `valueModel` numbers the actions, lays the
 // fields out and packs every state, so the engine searches it exactly like a
-// hand-packed model. The engine never imports this module.
+// hand-packed model. Most calls are answered from decision trees over the
+// bytes the code reads (compile.ts) without building a record; the rest run
+// on records. The engine never imports this module.
 
 import type { ActionLabel, Fairness, Invariant, LivenessProperty, Model } from '../engine/model.js';
 import type { StateView } from '../engine/state-view.js';
