@@ -12,6 +12,7 @@ import { interrupted } from './interrupt.js';
 import { replayTrace } from './replay.js';
 import { remaining, withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
 import { JobWorker, runJob } from './job.js';
+import { JobMemory } from './peak-memory.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
 import { MAX_LIVENESS_BITS } from '../engine/state-graph.js';
@@ -97,6 +98,7 @@ export async function executeRun(
   pool?: SearchPool,
   jobs?: JobWorker,
 ): Promise<CompletedRun> {
+  const memory = new JobMemory();
   const model = buildModel(run);
   const { invariants, checkDeadlock, ...analyses } = checksFor(run, model);
   const opts = {
@@ -139,7 +141,8 @@ export async function executeRun(
         : await runJob(recipe, request)
       : withAnalyses(model, safety, analyses, opts);
   validateTraces(run, result.outcomes);
-  return { run, model, result };
+  // The memory column: the whole job (search and analyses), not the search alone.
+  return { run, model, result: { ...result, stats: { ...result.stats, peakRssBytes: memory.stop() } } };
 }
 
 /**

@@ -23,6 +23,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
 
+
 export interface TraceOutputFlags {
   traceDir?: string;
   traceFormat?: string[];

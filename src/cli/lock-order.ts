@@ -3,7 +3,7 @@
 // shortest cycle with one witness trace per edge. Exit 1 for a cycle, 3 if a
 // search was cut short, else 0.
 
-import { colours } from './colours.js';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 import { Option, type Command } from 'commander';
 import { defaultWorkers } from '../engine/parallel/coordinator.js';
 import { shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
@@ -18,18 +18,17 @@ import { exitCodeHelp } from '../app/exit-codes.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { writeStdout } from '../app/write-file.js';
 
-interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
+interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'>, ColourFlags {
   maxStates?: number;
   timeLimit?: number;
   maxMemory?: number;
   workers: number;
-  color: boolean;
   traces?: boolean;
 }
 
 async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
-  const c = colours(!flags.color);
+  const c = coloursFor(flags);
   const out: string[] = [];
   let code: number = EXIT.ok;
   const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];
@@ -109,14 +108,15 @@ export function registerLockOrder(prog: Command, setCode: (c: number) => void): 
   const cmd = prog.command('lock-order').description('lockdep-style check: "held X while acquiring Y" edges over every reachable transition, and any cycle');
   addSelectionOptions(cmd, 'check', false);
   addLimitOptions(cmd, '', false);
-  return addRuntimeOptions(cmd, false)
-    .addOption(
-      new Option('--workers <n>', 'analyses run side by side, one worker thread each (results are identical for any number)')
-        .argParser(positiveInt('--workers'))
-        .default(defaultWorkers(), 'number of cores'),
-    )
-    .option('--traces', 'print the witness trace of every edge of a cycle')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(
+    addRuntimeOptions(cmd, false)
+      .addOption(
+        new Option('--workers <n>', 'analyses run side by side, one worker thread each (results are identical for any number)')
+          .argParser(positiveInt('--workers'))
+          .default(defaultWorkers(), 'number of cores'),
+      )
+      .option('--traces', 'print the witness trace of every edge of a cycle'),
+  )
     .addHelpText('after', exitCodeHelp('lock-order'))
     .action(async (flags: LockOrderFlags) => setCode(await runLockOrder(flags)));
 }

@@ -5,7 +5,6 @@
 // found, else 3: a simulation is never exhaustive, so nothing "holds".
 
 import type { ChalkInstance } from 'chalk';
-import { colours } from './colours.js';
 import { Option, type Command } from 'commander';
 import type { SimulationResult } from '../engine/simulate.js';
 import { defaultWorkers } from '../engine/parallel/coordinator.js';
@@ -22,15 +21,15 @@ import { UsageError } from '../app/errors.js';
 import { propertyOf } from '../engine/properties.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 
-interface SimulateFlags extends SelectionFlags {
+interface SimulateFlags extends SelectionFlags, ColourFlags {
   seed: number;
   runs: number;
   maxSteps: number;
   timeLimit?: number;
   workers: number;
   json?: boolean;
-  color: boolean;
 }
 
 interface Simulated {
@@ -119,25 +118,26 @@ async function runSimulate(flags: SimulateFlags): Promise<number> {
     };
     writeStdout(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    writeStdout(render(done, flags, colours(!flags.color)) + '\n');
+    writeStdout(render(done, flags, coloursFor(flags)) + '\n');
   }
   return done.some((d) => d.result.findings.length > 0) ? EXIT.violation : EXIT.incomplete;
 }
 
 export function registerSimulate(prog: Command, setCode: (c: number) => void): Command {
   const cmd = prog.command('simulate').description('random walks checking every invariant, for models too large to exhaust (never proves anything holds)');
-  return addSelectionOptions(cmd, 'simulate')
-    .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
-    .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
-    .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
-    .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
-    .addOption(
-      new Option('--workers <n>', 'worker threads sharing the walks: walk r on thread r mod n (results are identical for any number)')
-        .argParser(positiveInt('--workers'))
-        .default(defaultWorkers(), 'number of cores'),
-    )
-    .option('--json', 'print one JSON document on stdout instead of text')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(
+    addSelectionOptions(cmd, 'simulate')
+      .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
+      .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
+      .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
+      .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
+      .addOption(
+        new Option('--workers <n>', 'worker threads sharing the walks: walk r on thread r mod n (results are identical for any number)')
+          .argParser(positiveInt('--workers'))
+          .default(defaultWorkers(), 'number of cores'),
+      )
+      .option('--json', 'print one JSON document on stdout instead of text'),
+  )
     .addHelpText('after', exitCodeHelp('simulate'))
     .action(async (flags: SimulateFlags) => setCode(await runSimulate(flags)));
 }
