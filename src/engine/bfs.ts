@@ -71,6 +71,9 @@ export function exploreTraced(
   const exact = opts.exact ?? false;
   const seen: VisitedSet = exact ? new ExactSet(nWords) : new FingerprintSet();
   const pass = sem.pass;
+  const por = sem.por;
+  /** Under partial-order reduction: the fingerprints of the next level's states (for the cycle proviso). */
+  let nextLevel: FingerprintSet | null = por !== null ? new FingerprintSet() : null;
   const parent = new GrowableU32();
   const action = new GrowableU16();
   // Levels hold bit-packed vectors (packer.words 32-bit words each).
@@ -126,7 +129,14 @@ export function exploreTraced(
         packer.unpack(cw, k * pw, src);
         for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
-        for (let a = 0; a < actionCount; a++) {
+        // Partial-order reduction: one actor's actions first; the rest only
+        // when the proviso fails (an ample successor stored at this depth or less).
+        const ample = por !== null && !atDepthLimit ? por.ampleActor(src) : -1;
+        let own = ample >= 0 ? por!.actionsOf[ample] : null;
+        let full = ample < 0;
+        for (let i = 0, a = 0; own !== null ? i < own.length : a < actionCount; own !== null ? i++ : a++) {
+          if (own !== null) a = own[i];
+          else if (ample >= 0 && por!.actorOf[a] === ample) continue;
           const fired = sem.fire(id, a, src, dst, dstWords);
           if (fired === DISABLED) continue;
           enabled++;
@@ -145,13 +155,21 @@ export function exploreTraced(
                 const off = next.reserve() >>> 2; // may reallocate next.words
                 packer.pack(dst, next.words, off);
                 next.count++;
+                if (nextLevel !== null) nextLevel.add(fpOut[0], fpOut[1]);
                 if (nInv > 0) checkNew(newId, dst);
               }
+            } else if (!full && !atDepthLimit && !nextLevel!.has(fpOut[0], fpOut[1])) {
+              full = true; // the cycle proviso: an ample successor is no deeper than this state
             }
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
           if (stop !== null) break;
+          if (own !== null && i === own.length - 1 && full) {
+            own = null; // go on with every other actor's actions
+            a = -1;
+          }
         }
+        if (por !== null && ample >= 0 && !full) por.reduced++;
         transitions += enabled;
         if (enabled === 0 && sem.stuck(id, src, checkDeadlock && violationAt[nInv] < 0)) {
           violationAt[nInv] = id;
@@ -186,6 +204,7 @@ export function exploreTraced(
       current = next;
       next = tmp;
       next.clear();
+      if (nextLevel !== null) nextLevel = new FingerprintSet();
       levelBase = nextBase;
       if (current.count > 0) depth++;
     }
@@ -209,6 +228,7 @@ export function exploreTraced(
     depth,
     exact,
     symmetry: sem.canon !== null,
+    partialOrder: por !== null,
     traceTo,
   });
   return { result: pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result, traceTo };

@@ -1,0 +1,55 @@
+// The loop model's partial-order declaration (engine/por-decl.ts): each
+// action's thread, the fields only one thread touches (its call stack, its
+// counters, its task work, its own fd table), and which fields each
+// invariant reads. The engine observes each step's reads and writes itself;
+// this file states only the ownership and the invariants' reads, and
+// test/loop/por-declaration.test.ts checks both against every step and
+// every invariant evaluation of every scenario's reachable states.
+
+import type { Layout } from '../../src/engine/layout.js';
+import type { PartialOrderDecl, VisibleGroup } from '../../src/engine/por-decl.js';
+import { loopIndex } from '../../specs/loop/view.js';
+import type { Machine } from './machine.js';
+import { FRAME } from './machine.js';
+
+export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number, perThread: number): PartialOrderDecl {
+  const width = layout.width;
+  const T = m.T;
+  const owner = new Array<number>(width).fill(-1);
+  for (let t = 0; t < T; t++) {
+    const mine = [m.done[t], m.cur[t], ...m.taskWork[t], ...Array.from({ length: m.S * FRAME }, (_, i) => m.frames[t] + i)];
+    // An fd table is the thread's own unless another thread shares it.
+    if (!m.shared[t]) mine.push(...m.fd[m.tableOf[t]]);
+    for (const f of mine) owner[f] = t;
+  }
+  const none = new Array<number>(width).fill(-1);
+  const ix = loopIndex(layout);
+  const one = (f: number): VisibleGroup => ({ fields: [f] });
+  const all = (fs: readonly number[]): VisibleGroup[] => fs.map(one);
+  // single-teardown counts, per device, the frames running __loop_clr_fd on it:
+  // a frame matters through (is its pc in the teardown, and then its device).
+  const teardownFrames: VisibleGroup[] = ix.framePc.map((pc, k) => {
+    const dev = ix.frameDev[k];
+    return { fields: [pc, dev], classOf: (s: Uint8Array) => (ix.isTeardownPc[s[pc]] ? s[dev] + 1 : 0) };
+  });
+  const reads: Record<string, readonly VisibleGroup[]> = {
+    'stacked-no-teardown': all([...ix.bf, ...ix.fdev]),
+    'stacked-io': all([m.stackedIo]),
+    'mount-no-teardown': all([...ix.mnt, ...ix.pmnt, ...ix.bf]),
+    'mount-io': all([m.mountIo]),
+    'read-data': all([m.wrongData]),
+    'no-stale-partitions': all([...ix.st, ...ix.part]),
+    'admitted-open-rundown': all([m.admittedRundown]),
+    'single-teardown': [one(m.bugOn), ...teardownFrames],
+    'walk-safe': all([m.walkUnsafe]),
+    'openers-consistent': all([...ix.om, ...ix.mnt, ...ix.pmnt, ...ix.fdev, ...ix.fpart, ...ix.pop, ...ix.op]),
+  };
+  return {
+    actorOf: Array.from({ length: actionCount }, (_, a) => (a / perThread) | 0),
+    actors: T,
+    owner,
+    writeGuard: none,
+    accessGuard: none,
+    invariantReads: (name) => reads[name] ?? null,
+  };
+}
