@@ -15,6 +15,7 @@ import { FingerprintSet } from './fingerprint-set.js';
 import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
 import type { Model } from './model.js';
 import {
+  markReduced,
   type ExploreOptions,
   type ExploreResult,
   type StopReason,
@@ -215,7 +216,7 @@ export function exploreTraced(
   }
   if (stop === null) stop = 'exhausted';
 
-  const traceTo = traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, sem.canon);
+  const traceTo = markReduced(traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, sem.canon), por !== null);
   const result = finishSearch({
     model,
     invariants: sem.invariants,

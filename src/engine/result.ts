@@ -120,6 +120,19 @@ export interface TraceStep {
 export interface Trace {
   readonly steps: readonly TraceStep[];
   readonly loop?: number;
+  /**
+   * Found under partial-order reduction: a real run of the model, shortest
+   * within the reduced graph but not necessarily overall.
+   */
+  readonly reduced?: boolean;
+}
+
+/** The one line every report prints above a counterexample found under --por. */
+export const REDUCED_TRACE_NOTE = 'found under partial-order reduction (--por): a real run, but not necessarily the shortest; run without --por for the shortest';
+
+/** traceTo, with its traces marked as found under partial-order reduction when `reduced`. */
+export function markReduced(traceTo: (id: number) => Trace, reduced: boolean): (id: number) => Trace {
+  return reduced ? (id) => ({ ...traceTo(id), reduced: true }) : traceTo;
 }
 
 export interface InvariantOutcome {

@@ -63,7 +63,7 @@ export class Successors {
     this.pass = PassAnalyses.of(model, opts.analyses, this.canon !== null);
     this.fpMask = opts.fingerprintMask ?? 0xffffffff;
     // Lock order is checked in the pass or by an observer of every transition (its own pass): the lock fields are then visible.
-    this.por = opts.por ? PartialOrderReduction.of(model, this.invariants, !!opts.analyses?.lockOrder || observe !== undefined) : null;
+    this.por = opts.por ? PartialOrderReduction.of(model, this.invariants, !!this.pass?.lockEdges || observe !== undefined) : null;
     this.view = new StateView(layout);
     this.constraint = model.constraint ? model.constraint.bind(model) : null;
     this.isTerminal = model.isTerminal ? model.isTerminal.bind(model) : null;
