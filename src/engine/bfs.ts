@@ -133,11 +133,15 @@ export function exploreTraced(
         // Partial-order reduction: one actor's actions first; the rest only
         // when the proviso fails (an ample successor stored at this depth or less).
         const ample = por !== null && !atDepthLimit ? por.ampleActor(src) : -1;
-        let own = ample >= 0 ? por!.actionsOf[ample] : null;
+        const own = ample >= 0 ? por!.actionsOf[ample] : null;
         let full = ample < 0;
-        for (let i = 0, a = 0; own !== null ? i < own.length : a < actionCount; own !== null ? i++ : a++) {
-          if (own !== null) a = own[i];
-          else if (ample >= 0 && por!.actorOf[a] === ample) continue;
+        // Pass 0: the ample actor's actions (all actions without one); pass 1: the others', when the proviso fails.
+        for (let pass = 0; pass < 2; pass++) {
+          if (pass === 1 && (own === null || !full || stop !== null)) break;
+          const n = pass === 0 && own !== null ? own.length : actionCount;
+          for (let i = 0; i < n; i++) {
+          const a = pass === 0 && own !== null ? own[i] : i;
+          if (pass === 1 && por!.actorOf[a] === ample) continue;
           const fired = sem.fire(id, a, src, dst, dstWords);
           if (fired === DISABLED) continue;
           enabled++;
@@ -165,9 +169,6 @@ export function exploreTraced(
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
           if (stop !== null) break;
-          if (own !== null && i === own.length - 1 && full) {
-            own = null; // go on with every other actor's actions
-            a = -1;
           }
         }
         if (por !== null && ample >= 0 && !full) por.reduced++;

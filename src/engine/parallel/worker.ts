@@ -181,11 +181,15 @@ async function start(init: WorkerInit): Promise<Search> {
         // Partial-order reduction (por.ts): one actor's actions, then the rest
         // only when an ample successor is already in the table (no deeper than this state).
         const ample = por !== null && !m.atDepthLimit ? por.ampleActor(src) : -1;
-        let own = ample >= 0 ? por!.actionsOf[ample] : null;
+        const own = ample >= 0 ? por!.actionsOf[ample] : null;
         let full = ample < 0;
-        for (let i = 0, a = 0; own !== null ? i < own.length : a < actionCount; own !== null ? i++ : a++) {
-          if (own !== null) a = own[i];
-          else if (ample >= 0 && por!.actorOf[a] === ample) continue;
+        // Pass 0: the ample actor's actions (all actions without one); pass 1: the others', when the proviso fails.
+        for (let pass = 0; pass < 2; pass++) {
+          if (pass === 1 && (own === null || !full)) break;
+          const n = pass === 0 && own !== null ? own.length : actionCount;
+          for (let i = 0; i < n; i++) {
+          const a = pass === 0 && own !== null ? own[i] : i;
+          if (pass === 1 && por!.actorOf[a] === ample) continue;
           const fired = sem.fire(m.levelBase + p, a, src, dst, dstWords);
           if (fired === DISABLED) continue;
           enabled++;
@@ -202,9 +206,6 @@ async function start(init: WorkerInit): Promise<Search> {
             }
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
-          if (own !== null && i === own.length - 1 && full) {
-            own = null;
-            a = -1;
           }
         }
         transitions += enabled;
