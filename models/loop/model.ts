@@ -249,7 +249,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     label,
     invariants: LOOP_INVARIANTS,
     liveness: [syscallsReturn(T)],
-    partialOrder: loopPartialOrder(m, layout, T * Bmax, Bmax),
+    partialOrder: loopPartialOrder(m, layout, T * Bmax, Bmax, strategy.readsOtherThreadsFrames ?? false),
     // Bounded calls per thread and no kernel path that retries: every run ends.
     acyclic: true,
     // Weak fairness per thread: a thread that can always take a step eventually does.

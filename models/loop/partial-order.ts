@@ -1,6 +1,7 @@
 // The loop model's partial-order declaration (engine/por-decl.ts): each
 // action's thread, the fields only one thread touches (its call stack, its
-// counters, its task work, its own fd table), and which fields each
+// counters, its task work, its own fd table; its stack unless the strategy
+// reads other threads' stacks), and which fields each
 // invariant reads. The engine observes each step's reads and writes itself;
 // this file states only the ownership and the invariants' reads, and
 // test/loop/por-declaration.test.ts checks both against every step and
@@ -12,12 +13,14 @@ import { loopIndex } from '../../specs/loop/view.js';
 import type { Machine } from './machine.js';
 import { FRAME } from './machine.js';
 
-export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number, perThread: number): PartialOrderDecl {
+/** `framesShared`: some step reads other threads' frames (Strategy.readsOtherThreadsFrames). */
+export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number, perThread: number, framesShared: boolean): PartialOrderDecl {
   const width = layout.width;
   const T = m.T;
   const owner = new Array<number>(width).fill(-1);
   for (let t = 0; t < T; t++) {
-    const mine = [m.done[t], m.cur[t], ...m.taskWork[t], ...Array.from({ length: m.S * FRAME }, (_, i) => m.frames[t] + i)];
+    const stack = framesShared ? [] : Array.from({ length: m.S * FRAME }, (_, i) => m.frames[t] + i);
+    const mine = [m.done[t], m.cur[t], ...m.taskWork[t], ...stack];
     // An fd table is the thread's own unless another thread shares it.
     if (!m.shared[t]) mine.push(...m.fd[m.tableOf[t]]);
     for (const f of mine) owner[f] = t;
