@@ -37,3 +37,18 @@ describe('--por on every scripted loop scenario', () => {
     }, 120_000);
   }
 });
+
+describe('--por with --symmetry on explore (calls=2, every strategy)', () => {
+  it('gives the full search verdicts, the separate analyses under --por included', async () => {
+    const { withAnalyses } = await import('../../src/engine/analyses.js');
+    for (const strategy of loopFamily.strategies) {
+      const model = loopFamily.build({ strategy: strategy.name, scenario: 'explore', params: { ...params, calls: 2 } });
+      const full = explore(model, { analyses });
+      const base = explore(model, { por: true, symmetry: true, analyses });
+      expect(base.stats.partialOrder && base.stats.symmetry, strategy.name).toBe(true);
+      const reduced = withAnalyses(model, base, { liveness: model.liveness!, lockOrder: true }, { por: true });
+      expect(reduced.outcomes.map((o) => [o.invariant, o.verdict]), strategy.name).toEqual(full.outcomes.map((o) => [o.invariant, o.verdict]));
+      expect(reduced.stats.states).toBeLessThan(full.stats.states);
+    }
+  }, 600_000);
+});
