@@ -18,9 +18,12 @@ export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number
   const width = layout.width;
   const T = m.T;
   const owner = new Array<number>(width).fill(-1);
+  const writer = new Array<number>(width).fill(-1);
   for (let t = 0; t < T; t++) {
-    const stack = framesShared ? [] : Array.from({ length: m.S * FRAME }, (_, i) => m.frames[t] + i);
-    const mine = [m.done[t], m.cur[t], ...m.taskWork[t], ...stack];
+    const stack = Array.from({ length: m.S * FRAME }, (_, i) => m.frames[t] + i);
+    // Read by other threads (framesShared), a stack is still written by its thread alone.
+    if (framesShared) for (const f of stack) writer[f] = t;
+    const mine = [m.done[t], m.cur[t], ...m.taskWork[t], ...(framesShared ? [] : stack)];
     // An fd table is the thread's own unless another thread shares it.
     if (!m.shared[t]) mine.push(...m.fd[m.tableOf[t]]);
     for (const f of mine) owner[f] = t;
@@ -47,10 +50,28 @@ export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number
     'walk-safe': all([m.walkUnsafe]),
     'openers-consistent': all([...ix.om, ...ix.mnt, ...ix.pmnt, ...ix.fdev, ...ix.fpart, ...ix.pop, ...ix.op]),
   };
+  // Only a thread inside a call whose next step takes or drops no lock can
+  // step independently, and then only with choice 0 (its other actions are
+  // disabled by its own frame); an idle thread's first step of any call
+  // reads state others share (its menu's conditions, a lock).
+  const locking = m.linked.locks;
+  const observe = (t: number, s: Uint8Array, out: Int32Array): number => {
+    const base = m.frames[t];
+    for (let k = m.S - 1; k >= 0; k--) {
+      const pc = s[base + k * FRAME];
+      if (pc === 0) continue;
+      if (locking[pc]) return -1;
+      out[0] = t * perThread;
+      return 1;
+    }
+    return -1;
+  };
   return {
+    observe,
     actorOf: Array.from({ length: actionCount }, (_, a) => (a / perThread) | 0),
     actors: T,
     owner,
+    writer,
     writeGuard: none,
     accessGuard: none,
     invariantReads: (name) => reads[name] ?? null,

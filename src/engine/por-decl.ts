@@ -30,6 +30,11 @@ export interface PartialOrderDecl {
    */
   readonly owner: readonly number[];
   /**
+   * Optional, per field: the actor whose steps alone write it (others may
+   * read it), or -1. That actor's steps may then read it freely.
+   */
+  readonly writer?: readonly number[];
+  /**
    * Guard fields (those named below) hold 0 when free and 1 + i while actor
    * i holds them, and only actor i's steps change a value 1 + i.
    *
@@ -48,4 +53,14 @@ export interface PartialOrderDecl {
    * cannot say, which makes every step visible to it (no reduction).
    */
   invariantReads(name: string): readonly VisibleGroup[] | null;
+  /**
+   * Optional, for speed: which of actor i's actions the engine must observe
+   * in `state`. Write them into `out` and return how many, or return -1 when
+   * the actor surely touches state others share (say, its next step takes a
+   * lock): it is then not considered. Every action left out must be
+   * disabled in `state` by the actor's own fields alone (no other actor can
+   * enable it before this one moves: it reads only fields the actor owns or
+   * alone writes). A pure function of the state.
+   */
+  observe?(actor: number, state: Uint8Array, out: Int32Array): number;
 }

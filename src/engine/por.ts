@@ -7,8 +7,8 @@
 // checked per state on footprints the engine observes itself, footprint.ts):
 //  C0  t has an enabled action;
 //  C1  every action of t, enabled or not, reads only fields no other actor
-//      can write before t acts again (t's own, or written only under a lock
-//      t holds), and every enabled one writes only fields no other actor can
+//      can write before t acts again (t's own, written by t alone, or written
+//      only under a lock t holds), and every enabled one writes only fields no other actor can
 //      read or write before then (t's own, or touched only under a lock t
 //      holds). So no other actor's step can enable, disable or be affected by
 //      t's, and t cannot gain an action through others: any run from s that
@@ -53,6 +53,7 @@ export class PartialOrderReduction {
   reduced = 0;
   private readonly probe: FootprintProbe;
   private readonly owner: Int32Array;
+  private readonly writer: Int32Array;
   private readonly writeGuard: Int32Array;
   private readonly accessGuard: Int32Array;
   /** guardOf[f] = 1 when field f is some field's guard (a lock byte its holder may read). */
@@ -61,14 +62,19 @@ export class PartialOrderReduction {
   private readonly visible: Int32Array;
   private readonly groupsOf: VisibleGroup[][];
   private readonly step: (a: number, src: Uint8Array, dst: Uint8Array) => boolean;
+  private readonly observe: ((actor: number, state: Uint8Array, out: Int32Array) => number) | null;
+  private readonly observed: Int32Array;
 
   private constructor(model: Model, decl: PartialOrderDecl, visible: Map<number, VisibleGroup[]>) {
     const width = model.layout.width;
     this.step = model.step.bind(model);
+    this.observe = decl.observe ? decl.observe.bind(decl) : null;
+    this.observed = new Int32Array(model.actionCount);
     this.probe = new FootprintProbe(model.layout.stride);
     this.actorOf = Int32Array.from(decl.actorOf);
     this.actionsOf = Array.from({ length: decl.actors }, (_, t) => Int32Array.from(decl.actorOf.flatMap((x, a) => (x === t ? [a] : []))));
     this.owner = Int32Array.from(decl.owner);
+    this.writer = Int32Array.from(decl.writer ?? decl.owner.map(() => -1));
     this.writeGuard = Int32Array.from(decl.writeGuard);
     this.accessGuard = Int32Array.from(decl.accessGuard);
     this.isGuard = new Uint8Array(model.layout.stride);
@@ -94,6 +100,7 @@ export class PartialOrderReduction {
       if (xs.length !== width) throw new Error(`${model.name}: partial-order declaration lists ${xs.length} ${what}, the layout has ${width} fields`);
     };
     check(decl.owner, 'owners');
+    if (decl.writer) check(decl.writer, 'writers');
     check(decl.writeGuard, 'write guards');
     check(decl.accessGuard, 'access guards');
     if (decl.actorOf.length !== model.actionCount) throw new Error(`${model.name}: partial-order declaration names actors of ${decl.actorOf.length} actions, the model has ${model.actionCount}`);
@@ -121,25 +128,32 @@ export class PartialOrderReduction {
   /** The actor whose enabled actions form an ample set in `src` (conditions C0–C2), or -1. */
   ampleActor(src: Uint8Array): number {
     const n = this.actionsOf.length;
-    for (let t = 0; t < n; t++) if (this.qualifies(t, src)) return t;
+    for (let t = 0; t < n; t++) {
+      if (this.observe === null) {
+        if (this.qualifies(t, src, this.actionsOf[t], this.actionsOf[t].length)) return t;
+        continue;
+      }
+      const k = this.observe(t, src, this.observed);
+      if (k > 0 && this.qualifies(t, src, this.observed, k)) return t;
+    }
     return -1;
   }
 
-  private qualifies(t: number, src: Uint8Array): boolean {
+  /** Conditions C0-C2 for actor t, observing its actions acts[0 .. count). */
+  private qualifies(t: number, src: Uint8Array, acts: Int32Array, count: number): boolean {
     const probe = this.probe;
     const owner = this.owner;
     const wg = this.writeGuard;
     const ag = this.accessGuard;
     const held = t + 1;
-    const acts = this.actionsOf[t];
     let enabled = 0;
-    for (let i = 0; i < acts.length; i++) {
+    for (let i = 0; i < count; i++) {
       const on = probe.probe(this.step, acts[i], src);
       if (probe.opaque) return false;
       const reads = probe.reads;
       for (let k = 0; k < probe.readCount; k++) {
         const f = reads[k];
-        if (owner[f] === t) continue;
+        if (owner[f] === t || this.writer[f] === t) continue;
         if (wg[f] >= 0 && src[wg[f]] === held) continue;
         if (ag[f] >= 0 && src[ag[f]] === held) continue;
         if (this.isGuard[f] === 1 && src[f] === held) continue;

@@ -1,8 +1,9 @@
 // The loop model's partial-order declaration (models/loop/partial-order.ts)
 // against what its steps and invariants actually do: over every reachable
 // state of every scripted scenario (and a small explore) of every strategy,
-// no step touches a field declared another thread's own, and no invariant
-// reads a field outside the groups declared for it.
+// no step touches a field declared another thread's own, no invariant reads
+// a field outside the groups declared for it, and every action `observe`
+// leaves out is disabled by its thread's own fields alone.
 
 import { describe, expect, it } from 'vitest';
 import { exploreTraced } from '../../src/engine/bfs.js';
@@ -34,6 +35,22 @@ function breaches(model: Model): string[] {
       if (probe.opaque) out.add(`action ${a}: footprint not observable`);
       const touched = [...probe.reads.subarray(0, probe.readCount), ...probe.writes.subarray(0, probe.writeCount)];
       for (const f of touched) if (decl.owner[f] >= 0 && decl.owner[f] !== t) out.add(`thread ${t} touches ${names[f]}, declared thread ${decl.owner[f]}'s`);
+      for (const f of probe.writes.subarray(0, probe.writeCount)) {
+        if (decl.writer![f] >= 0 && decl.writer![f] !== t) out.add(`thread ${t} writes ${names[f]}, declared written by thread ${decl.writer![f]} alone`);
+      }
+    }
+    const listed = new Int32Array(model.actionCount);
+    for (let t = 0; t < decl.actors; t++) {
+      const k = decl.observe!(t, src, listed);
+      if (k < 0) continue;
+      const keep = new Set(listed.subarray(0, k));
+      for (let a = 0; a < model.actionCount; a++) {
+        if (decl.actorOf[a] !== t || keep.has(a)) continue;
+        if (probe.probe(step, a, src)) out.add(`action ${a} of thread ${t} left out by observe but enabled`);
+        for (const f of probe.reads.subarray(0, probe.readCount)) {
+          if (decl.owner[f] !== t && decl.writer![f] !== t) out.add(`action ${a} left out by observe reads ${names[f]}`);
+        }
+      }
     }
     vec = src;
     for (const inv of model.invariants) {

@@ -3,8 +3,9 @@
 // a few variables and one lock. An action is guarded by its actor's pc (and
 // maybe a test of its local, a shared variable or the lock) and moves the pc
 // while writing its local, a shared variable, or taking or releasing the lock.
-// The declaration (Model.partialOrder) is derived from the actions, so it is
-// sound by construction unless `wrong` asks for a false one.
+// The declaration (Model.partialOrder: owners, single writers, lock guards) is
+// derived from the actions, so it is sound by construction unless
+// `wrongOwner` asks for a false one.
 
 import { Layout } from '../../../src/engine/layout.js';
 import type { Invariant, Model } from '../../../src/engine/model.js';
@@ -148,10 +149,17 @@ export function declarationOf(spec: PorSpec): PartialOrderDecl {
     if (writers.every(holds) && readers.every(holds)) accessGuard[f] = spec.lock;
   }
   const owner = spec.owner.map((o, f) => (f === spec.wrongOwner ? 0 : o));
+  // A shared variable only one actor writes (others may read it).
+  const writer = spec.domains.map((_, f) => {
+    if (spec.owner[f] >= 0 || f === spec.lock) return -1;
+    const ws = new Set(spec.actions.filter((a) => a.updates.some((u) => u.field === f)).map((a) => a.actor));
+    return ws.size === 1 ? [...ws][0] : -1;
+  });
   return {
     actorOf: spec.actions.map((a) => a.actor),
     actors: spec.actors,
     owner,
+    writer,
     writeGuard,
     accessGuard,
     invariantReads: (name) => {
