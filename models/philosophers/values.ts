@@ -5,11 +5,11 @@
 // null) and the shared meal counter.
 
 import type { Model } from '../../src/engine/model.js';
-import { action, intRange, listOf, maybe, oneOf, valueModel, type State } from '../../src/values/index.js';
+import { action, intRange, listOf, maybe, oneOf, valueModel, type State, type ValueModelOptions } from '../../src/values/index.js';
 
 const PHASE = oneOf('thinking', 'hungry', 'has-first', 'eating');
 
-export function buildPhilosophersFromValues(n: number, m: number, lefty = false): Model {
+export function buildPhilosophersFromValues(n: number, m: number, lefty = false, options: ValueModelOptions = {}): Model {
   const philosopher = intRange(0, n - 1);
   const fields = {
     pc: listOf(n, PHASE, { group: (i) => `philosopher P${i}` }),
@@ -89,5 +89,5 @@ export function buildPhilosophersFromValues(n: number, m: number, lefty = false)
       });
       return out;
     },
-  });
+  }, options);
 }

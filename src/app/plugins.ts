@@ -95,6 +95,8 @@ export async function loadPlugin(file: string, what: 'strategy' | 'model' | 'any
     .map((s): Strategy => ({ ...s, codeState: s.codeState ?? 'plugin', description: s.description ?? `strategy from ${displayName(abs)}` }));
   const families = values.filter(looksLikeFamily);
   const plugin: LoadedPlugin = { file: abs, sha256, strategies, families };
+  // What the command asked for is checked first: a strategy file given to --model is refused as such, not checked as a strategy.
+  if (strategies.length + families.length > 0) expect(plugin, file, what);
   if (strategies.length === 0 && families.length === 0) {
     throw new UsageError(`plugin ${file}: exports no strategy (an object with a name and define(p, m)) and no model family (name, params, invariants, build)`);
   }

@@ -12,6 +12,7 @@ import { interrupted } from './interrupt.js';
 import { replayTrace } from './replay.js';
 import { remaining, withAnalyses, type AnalysisRequest } from '../engine/analyses.js';
 import { JobWorker, runJob } from './job.js';
+import { JobMemory } from './peak-memory.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { DEADLOCK, type ExploreResult, type Progress, type Trace } from '../engine/result.js';
 import { EXIT, ReplayFailure, UsageError } from './errors.js';
@@ -115,6 +116,7 @@ export async function executeRun(
   pool?: SearchPool,
   jobs?: JobWorker,
 ): Promise<CompletedRun> {
+  const memory = new JobMemory();
   const model = buildModel(run);
   const { invariants, checkDeadlock, ...analyses } = checksFor(run, model);
   const opts = {
@@ -158,7 +160,8 @@ export async function executeRun(
         : await runJob(recipe, request)
       : withAnalyses(model, safety, analyses, opts);
   validateTraces(run, result.outcomes);
-  return { run, model, result };
+  // The memory column: the whole job (search and analyses), not the search alone.
+  return { run, model, result: { ...result, stats: { ...result.stats, peakRssBytes: memory.stop() } } };
 }
 
 /**

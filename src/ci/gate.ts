@@ -6,18 +6,18 @@
 // reports and, under GitHub Actions, the annotations and job summary. A
 // config that leaves a registered strategy out is reported, never skipped
 // silently. main.ts uses it when there is a config, a report or GitHub
-// Actions; otherwise verify behaves exactly as without this module.
+// Actions; otherwise verify behaves exactly as without this module. How the
+// judged cells read on a terminal is src/cli/gate-text.ts.
 
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { EXIT, OutputError, UsageError } from '../app/errors.js';
-import { table } from '../report/format.js';
 import { plan, type PlannedRun } from '../app/plan.js';
 import { executeRuns, exitCodeFor, type CompletedRun, type Limits } from '../app/run.js';
 import { FAMILIES } from '../app/registry.js';
 import type { Progress } from '../engine/result.js';
-import { exitCodeForCells, judgeCells, mismatchText, type CellResult } from './cells.js';
+import { exitCodeForCells, judgeCells, type CellResult } from './cells.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigRun, type LoadedConfig } from './config.js';
 import { annotations, appendSummary, summaryMarkdown } from './github.js';
 import { junitXml } from './junit.js';
@@ -36,6 +36,8 @@ export interface GateFlags extends Limits {
   readonly strategy?: readonly string[];
   readonly scenario?: readonly string[];
   readonly invariant?: readonly string[];
+  /** Expected violations with their traces, not one line each (text output and job summary). */
+  readonly verbose?: boolean;
 }
 
 export interface Gate {
@@ -45,8 +47,8 @@ export interface Gate {
   execute(onProgress?: (p: Progress) => void, afterEach?: (r: CompletedRun) => void): Promise<CompletedRun[]>;
   /** The cells of completed searches, judged. */
   cells(done: readonly CompletedRun[]): CellResult[];
-  /** Extra text after verify's tables: the expectation verdict (config only). */
-  text(done: readonly CompletedRun[], c: ChalkInstance): string;
+  /** The expectations' one-line verdict, "expectations (FILE): 3 of 4 cells as expected, 1 differs" (config only, else ''). */
+  summaryLine(done: readonly CompletedRun[], c: ChalkInstance): string;
   /** Extra members of the --json document. */
   json(done: readonly CompletedRun[]): Record<string, unknown>;
   /**
@@ -169,28 +171,16 @@ export async function openGate(flags: GateFlags, notes: string[] = [], env: Node
       return executeRuns(order.map((o) => o.planned), limitsOf, onProgress, afterEach);
     },
     cells: cellsOf,
-    text(done, c) {
+    summaryLine(done, c) {
       if (!config) return '';
       const cells = cellsOf(done);
-      const bad = cells.filter((x) => x.status !== 'as-expected');
       const n = (s: CellResult['status']) => cells.filter((x) => x.status === s).length;
-      const lines = [
-        '',
+      return (
         c.bold(`expectations (${config.file}): `) +
-          `${n('as-expected')} of ${cells.length} cells as expected` +
-          (n('differs') ? c.red(`, ${n('differs')} differ${n('differs') === 1 ? 's' : ''}`) : '') +
-          (n('incomplete') ? c.yellow(`, ${n('incomplete')} incomplete`) : ''),
-      ];
-      if (bad.length > 0) {
-        lines.push(
-          table(
-            ['cell', 'expected', 'actual'],
-            bad.map((x) => [x.name, x.expected + (x.explicit ? '' : ' (not listed)'), x.status === 'differs' ? c.red(mismatchText(x).replace(/^expected \S+( \(not listed\))?, got /, '')) : c.yellow(`incomplete (${x.run.result.stopReason})`)]),
-          ),
-        );
-        if (bad.some((x) => x.actual === 'violated')) lines.push(c.dim('(the counterexamples of unexpected violations are printed above)'));
-      }
-      return lines.join('\n');
+        `${n('as-expected')} of ${cells.length} cells as expected` +
+        (n('differs') ? c.red(`, ${n('differs')} differ${n('differs') === 1 ? 's' : ''}`) : '') +
+        (n('incomplete') ? c.yellow(`, ${n('incomplete')} incomplete`) : '')
+      );
     },
     json(done) {
       const cells = cellsOf(done);
@@ -233,7 +223,7 @@ export async function openGate(flags: GateFlags, notes: string[] = [], env: Node
           const reports = [flags.sarif && `the SARIF report ${flags.sarif}`, flags.junit && `the JUnit report ${flags.junit}`].filter((x): x is string => !!x);
           for (const a of annotations(cells, new RepoLocator(config ? config.file : null), reports)) out(a);
         });
-        if (summaryFile !== undefined) attempt('', () => appendSummary(summaryFile, summaryMarkdown(cells, code, config?.file ?? null)));
+        if (summaryFile !== undefined) attempt('', () => appendSummary(summaryFile, summaryMarkdown(cells, code, config?.file ?? null, { verbose: flags.verbose === true })));
       }
       return failed ? EXIT.output : code;
     },

@@ -1,8 +1,9 @@
 // GitHub Actions integration, active when GITHUB_ACTIONS=true: an `::error`
 // workflow command per cell that is not as expected (shown as annotations on
 // the model files), and a Markdown job summary appended to
-// $GITHUB_STEP_SUMMARY: a result matrix per config run and every
-// counterexample in a collapsible <details> block.
+// $GITHUB_STEP_SUMMARY: the unexpected cells first with their
+// counterexamples open, a result matrix per config run, and the expected
+// violations one line each (collapsed traces with --verbose).
 
 import { appendFileWhole } from '../app/write-file.js';
 import { fmtInt } from '../report/format.js';
@@ -60,7 +61,12 @@ function verdictCell(c: CellResult): string {
   return `❌ **${c.actual}** (expected ${c.expected})`;
 }
 
-export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, configFile: string | null): string {
+/**
+ * The job summary: the unexpected cells first, each unexpected counterexample
+ * in full; then the result matrix per config run; then the expected
+ * violations one line each (their traces, collapsed, with `verbose`).
+ */
+export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, configFile: string | null, opts: { verbose?: boolean } = {}): string {
   const differs = cells.filter((c) => c.status === 'differs').length;
   const incomplete = cells.filter((c) => c.status === 'incomplete').length;
   const head =
@@ -73,6 +79,36 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
   const searches = new Set(cells.map((c) => c.run)).size;
   out.push(`${configFile ? `Config \`${configFile}\`` : 'No config (every invariant must hold)'} · ${searches} search${searches === 1 ? '' : 'es'} · ${cells.length} cells · exit code ${exitCode}`);
   out.push('');
+
+  const unexpected = cells.filter((c) => c.status !== 'as-expected');
+  const traceBlocks: string[] = [];
+  let size = out.join('\n').length;
+  const addTrace = (c: CellResult, left: number): boolean => {
+    const isUnexpected = c.status !== 'as-expected';
+    const block = [
+      `<details${isUnexpected ? ' open' : ''}><summary>${isUnexpected ? '❌' : '✅'} ${htmlText(c.name)}: ${c.steps}-step counterexample${isUnexpected ? ' (unexpected)' : ' (expected)'}</summary>`,
+      '',
+      outcomeMarkdown(c.run, c.outcome)!,
+      '',
+      '</details>',
+      '',
+    ].join('\n');
+    if (size + block.length > SUMMARY_BUDGET) {
+      traceBlocks.push(`_${left} more counterexamples left out to stay within the summary size limit; see the JUnit/SARIF reports._`, '');
+      return false;
+    }
+    size += block.length;
+    traceBlocks.push(block);
+    return true;
+  };
+  if (unexpected.length > 0) {
+    out.push('### Unexpected results', '');
+    for (const c of unexpected) out.push(`- ❌ ${mdText(c.name)}: ${mdText(mismatchText(c))}`);
+    out.push('');
+    const traced = unexpected.filter((c) => c.outcome.trace);
+    for (const [i, c] of traced.entries()) if (!addTrace(c, traced.length - i)) break;
+    out.push(...traceBlocks.splice(0));
+  }
 
   // One matrix per config run: rows are searches, columns invariants.
   const groups = [...new Set(cells.map((c) => c.group))];
@@ -94,30 +130,24 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
     out.push('');
   }
 
-  const violated = cells.filter((c) => c.outcome.trace);
-  const ordered = [...violated.filter((c) => c.status !== 'as-expected'), ...violated.filter((c) => c.status === 'as-expected')];
-  if (ordered.length > 0) out.push('### Counterexamples', '');
-  let size = out.join('\n').length;
-  for (const c of ordered) {
-    const md = outcomeMarkdown(c.run, c.outcome)!;
-    const unexpected = c.status !== 'as-expected';
-    const block = [
-      `<details${unexpected ? ' open' : ''}><summary>${unexpected ? '❌' : '✅'} ${htmlText(c.name)}: ${c.steps}-step counterexample${unexpected ? ' (unexpected)' : ' (expected)'}</summary>`,
-      '',
-      md,
-      '',
-      '</details>',
-      '',
-    ].join('\n');
-    if (size + block.length > SUMMARY_BUDGET) {
-      out.push(`_${ordered.length - ordered.indexOf(c)} more counterexamples left out to stay within the summary size limit; see the JUnit/SARIF reports._`);
-      break;
+  const expected = cells.filter((c) => c.status === 'as-expected' && c.outcome.trace);
+  if (expected.length > 0) {
+    out.push(`### Expected violations (${expected.length})`, '');
+    for (const c of expected) out.push(`- ✅ ${mdText(c.name)}: violated, ${c.steps}-step counterexample (expected)`);
+    out.push('');
+    if (opts.verbose) {
+      size = out.join('\n').length;
+      for (const [i, c] of expected.entries()) if (!addTrace(c, expected.length - i)) break;
+      out.push(...traceBlocks.splice(0));
+    } else {
+      out.push('_Their traces: `loopcheck verify --verbose`, or the trace files of `--trace-dir`._', '');
     }
-    size += block.length;
-    out.push(block);
   }
   return out.join('\n') + '\n';
 }
+
+/** Text in a Markdown list item: no HTML, no table pipes. */
+const mdText = (s: string) => htmlText(s).replace(/\|/g, '\\|');
 
 const htmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

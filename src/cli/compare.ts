@@ -8,7 +8,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { InvariantOutcome, Verdict } from '../engine/result.js';
-import { addTraceOptions, checkTracePaths, colours, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { addTraceOptions, checkTracePaths, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
 import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { EXIT, OutputError } from '../app/errors.js';
@@ -182,9 +183,8 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
   return out.join('\n');
 }
 
-interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags {
+interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags, ColourFlags {
   json?: boolean;
-  color: boolean;
 }
 
 export async function compare(flags: CompareFlags): Promise<number> {
@@ -210,7 +210,7 @@ export async function compare(flags: CompareFlags): Promise<number> {
   }
   const data = compareData(done, written, flags.param ?? []);
   if (flags.json) writeStdout(JSON.stringify(data, null, 2) + '\n');
-  else writeStdout(renderCompare(data, colours(!flags.color)) + '\n');
+  else writeStdout(renderCompare(data, coloursFor(flags)) + '\n');
   if (failure) {
     process.stderr.write(`loopcheck: error: ${failure.message}\n`);
     return EXIT.output;
@@ -226,9 +226,7 @@ export function registerCompare(prog: Command, setCode: (c: number) => void): Co
   addSelectionOptions(cmd, 'check');
   addLimitOptions(cmd);
   addRuntimeOptions(cmd).option('--full-states', 'md traces written with --trace-dir: every state in full');
-  return addTraceOptions(cmd)
-    .option('--json', 'print one JSON document on stdout instead of text')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(addTraceOptions(cmd).option('--json', 'print one JSON document on stdout instead of text'))
     .addHelpText('after', exitCodeHelp('compare'))
     .action(async (flags: CompareFlags) => setCode(await compare(flags)));
 }

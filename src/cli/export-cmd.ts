@@ -3,7 +3,7 @@
 // which re-renders a saved trace (after replaying it) in any format.
 
 import { InputTooLarge, readCapped } from '../app/read-capped.js';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import type { InvariantOutcome } from '../engine/result.js';
 import { FORMATS, parseFormats, prepareTraceDir, renderFormat, traceFileName, writeTraceFiles, type Format } from '../export/formats.js';
@@ -24,12 +24,6 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeStdout } from '../app/write-file.js';
 
-export function colours(noColor: boolean): ChalkInstance {
-  const fc = process.env.FORCE_COLOR;
-  const forced = fc !== undefined && fc !== '0' && fc !== 'false';
-  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
-  return new Chalk({ level: enabled ? 1 : 0 });
-}
 
 export interface TraceOutputFlags {
   traceDir?: string;

@@ -3,7 +3,7 @@
 // shortest cycle with one witness trace per edge. Exit 1 for a cycle, 3 if a
 // search was cut short, else 0.
 
-import { Chalk } from 'chalk';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 import type { Command } from 'commander';
 import { lockOrder, shortestCycle, type LockOrderResult } from '../engine/lock-order.js';
 import { renderTraceText } from '../report/trace-text.js';
@@ -20,17 +20,16 @@ import { exitCodeHelp } from '../app/exit-codes.js';
 import { LOCK_ORDER } from '../engine/properties.js';
 import { writeStdout } from '../app/write-file.js';
 
-interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'> {
+interface LockOrderFlags extends Omit<SelectionFlags, 'invariant'>, ColourFlags {
   maxStates?: number;
   timeLimit?: number;
   maxMemory?: number;
-  color: boolean;
   traces?: boolean;
 }
 
 async function runLockOrder(flags: LockOrderFlags): Promise<number> {
   const runs = plan({ model: flags.model, params: flags.param, strategies: flags.strategy, scenarios: flags.scenario });
-  const c = new Chalk({ level: flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR ? 1 : 0 });
+  const c = coloursFor(flags);
   const out: string[] = [];
   let code: number = EXIT.ok;
   const results: { name: string; r: LockOrderResult; model: ReturnType<typeof buildModel> }[] = [];
@@ -108,9 +107,7 @@ export function registerLockOrder(prog: Command, setCode: (c: number) => void): 
   const cmd = prog.command('lock-order').description('lockdep-style check: "held X while acquiring Y" edges over every reachable transition, and any cycle');
   addSelectionOptions(cmd, 'check', false);
   addLimitOptions(cmd, '', false);
-  return addRuntimeOptions(cmd, false)
-    .option('--traces', 'print the witness trace of every edge of a cycle')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(addRuntimeOptions(cmd, false).option('--traces', 'print the witness trace of every edge of a cycle'))
     .addHelpText('after', exitCodeHelp('lock-order'))
     .action(async (flags: LockOrderFlags) => setCode(await runLockOrder(flags)));
 }

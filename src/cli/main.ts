@@ -2,7 +2,7 @@
 // commander, turns every outcome into an exit code, and is the only module
 // that calls process.exit.
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeForError, OutputError, UsageError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
@@ -26,17 +26,10 @@ import { registerSimulate } from './simulate.js';
 import { registerConform } from './conform.js';
 import { registerNew } from './new-strategy.js';
 import { resolveModelArg, resolveStrategyArgs } from '../app/plugins.js';
+import { addColourOptions, colours, coloursFor, type ColourFlags } from './colour.js';
+import { renderGateText } from './gate-text.js';
 
-/**
- * Colour on a terminal unless NO_COLOR is set or --no-color is given; forced by
- * --color or FORCE_COLOR (any value but 0 and false), as CI logs render it.
- */
-export function colours(noColor: boolean, force = false): ChalkInstance {
-  const fc = process.env.FORCE_COLOR;
-  const forced = force || (fc !== undefined && fc !== '' && fc !== '0' && fc !== 'false');
-  const enabled = !noColor && (forced || (process.stdout.isTTY === true && !process.env.NO_COLOR));
-  return new Chalk({ level: enabled ? 1 : 0 });
-}
+export { colours } from './colour.js';
 
 /** Seconds between progress lines in a log (not a terminal). */
 const LOG_PROGRESS_EVERY_S = 5;
@@ -73,6 +66,7 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, Runt
   junit?: string;
   sarif?: string;
   maxWindowSteps?: number;
+  verbose?: boolean;
 }
 
 /** "--config F --no-config": the later flag would silently drop the earlier one. */
@@ -101,9 +95,11 @@ async function verify(given: VerifyFlags, args: readonly string[]): Promise<numb
     writeStdout(JSON.stringify({ ...resultsJson(done), ...gate?.json(done) }, null, 2) + '\n');
   } else {
     const c = colours(flags.color === false, flags.color === true);
-    writeStdout(renderVerify(done, c, flags.fullStates, flags.param ?? []) + '\n');
-    const expectations = gate?.text(done, c);
-    if (expectations) writeStdout(expectations + '\n');
+    // With a config: the unexpected cells first, expected violations one line each.
+    const text = gate?.config
+      ? renderGateText(done, gate.cells(done), gate.summaryLine(done, c), c, { verbose: flags.verbose, fullStates: flags.fullStates, rawParams: flags.param ?? [] })
+      : renderVerify(done, c, flags.fullStates, flags.param ?? []);
+    writeStdout(text + '\n');
   }
   let code = gate ? gate.finish(done) : exitCodeFor(done);
   if (traceOut) {
@@ -148,6 +144,7 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
     .option('--por', 'partial-order reduction: explore one order of independent steps (where the model declares what it needs); keeps invariants, deadlock, lock order and liveness of acyclic models; counterexamples may not be the shortest')
     .option('--full-states', 'print every state of a trace in full, not only the changes')
+    .option('--verbose', 'with a config: print the traces of expected violations too (else one line each)')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')
     .option('--no-config', 'ignore ./loopcheck.config.json')
     .option('--junit <file>', 'write a JUnit XML report, one test case per cell')
@@ -161,14 +158,15 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
     .addHelpText('after', exitCodeHelp('verify'))
     .action(async (flags: VerifyFlags) => setCode(await verify(flags, argv)));
 
-  prog
-    .command('list')
-    .description('list models with their parameters, strategies, scenarios and invariants')
-    .option('--json', 'print as JSON')
-    .option('--no-color', 'disable colour')
+  addColourOptions(
+    prog
+      .command('list')
+      .description('list models with their parameters, strategies, scenarios and invariants')
+      .option('--json', 'print as JSON'),
+  )
     .addHelpText('after', exitCodeHelp('list'))
-    .action((flags: { json?: boolean; color: boolean }) => {
-      writeStdout(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(colours(!flags.color)) + '\n');
+    .action((flags: { json?: boolean } & ColourFlags) => {
+      writeStdout(flags.json ? JSON.stringify(listJson(), null, 2) + '\n' : renderList(coloursFor(flags)) + '\n');
       setCode(EXIT.ok);
     });
 

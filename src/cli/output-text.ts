@@ -7,6 +7,7 @@ import { viewTrace } from '../report/trace-view.js';
 import { compareData, renderCompare } from './compare.js';
 import { fmtBytes, fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
 import type { CompletedRun } from '../app/run.js';
+import type { InvariantOutcome } from '../engine/result.js';
 
 function runName(r: CompletedRun): string {
   return [r.run.strategy, r.run.scenario].filter((x) => x !== null).join(' / ') || r.model.name;
@@ -19,6 +20,18 @@ function runName(r: CompletedRun): string {
  * run and each counterexample.
  */
 export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fullStates = false, rawParams: readonly string[] = []): string {
+  const out = [renderResultTables(runs, c, rawParams)];
+  for (const r of runs) {
+    for (const o of r.result.outcomes) if (o.trace) out.push('', renderOutcomeTraces(r, o, c, fullStates));
+  }
+  return out.join('\n');
+}
+
+/** A run's name in the tables and trace headings: strategy / scenario, else the model. */
+export { runName };
+
+/** The verdict table (or matrix) and the statistics of every run, without traces. */
+export function renderResultTables(runs: readonly CompletedRun[], c: ChalkInstance, rawParams: readonly string[] = []): string {
   const out: string[] = [];
   if (runs.length > 0 && runs.every((r) => r.run.strategy !== null)) {
     out.push(renderCompare(compareData(runs, null, rawParams), c));
@@ -62,18 +75,17 @@ export function renderVerify(runs: readonly CompletedRun[], c: ChalkInstance, fu
     const maxP = Math.max(...runs.map((r) => r.result.stats.collisionProbability));
     out.push(c.dim(`fingerprint collision probability (birthday bound, worst run): ${maxP.toExponential(1)}`));
   }
-  for (const r of runs) {
-    for (const o of r.result.outcomes) {
-      if (!o.trace) continue;
-      out.push('');
-      out.push(c.bold(`== ${runName(r)} ==`));
-      out.push(renderTraceText(viewTrace(r.model, o.trace, o.invariant, o.description, o.detail), c, fullStates));
-      for (const rel of o.related ?? []) {
-        out.push('');
-        out.push(c.bold(`== ${runName(r)}: ${o.invariant}, next edge of the cycle ==`));
-        out.push(renderTraceText(viewTrace(r.model, rel.trace, o.invariant, o.description, rel.title), c, fullStates));
-      }
-    }
+  return out.join('\n');
+}
+
+/** One outcome's counterexample (and, for a lock-order cycle, its other edges), in full. */
+export function renderOutcomeTraces(r: CompletedRun, o: InvariantOutcome, c: ChalkInstance, fullStates = false, heading = runName(r)): string {
+  if (!o.trace) return '';
+  const out = [c.bold(`== ${heading} ==`), renderTraceText(viewTrace(r.model, o.trace, o.invariant, o.description, o.detail), c, fullStates)];
+  for (const rel of o.related ?? []) {
+    out.push('');
+    out.push(c.bold(`== ${heading}: ${o.invariant}, next edge of the cycle ==`));
+    out.push(renderTraceText(viewTrace(r.model, rel.trace, o.invariant, o.description, rel.title), c, fullStates));
   }
   return out.join('\n');
 }

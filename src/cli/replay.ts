@@ -10,7 +10,8 @@ import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
 import { EXIT } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
-import { colours, readTraceFile } from './export-cmd.js';
+import { readTraceFile } from './export-cmd.js';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 import { table } from '../report/format.js';
 import { writeStdout } from '../app/write-file.js';
 
@@ -22,14 +23,13 @@ function renderDivergence(file: string, o: Extract<ReplayOutcome, { ok: false }>
   return out.join('\n');
 }
 
-interface ReplayFlags {
+interface ReplayFlags extends ColourFlags {
   print?: boolean;
   fullStates?: boolean;
-  color: boolean;
 }
 
 async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
-  const c = colours(!flags.color);
+  const c = coloursFor(flags);
   const loaded = await readTraceFile(file);
   const o = replay(loaded);
   if (!o.ok) {
@@ -51,13 +51,14 @@ async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
 }
 
 export function registerReplay(prog: Command, setCode: (c: number) => void): Command {
-  return prog
-    .command('replay')
-    .description('re-execute a saved trace against the current model and check it violates what it claims')
-    .argument('<trace.json>', 'a trace file in loopcheck\'s json format')
-    .option('--print', 'print the trace after replaying it')
-    .option('--full-states', 'with --print, print every state in full')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(
+    prog
+      .command('replay')
+      .description('re-execute a saved trace against the current model and check it violates what it claims')
+      .argument('<trace.json>', 'a trace file in loopcheck\'s json format')
+      .option('--print', 'print the trace after replaying it')
+      .option('--full-states', 'with --print, print every state in full'),
+  )
     .addHelpText('after', exitCodeHelp('replay'))
     .action(async (file: string, flags: ReplayFlags) => setCode(await replayCmd(file, flags)));
 }

@@ -4,7 +4,7 @@
 // shortened within the states the walk visited. Exit 1 if anything was
 // found, else 3: a simulation is never exhaustive, so nothing "holds".
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { Option, type Command } from 'commander';
 import { simulate, type SimulationResult } from '../engine/simulate.js';
 import { runJob } from '../app/job.js';
@@ -23,14 +23,14 @@ import { UsageError } from '../app/errors.js';
 import { propertyOf } from '../engine/properties.js';
 import { VERSION } from '../app/version.js';
 import { writeStdout } from '../app/write-file.js';
+import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 
-interface SimulateFlags extends SelectionFlags {
+interface SimulateFlags extends SelectionFlags, ColourFlags {
   seed: number;
   runs: number;
   maxSteps: number;
   timeLimit?: number;
   json?: boolean;
-  color: boolean;
 }
 
 interface Simulated {
@@ -121,21 +121,21 @@ async function runSimulate(flags: SimulateFlags): Promise<number> {
     };
     writeStdout(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    const enabled = !flags.color ? false : process.stdout.isTTY === true && !process.env.NO_COLOR;
-    writeStdout(render(done, flags, new Chalk({ level: enabled ? 1 : 0 })) + '\n');
+    writeStdout(render(done, flags, coloursFor(flags)) + '\n');
   }
   return done.some((d) => d.result.findings.length > 0) ? EXIT.violation : EXIT.incomplete;
 }
 
 export function registerSimulate(prog: Command, setCode: (c: number) => void): Command {
   const cmd = prog.command('simulate').description('random walks checking every invariant, for models too large to exhaust (never proves anything holds)');
-  return addSelectionOptions(cmd, 'simulate')
-    .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
-    .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
-    .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
-    .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
-    .option('--json', 'print one JSON document on stdout instead of text')
-    .option('--no-color', 'disable colour')
+  return addColourOptions(
+    addSelectionOptions(cmd, 'simulate')
+      .addOption(new Option('--seed <n>', 'seed of the first walk').argParser(positiveInt('--seed')).default(1))
+      .addOption(new Option('--runs <n>', 'number of walks per model').argParser(positiveInt('--runs')).default(1000))
+      .addOption(new Option('--max-steps <n>', 'longest walk').argParser(positiveInt('--max-steps')).default(1000))
+      .addOption(new Option('--time-limit <seconds>', 'stop each simulation after this many seconds').argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)))
+      .option('--json', 'print one JSON document on stdout instead of text'),
+  )
     .addHelpText('after', exitCodeHelp('simulate'))
     .action(async (flags: SimulateFlags) => setCode(await runSimulate(flags)));
 }

@@ -35,6 +35,10 @@ export class Codec<F extends Fields> {
   readonly make: ImmutableRecord.Factory<Values<F>>;
   readonly #slots: readonly Slot[];
   readonly #model: string;
+  /** Where each field lives in the vector (for compile.ts). */
+  get slots(): readonly Slot[] {
+    return this.#slots;
+  }
   /** The record of default values, which unpack starts from. */
   readonly #blank: State<F>;
 
@@ -110,6 +114,31 @@ export class Codec<F extends Fields> {
     });
   }
 
+  /**
+   * The state stored in vec, built from `near` (stored as nearBytes) by
+   * setting only the fields and list elements whose bytes differ.
+   */
+  unpackNear(vec: { at(i: number): number | undefined }, near: State<F>, nearBytes: Uint8Array): State<F> {
+    let out = near;
+    for (const slot of this.#slots) {
+      const key = slot.key as keyof Values<F>;
+      if (slot.length < 0) {
+        const b = vec.at(slot.offset) as number;
+        if (b !== nearBytes[slot.offset]) out = out.set(key, slot.domain.valueAt(b) as never);
+        continue;
+      }
+      let list: List<unknown> | null = null;
+      for (let i = 0; i < slot.length; i++) {
+        const b = vec.at(slot.offset + i) as number;
+        if (b === nearBytes[slot.offset + i]) continue;
+        if (list === null) list = (near.get(key) as List<unknown>).asMutable();
+        list.set(i, slot.domain.valueAt(b));
+      }
+      if (list !== null) out = out.set(key, list.asImmutable() as never);
+    }
+    return out;
+  }
+
   /** A state from plain values; list fields may be given as arrays. */
   fromValues(values: { [K in keyof F]: ValueOf<F[K]> | unknown[] }): State<F> {
     const out: Record<string, unknown> = {};
@@ -133,29 +162,40 @@ function describeValue(v: unknown): string {
 /**
  * The last state seen, by the bytes it is stored as. The engine tries every
  * action on one source state in a row and checks every property on a state
- * it has just produced, so remembering one state saves most unpacking.
+ * it has just produced, so remembering one state saves most unpacking; and a
+ * state it has not seen is built from the remembered one by changing only
+ * the fields whose bytes differ (states met one after another in a
+ * breadth-first search differ in a few bytes).
  */
-export class StateCache<S> {
+export class StateCache<F extends Fields> {
   readonly #bytes: Uint8Array;
-  #state: S | null = null;
+  readonly #codec: Codec<F>;
+  #state: State<F> | null = null;
 
-  constructor(width: number) {
-    this.#bytes = new Uint8Array(width);
+  constructor(codec: Codec<F>) {
+    this.#codec = codec;
+    this.#bytes = new Uint8Array(codec.layout.width);
   }
 
-  /** The remembered state if vec holds its bytes, else null. */
-  lookup(vec: { at(i: number): number | undefined } | Uint8Array): S | null {
-    if (this.#state === null) return null;
+  /** The state stored in vec: the remembered one if vec holds its bytes, else unpacked (and remembered). */
+  get(vec: { at(i: number): number | undefined } | Uint8Array): State<F> {
     const bytes = this.#bytes;
-    if (vec instanceof Uint8Array) {
-      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== vec[i]) return null;
-    } else {
-      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== vec.at(i)) return null;
+    const prev = this.#state;
+    if (prev !== null) {
+      let same = true;
+      if (vec instanceof Uint8Array) {
+        for (let i = 0; i < bytes.length; i++) if (bytes[i] !== vec[i]) { same = false; break; }
+      } else {
+        for (let i = 0; i < bytes.length; i++) if (bytes[i] !== vec.at(i)) { same = false; break; }
+      }
+      if (same) return prev;
     }
-    return this.#state;
+    const state = prev === null ? this.#codec.unpack(vec) : this.#codec.unpackNear(vec, prev, bytes);
+    this.remember(vec, state);
+    return state;
   }
 
-  remember(vec: { at(i: number): number | undefined } | Uint8Array, state: S): void {
+  remember(vec: { at(i: number): number | undefined } | Uint8Array, state: State<F>): void {
     const bytes = this.#bytes;
     if (vec instanceof Uint8Array) for (let i = 0; i < bytes.length; i++) bytes[i] = vec[i];
     else for (let i = 0; i < bytes.length; i++) bytes[i] = vec.at(i) as number;

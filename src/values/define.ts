@@ -4,11 +4,14 @@
 // from a record (and finite parameters) to the next record, and properties
 // as predicates on records; `valueModel` numbers the actions, lays the
 // fields out and packs every state, so the engine searches it exactly like a
-// hand-packed model. The engine never imports this module.
+// hand-packed model. Most calls are answered from decision trees over the
+// bytes the code reads (compile.ts) without building a record; the rest run
+// on records. The engine never imports this module.
 
 import type { ActionLabel, Fairness, Invariant, LivenessProperty, Model } from '../engine/model.js';
 import type { StateView } from '../engine/state-view.js';
 import { Codec, StateCache, type Fields, type State, type Values } from './codec.js';
+import { Compiler, LEAF_FALSE, LEAF_RUN, LEAF_TRUE, MISS, type CompiledCalls } from './compile.js';
 import type { ScalarDomain, ValueOf } from './domains.js';
 
 /** Finite action parameters: name -> scalar domain. */
@@ -99,8 +102,18 @@ function labelParams(params: Record<string, unknown>, domains: ParamDomains): Re
   return out;
 }
 
+export interface ValueModelOptions {
+  /**
+   * Answer the engine from decision trees over the packed bytes the code
+   * reads (compile.ts) instead of building records for every call; default
+   * true. false runs every call on real records (the reference the tests
+   * compare the compiled answers with).
+   */
+  readonly compile?: boolean;
+}
+
 /** The engine model of a value-semantics specification. */
-export function valueModel<F extends Fields>(spec: ValueModelSpec<F>): Model {
+export function valueModel<F extends Fields>(spec: ValueModelSpec<F>, options: ValueModelOptions = {}): Model {
   const codec = new Codec(spec.name, spec.fields, spec.groups ?? {});
   const layout = codec.layout;
   type S = State<F>;
@@ -130,34 +143,38 @@ export function valueModel<F extends Fields>(spec: ValueModelSpec<F>): Model {
   // Source states of step (tried by every action in a row) and states read
   // through views (properties, traces); a produced state is remembered for
   // the views, which the engine checks right after producing it.
-  const sources = new StateCache<S>(layout.width);
-  const viewed = new StateCache<S>(layout.width);
-  const fromSource = (src: Uint8Array): S => {
-    const hit = sources.lookup(src);
-    if (hit !== null) return hit;
-    const s = codec.unpack(src);
-    sources.remember(src, s);
-    return s;
-  };
-  const fromView = (v: StateView): S => {
-    const hit = viewed.lookup(v);
-    if (hit !== null) return hit;
-    const s = codec.unpack(v);
-    viewed.remember(v, s);
-    return s;
+  const sources = new StateCache<F>(codec);
+  const viewed = new StateCache<F>(codec);
+  const fromSource = (src: Uint8Array): S => sources.get(src);
+  const fromView = (v: StateView): S => viewed.get(v);
+
+  const compiler = options.compile === false ? null : new Compiler(layout.width, codec.slots, codec.make.prototype, layout.fields.map((f) => f.domain));
+  /** A predicate on records as one on views, through a decision tree with one root per k when compiling. */
+  const predicate = (roots: number, holds: (s: S, k: number) => boolean): ((v: StateView, k: number) => boolean) => {
+    if (compiler === null) return (v, k) => holds(fromView(v), k);
+    const calls = compiler.calls(roots);
+    return (v, k) => {
+      if (calls.active) {
+        let leaf = calls.tree.lookupView(k, v);
+        calls.count(leaf === MISS);
+        if (leaf === MISS) leaf = compiler.learnPredicate(calls, k, v, (s) => holds(s, k));
+        if (leaf === LEAF_TRUE) return true;
+        if (leaf === LEAF_FALSE) return false;
+      }
+      return holds(fromView(v), k);
+    };
   };
 
-  const invariants: Invariant[] = (spec.invariants ?? []).map((inv) => ({
-    name: inv.name,
-    description: inv.description,
-    holds: (v: StateView) => inv.holds(fromView(v)),
-  }));
+  const invariants: Invariant[] = (spec.invariants ?? []).map((inv) => {
+    const holds = predicate(1, (s) => inv.holds(s));
+    return { name: inv.name, description: inv.description, holds: (v: StateView) => holds(v, 0) };
+  });
   const liveness: LivenessProperty[] = (spec.liveness ?? []).map((p) => ({
     name: p.name,
     description: p.description,
     obligations: p.obligations.length,
     obligationName: (k: number) => p.obligations[k],
-    pending: (v: StateView, k: number) => p.pending(fromView(v), k),
+    pending: predicate(p.obligations.length, (s, k) => p.pending(s, k)),
   }));
   let fairness: Fairness | undefined;
   if (spec.fairActors) {
@@ -171,6 +188,10 @@ export function valueModel<F extends Fields>(spec: ValueModelSpec<F>): Model {
     fairness = { groups, groupOf: (a) => groupOfAction[a] };
   }
 
+  const stepCalls: CompiledCalls | null = compiler === null ? null : compiler.calls(flat.length);
+  const isTerminal = spec.isTerminal ? predicate(1, (s) => spec.isTerminal!(s)) : null;
+  const constraint = spec.constraint ? predicate(1, (s) => spec.constraint!(s)) : null;
+
   const model: Model = {
     name: spec.name,
     layout,
@@ -178,6 +199,17 @@ export function valueModel<F extends Fields>(spec: ValueModelSpec<F>): Model {
     initialStates: () => initialStates.map((v) => v.slice()),
     step(a: number, src: Uint8Array, dst: Uint8Array): boolean {
       const f = flat[a];
+      if (stepCalls !== null && stepCalls.active) {
+        let leaf = stepCalls.tree.lookup(a, src);
+        stepCalls.count(leaf === MISS);
+        if (leaf === MISS) leaf = compiler!.learnStep(stepCalls, a, src, (s) => f.decl.next(s, f.params));
+        if (leaf === LEAF_FALSE) return false;
+        if (leaf === LEAF_TRUE) return true;
+        if (leaf !== LEAF_RUN) {
+          stepCalls.tree.applyWrites(leaf, dst);
+          return true;
+        }
+      }
       const s = fromSource(src);
       const t = f.decl.next(s, f.params);
       if (t === null || t === undefined) return false;
@@ -194,8 +226,8 @@ export function valueModel<F extends Fields>(spec: ValueModelSpec<F>): Model {
     ...(liveness.length > 0 ? { liveness } : {}),
     ...(fairness ? { fairness } : {}),
     ...(spec.held ? { held: (v: StateView) => spec.held!(fromView(v)) } : {}),
-    ...(spec.isTerminal ? { isTerminal: (v: StateView) => spec.isTerminal!(fromView(v)) } : {}),
-    ...(spec.constraint ? { constraint: (v: StateView) => spec.constraint!(fromView(v)) } : {}),
+    ...(isTerminal ? { isTerminal: (v: StateView) => isTerminal(v, 0) } : {}),
+    ...(constraint ? { constraint: (v: StateView) => constraint(v, 0) } : {}),
   };
   return model;
 }

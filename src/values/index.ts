@@ -13,4 +13,5 @@ export {
   type ValueInvariant,
   type ValueLiveness,
   type ValueModelSpec,
+  type ValueModelOptions,
 } from './define.js';

@@ -163,7 +163,19 @@ describe('GitHub Actions', () => {
     expect(md).toContain('| search | eating-holds-forks | deadlock | states | seconds |');
     expect(md).toContain('| ✅ holds | ❌ **violated** (expected holds) |');
     expect(md).toContain('<details open><summary>❌ lefty: deadlock: 8-step counterexample (unexpected)</summary>');
-    expect(md).toContain('<details><summary>✅ expected: deadlock: 6-step counterexample (expected)</summary>');
+    // Unexpected first (listed, then its trace), then the matrix, then the expected violation as one line without its trace.
+    const at = (s: string) => md.indexOf(s);
+    expect(at('### Unexpected results')).toBeGreaterThan(0);
+    expect(at('- ❌ lefty: deadlock: expected holds, got violated (8-step counterexample)')).toBeGreaterThan(at('### Unexpected results'));
+    expect(at('<details open><summary>❌ lefty: deadlock')).toBeGreaterThan(at('- ❌ lefty: deadlock'));
+    expect(at('| search | eating-holds-forks | deadlock | states | seconds |')).toBeGreaterThan(at('<details open><summary>❌ lefty: deadlock'));
+    expect(at('- ✅ expected: deadlock: violated, 6-step counterexample (expected)')).toBeGreaterThan(at('| search |'));
+    expect(md).not.toContain('✅ expected: deadlock: 6-step counterexample (expected)</summary>');
+    // --verbose: the expected violation's trace too, collapsed.
+    const verbose = join(dir, 'verbose.md');
+    expect(lc(['verify', '--config', cfg, '--verbose'], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: verbose } }).code).toBe(1);
+    const vmd = readFileSync(verbose, 'utf8');
+    expect(vmd.indexOf('<details><summary>✅ expected: deadlock: 6-step counterexample (expected)</summary>')).toBeGreaterThan(vmd.indexOf('### Expected violations (1)'));
   });
 
   it('more than 10 unexpected cells: the first 9 annotations and one that counts the rest and says where they are', () => {

@@ -98,6 +98,67 @@ describe('verify --config: exit codes', () => {
   });
 });
 
+describe('verify --config: what it prints, in order', () => {
+  /** One unexpected violation (lefty N=4 deadlock, 8 steps) and one expected (lefty N=3 deadlock, 6 steps). */
+  const mixedConfig = () => ({
+    runs: [
+      ...philosophersConfig({ leftyDeadlock: 'holds' }).runs,
+      { name: 'known', model: 'philosophers', params: { N: 3, lefty: 1 }, expect: { deadlock: 'violated' } },
+    ],
+  });
+
+  it('the unexpected cells and their traces first, then the tables, expected violations one line each, the verdict last', () => {
+    const dir = tempDir();
+    const r = lc(['verify', '--config', writeConfig(dir, mixedConfig(), 'c.json')]);
+    expect(r.code).toBe(1);
+    const out = r.stdout;
+    expect(out.startsWith('UNEXPECTED: 1 of 6 cells not as expected\n')).toBe(true);
+    const at = (s: string) => {
+      const i = out.indexOf(s);
+      expect(i, s).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const order = [
+      at('lefty: deadlock  holds'),
+      at('== lefty: deadlock (unexpected) =='),
+      at('Counterexample for deadlock (8 steps)'),
+      at('run                          invariant'),
+      at('run                          states'),
+      at('expected violations (1), one line each (--verbose prints their traces):'),
+      at('  known: deadlock: violated (6-step counterexample), as expected'),
+      at('expectations ('),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The expected violation is that one line: no trace of it.
+    expect(out).not.toContain('Counterexample for deadlock (6 steps)');
+    expect(out.split('\n').filter((l) => l.includes('known: deadlock'))).toHaveLength(1);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^expectations \(.*c\.json\): 5 of 6 cells as expected, 1 differs$/);
+  });
+
+  it('--verbose prints the traces of expected violations too, after the unexpected ones', () => {
+    const dir = tempDir();
+    const r = lc(['verify', '--config', writeConfig(dir, mixedConfig(), 'c.json'), '--verbose']);
+    expect(r.code).toBe(1);
+    const out = r.stdout;
+    const unexpectedTrace = out.indexOf('Counterexample for deadlock (8 steps)');
+    const expectedTrace = out.indexOf('Counterexample for deadlock (6 steps)');
+    expect(unexpectedTrace).toBeGreaterThanOrEqual(0);
+    expect(expectedTrace).toBeGreaterThan(out.indexOf('expected violations (1), with their traces:'));
+    expect(expectedTrace).toBeGreaterThan(unexpectedTrace);
+    expect(out).toContain('== known: deadlock (expected) ==');
+  });
+
+  it('all as expected: no unexpected section, the tables first', () => {
+    const dir = tempDir();
+    const r = lc(['verify', '--config', writeConfig(dir, philosophersConfig(), 'c.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('UNEXPECTED');
+    expect(r.stdout.startsWith('run ')).toBe(true);
+    expect(r.stdout).toContain('  lefty: deadlock: violated (8-step counterexample), as expected');
+    expect(r.stdout).not.toContain('Counterexample for');
+  });
+});
+
 describe('./loopcheck.config.json', () => {
   it('is picked up when no --config is given, and verify says so', () => {
     const dir = tempDir();

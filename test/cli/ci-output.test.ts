@@ -1,5 +1,6 @@
 // Output meant for CI logs: progress lines when stderr is not a terminal and
-// CI is set (or --progress), and colour forced by FORCE_COLOR or --color.
+// CI is set (or --progress), and colour forced by FORCE_COLOR or --color
+// (verify, compare, list, simulate, lock-order).
 
 import { describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
@@ -25,4 +26,26 @@ describe('CI logs', () => {
     expect(cli([...args, '--color'], { env: { NO_COLOR: '' } }).stdout).toContain(ESC);
     expect(cli([...args, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
   });
+
+  // Every command printing verdicts in colour reads the flags and variables as verify does.
+  const commands: [string, string[]][] = [
+    ['compare', ['compare', '--strategy', 'pre-patch', 'post-patch', '--scenario', 'mount']],
+    ['list', ['list']],
+    ['simulate', ['simulate', '--model', 'philosophers', '--param', 'N=3', '--param', 'lefty=1', '--runs', '5']],
+    ['lock-order', ['lock-order', '--model', 'philosophers', '--param', 'N=3']],
+  ];
+  for (const [name, args] of commands) {
+    it(`${name}: colour with FORCE_COLOR or --color into a pipe; none with --no-color, NO_COLOR or neither`, () => {
+      const forced = cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+      expect(forced.stderr).not.toContain('loopcheck: error');
+      expect(forced.stdout).toContain(ESC);
+      expect(cli([...args, '--color'], { env: { NO_COLOR: '', FORCE_COLOR: '' } }).stdout).toContain(ESC);
+      expect(cli(args, { env: { NO_COLOR: '', FORCE_COLOR: '' } }).stdout).not.toContain(ESC);
+      expect(cli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '' } }).stdout).not.toContain(ESC);
+      expect(cli([...args, '--no-color'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain(ESC);
+      // The same text either way, escapes (and measured seconds) aside.
+      const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').replace(/\d+\.\d+/g, 'S');
+      expect(plain(forced.stdout)).toBe(plain(cli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '' } }).stdout));
+    }, 60_000);
+  }
 });
