@@ -55,7 +55,10 @@ export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number
   // disabled by its own frame); an idle thread's first step of any call
   // reads state others share (its menu's conditions, a lock).
   const locking = m.linked.locks;
+  // Where other threads read the stacks (framesShared), every step writes a
+  // field others read (its own pc): no thread ever steps independently.
   const observe = (t: number, s: Uint8Array, out: Int32Array): number => {
+    if (framesShared) return -1;
     const base = m.frames[t];
     for (let k = m.S - 1; k >= 0; k--) {
       const pc = s[base + k * FRAME];
