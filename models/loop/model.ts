@@ -17,6 +17,7 @@ import { callName } from './calls.js';
 import { FILE_REGULAR, Lo_bound, fileCode, devName, threadName } from './encoding.js';
 import { FRAME, Machine, type Shape, type SyscallItem } from './machine.js';
 import { Program } from './program.js';
+import { loopPartialOrder } from './partial-order.js';
 import type { Strategy, StrategyFns } from './strategies/types.js';
 import type { Scenario } from './scenarios/types.js';
 
@@ -248,6 +249,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     label,
     invariants: LOOP_INVARIANTS,
     liveness: [syscallsReturn(T)],
+    partialOrder: loopPartialOrder(m, layout, T * Bmax, Bmax, strategy.readsOtherThreadsFrames ?? false),
     // Bounded calls per thread and no kernel path that retries: every run ends.
     acyclic: true,
     // Weak fairness per thread: a thread that can always take a step eventually does.

@@ -34,6 +34,12 @@ export interface StepSpec {
    * function of the state before the step when that depends on the path taken.
    */
   readonly backToBack?: boolean | StepTest;
+  /**
+   * The step takes or drops a lock (writes a lock byte every thread reads):
+   * it is never independent of the other threads, so partial-order
+   * reduction need not observe it (partial-order.ts).
+   */
+  readonly locks?: boolean;
 }
 
 /** A yes/no question about the step as it would run from state `s`. */
@@ -91,6 +97,8 @@ export interface Linked {
   readonly fnOf: readonly Fn[];
   /** Per pc: whether the step opens a stall window (StepSpec.backToBack), or null for never. */
   readonly backToBack: readonly (StepTest | null)[];
+  /** Per pc: StepSpec.locks. */
+  readonly locks: readonly boolean[];
   /** Printable pc names, index = pc (0 = `-`). */
   readonly names: readonly string[];
 }
@@ -113,6 +121,7 @@ export class Program {
     const fnOf: Fn[] = [new Fn('-')];
     const names: string[] = ['-'];
     const backToBack: (StepTest | null)[] = [null];
+    const locks: boolean[] = [false];
     for (const f of this.fns) {
       if (f.specs.length === 0) throw new Error(`function ${f.name} has no steps`);
       f.entry = run.length;
@@ -126,11 +135,12 @@ export class Program {
         fnOf.push(f);
         const b = s.backToBack;
         backToBack.push(b === undefined || b === false ? null : b === true ? () => true : b);
+        locks.push(s.locks === true);
         names.push(`${f.name}:${f.keys[i]}`);
       });
     }
     if (run.length > 256) throw new Error(`program has ${run.length} steps; pc must fit a byte`);
     for (const f of this.fns) f.resolve();
-    return { run, text, action, outcome, fnOf, backToBack, names };
+    return { run, text, action, outcome, fnOf, backToBack, locks, names };
   }
 }

@@ -118,6 +118,7 @@ export function acquire(lock: LockName, o: Common & { readonly note?: Note; read
   const then = o.then ?? 'next';
   return {
     ...common(o),
+    locks: true,
     text: (m, s, t, fr) => `ACQ ${lockLabel(lock, m, s, fr)}${noteText(o.note, m, s, t, fr)}${thenText(then)}`,
     run: (m, d, t, fr) => m.acquire(d, at(m, d, fr), t) && proceed(m, d, t, fr, then),
   };
@@ -134,6 +135,7 @@ export function release(
   return {
     ...common(o),
     ...(o.error ? { outcome: o.error } : {}),
+    locks: true,
     text: (m, s, t, fr) => `REL ${lockLabel(lock, m, s, fr)}${noteText(o.note, m, s, t, fr)}${err}${thenLabel(then)}`,
     run: (m, d, t, fr) => {
       m.release(d, at(m, d, fr));
@@ -147,6 +149,7 @@ export function freezeQueue(o: Common & { readonly note?: Note } = {}): StepSpec
   const at = lockIndex('queue_freeze');
   return {
     ...common(o),
+    locks: true,
     text: (m, s, t, fr) => `blk_mq_freeze_queue(${frameDevName(m, s, fr)})${noteText(o.note, m, s, t, fr)}`,
     run: (m, d, t, fr) => {
       if (!m.acquire(d, at(m, d, fr), t)) throw new Error('two freezes of one queue overlap (the model assumes they never do)');
@@ -163,6 +166,7 @@ export function unfreezeQueue(
   const then = o.then ?? 'next';
   return {
     ...common(o),
+    locks: true,
     text: (m, s, t, fr) => `blk_mq_unfreeze_queue(${frameDevName(m, s, fr)})${noteText(o.note, m, s, t, fr)}${thenText(then)}`,
     run: (m, d, t, fr) => {
       m.release(d, at(m, d, fr));

@@ -105,6 +105,22 @@ export function buildPhilosophers(n: number, m: number, lefty = false): Model {
       },
     ],
     fairness: { groups: Array.from({ length: n }, (_, i) => `P${i}`), groupOf: (a) => a >>> 2 },
+    // Partial-order reduction: each philosopher owns its pc; forks and meals are shared.
+    // The invariant reads the pcs only through "eating or not" and the forks.
+    partialOrder: {
+      actorOf: Array.from({ length: 4 * n }, (_, a) => a >>> 2),
+      actors: n,
+      owner: layout.fields.map((_, f) => (f < n ? f : -1)),
+      writeGuard: layout.fields.map(() => -1),
+      accessGuard: layout.fields.map(() => -1),
+      invariantReads: (name) =>
+        name === bothForks.name
+          ? [
+              ...Array.from({ length: n }, (_, i) => ({ fields: [PC + i], classOf: (s: Uint8Array) => (s[PC + i] === 3 ? 1 : 0) })),
+              ...Array.from({ length: n }, (_, j) => ({ fields: [FORK + j] })),
+            ]
+          : null,
+    },
     held(s: StateView) {
       const out: Record<string, string[]> = {};
       for (let i = 0; i < n; i++) {

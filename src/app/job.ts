@@ -16,7 +16,7 @@ import type { SimulateOptions, SimulationResult } from '../engine/simulate.js';
 import { spawnBeside } from '../engine/spawn.js';
 import { interrupted } from './interrupt.js';
 
-export type AnalysisLimits = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'progressEvery'>;
+export type AnalysisLimits = Pick<ExploreOptions, 'por' | 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'progressEvery'>;
 
 export type JobRequest =
   | { readonly kind: 'simulate'; readonly options: Omit<SimulateOptions, 'shouldStop'> }

@@ -33,6 +33,8 @@ export interface Limits {
   readonly exact?: boolean;
   /** Reduce by the model's declared symmetry. */
   readonly symmetry?: boolean;
+  /** Partial-order reduction (engine/por.ts), where the model declares what it needs. */
+  readonly por?: boolean;
 }
 
 export interface CompletedRun {
@@ -90,6 +92,19 @@ function preflight(runs: readonly PlannedRun[]): void {
   }
 }
 
+/**
+ * Partial-order reduction keeps every invariant's verdict, deadlock freedom,
+ * lock order, and liveness on a model declared acyclic (decided at the states
+ * with nothing enabled, all of which the reduced graph keeps). Liveness on a
+ * cyclic graph needs every interleaving: refused before any search. Throws UsageError.
+ */
+export function refuseUnpreserved(run: PlannedRun, model: Model): void {
+  const live = checksFor(run, model).liveness;
+  if (live.length > 0 && !model.acyclic && model.partialOrder) {
+    throw new UsageError(`--por does not preserve liveness on ${model.name}, whose state graph may have cycles (${live.map((p) => p.name).join(', ')}): drop --por, or select other properties with --invariant`);
+  }
+}
+
 /** Runs one planned search. Async so the search can move to worker threads. */
 export async function executeRun(
   run: PlannedRun,
@@ -111,6 +126,7 @@ export async function executeRun(
     shouldStop: interrupted,
     exact: limits.exact ?? false,
     symmetry: limits.symmetry ?? false,
+    por: limits.por ?? false,
     onProgress,
     progressEvery: 1,
     analyses: { liveness: analyses.liveness.map((p) => p.name), lockOrder: analyses.lockOrder },
@@ -131,7 +147,7 @@ export async function executeRun(
     base: safety,
     liveness: left.liveness.map((p) => p.name),
     lockOrder: left.lockOrder,
-    limits: { maxStates: opts.maxStates, maxDepth: opts.maxDepth, timeLimit: opts.timeLimit, maxMemoryBytes: opts.maxMemoryBytes, progressEvery: opts.progressEvery },
+    limits: { maxStates: opts.maxStates, maxDepth: opts.maxDepth, timeLimit: opts.timeLimit, maxMemoryBytes: opts.maxMemoryBytes, progressEvery: opts.progressEvery, por: opts.por },
   } as const;
   const result = !wanted
     ? safety
@@ -159,6 +175,7 @@ export async function executeRuns(
 ): Promise<CompletedRun[]> {
   preflight(runs);
   const limitsOf = typeof limits === 'function' ? limits : () => limits;
+  runs.forEach((run, i) => limitsOf(run, i).por && refuseUnpreserved(run, buildModel(run)));
   const workers = runs.length > 0 ? (limitsOf(runs[0], 0).workers ?? 1) : 1;
   const done: CompletedRun[] = [];
   let pool = new SearchPool(workers);

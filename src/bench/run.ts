@@ -37,6 +37,8 @@ export interface Config {
   args: string[];
   expectedStates: number | null;
   spin?: { n: number; w: number };
+  /** A --por run: the name of the unreduced config it is compared with. */
+  porOf?: string;
   /** Search-alone vs full-verify pairs: the strategy and which half this is. */
   pair?: { strategy: string; half: 'search' | 'verify' };
 }
@@ -58,7 +60,40 @@ export function benchConfigs(): Config[] {
     { name: 'philosophers N=12', args: ['--model', 'philosophers', '--param', 'N=12'], expectedStates: 11_645_658, spin: { n: 12, w: 25 } },
     ...loopConfigs(),
     ...analysisPairs(),
+    ...porConfigs(),
   ];
+}
+
+/**
+ * Partial-order reduction (--por) next to the same search without it: the
+ * calibration model and a small `explore` (calls=2, every property), both
+ * quick, so the bench stays about as long as before.
+ */
+function porConfigs(): Config[] {
+  const small = ['--model', 'loop', '--scenario', 'explore', '--strategy', 'post-patch', '--no-config', '--param', 'calls=2'];
+  const phil = ['--model', 'philosophers', '--param', 'N=10', '--no-config'];
+  return [
+    { name: 'philosophers N=10 por', args: [...phil, '--por'], expectedStates: null, porOf: 'philosophers N=10' },
+    { name: 'loop explore calls=2', args: small, expectedStates: null },
+    { name: 'loop explore calls=2 por', args: [...small, '--por'], expectedStates: null, porOf: 'loop explore calls=2' },
+  ];
+}
+
+/** States and time of each --por run against its unreduced config, per worker count. */
+function porLines(rows: Row[]): string[] {
+  const lines: string[] = [];
+  for (const c of benchConfigs().filter((x) => x.porOf !== undefined)) {
+    for (const w of [1, 2]) {
+      const por = rows.find((r) => r.name === c.name && r.workers === w);
+      const full = rows.find((r) => r.name === c.porOf && r.workers === w);
+      if (!por || !full) continue;
+      lines.push(
+        `${c.porOf}, ${w} worker(s): --por ${fmt(por.states)} states / ${fmt(full.states)} without = ${fmt(full.states / por.states, 3)}x fewer, ` +
+          `${fmt(por.wallSeconds, 1)} s / ${fmt(full.wallSeconds, 1)} s, ${fmt(por.peakRssBytes / 2 ** 20)} / ${fmt(full.peakRssBytes / 2 ** 20)} MiB`,
+      );
+    }
+  }
+  return lines;
 }
 
 /**
@@ -181,6 +216,8 @@ function main(): number {
   const pairs = pairLines(rows);
   if (pairs.lines.length > 0) process.stdout.write('\n' + pairs.lines.join('\n') + '\n');
   bad += pairs.bad;
+  const por = porLines(rows);
+  if (por.length > 0) process.stdout.write('\n' + por.join('\n') + '\n');
   process.stdout.write(valueApiCost(rows));
   writeFileAtomic(out, JSON.stringify({ machine: machine(), rows }, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${out}\n`);

@@ -164,6 +164,7 @@ export async function openGate(flags: GateFlags, notes: string[] = [], env: Node
         maxMemory: flags.maxMemory,
         exact: flags.exact,
         symmetry: flags.symmetry,
+        por: flags.por,
         ...order[i].group.limits,
         workers: flags.workers,
       });

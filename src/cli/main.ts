@@ -58,6 +58,7 @@ interface VerifyFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, Runt
   progress?: boolean;
   exact?: boolean;
   symmetry?: boolean;
+  por?: boolean;
   json?: boolean;
   color?: boolean;
   fullStates?: boolean;
@@ -141,6 +142,7 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   addRuntimeOptions(verifyCmd)
     .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
     .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
+    .option('--por', 'partial-order reduction: explore one order of independent steps (where the model declares what it needs); keeps invariants, deadlock, lock order and liveness of acyclic models; counterexamples may not be the shortest')
     .option('--full-states', 'print every state of a trace in full, not only the changes')
     .option('--verbose', 'with a config: print the traces of expected violations too (else one line each)')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')

@@ -2,6 +2,7 @@
 // its statistics and (when violated) the counterexample as labelled steps
 // with full states. Nothing else is written to stdout in JSON mode.
 
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { stallWindows } from '../report/stall-windows.js';
 import type { Model } from '../engine/model.js';
 import type { Trace } from '../engine/result.js';
@@ -50,9 +51,11 @@ export function resultsJson(runs: readonly CompletedRun[]) {
           collisionProbability: result.stats.collisionProbability,
           exact: result.stats.exact,
           symmetryReduced: result.stats.symmetry,
+          partialOrderReduced: result.stats.partialOrder ?? false,
           ...(result.stats.analysisSeconds !== undefined ? { analysisSeconds: Number(result.stats.analysisSeconds.toFixed(3)) } : {}),
         },
         trace: o.trace ? traceJson(model, o.trace) : null,
+        ...(o.trace?.reduced ? { shortest: false, note: REDUCED_TRACE_NOTE } : {}),
         ...(o.trace?.loop !== undefined ? { loop: o.trace.loop } : {}),
         ...(o.trace ? { stallWindows: stallWindows(o.trace.steps.slice(1).map((st) => st.label)) } : {}),
         ...(o.detail ? { detail: o.detail } : {}),

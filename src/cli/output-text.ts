@@ -67,6 +67,8 @@ export function renderResultTables(runs: readonly CompletedRun[], c: ChalkInstan
   }
   const reduced = runs.filter((r) => r.result.stats.symmetry).length;
   if (reduced > 0) out.push(c.dim(`symmetry reduction: ${reduced} of ${runs.length} searches count states up to renaming of interchangeable threads (run without --symmetry for unreduced counts)`));
+  const porRuns = runs.filter((r) => r.result.stats.partialOrder).length;
+  if (porRuns > 0) out.push(c.dim(`partial-order reduction: ${porRuns} of ${runs.length} searches count states of the reduced graph; invariants, deadlock, lock order and liveness of acyclic models are preserved, counterexamples may be longer than the shortest`));
   if (runs.every((r) => r.result.stats.exact)) {
     out.push(c.dim('exact mode: full state vectors stored, no fingerprint collision possible'));
   } else {

@@ -15,6 +15,7 @@ import { FingerprintSet } from './fingerprint-set.js';
 import { GrowableU16, GrowableU32, VectorQueue } from './growable.js';
 import type { Model } from './model.js';
 import {
+  markReduced,
   type ExploreOptions,
   type ExploreResult,
   type StopReason,
@@ -72,6 +73,9 @@ export function exploreTraced(
   // Small to start with (the sets double as they fill): a small search should not allocate for a large one.
   const seen: VisitedSet = exact ? new ExactSet(nWords, 1 << 10) : new FingerprintSet(1 << 10);
   const pass = sem.pass;
+  const por = sem.por;
+  /** Under partial-order reduction: the fingerprints of the next level's states (for the cycle proviso). */
+  let nextLevel: FingerprintSet | null = por !== null ? new FingerprintSet() : null;
   const parent = new GrowableU32();
   const action = new GrowableU16();
   // Levels hold bit-packed vectors (packer.words 32-bit words each).
@@ -127,7 +131,18 @@ export function exploreTraced(
         packer.unpack(cw, k * pw, src);
         for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
-        for (let a = 0; a < actionCount; a++) {
+        // Partial-order reduction: one actor's actions first; the rest only
+        // when the proviso fails (an ample successor stored at this depth or less).
+        const ample = por !== null && !atDepthLimit ? por.ampleActor(src) : -1;
+        const own = ample >= 0 ? por!.actionsOf[ample] : null;
+        let full = ample < 0;
+        // Pass 0: the ample actor's actions (all actions without one); pass 1: the others', when the proviso fails.
+        for (let pass = 0; pass < 2; pass++) {
+          if (pass === 1 && (own === null || !full || stop !== null)) break;
+          const n = pass === 0 && own !== null ? own.length : actionCount;
+          for (let i = 0; i < n; i++) {
+          const a = pass === 0 && own !== null ? own[i] : i;
+          if (pass === 1 && por!.actorOf[a] === ample) continue;
           const fired = sem.fire(id, a, src, dst, dstWords);
           if (fired === DISABLED) continue;
           enabled++;
@@ -146,13 +161,18 @@ export function exploreTraced(
                 const off = next.reserve() >>> 2; // may reallocate next.words
                 packer.pack(dst, next.words, off);
                 next.count++;
+                if (nextLevel !== null) nextLevel.add(fpOut[0], fpOut[1]);
                 if (nInv > 0) checkNew(newId, dst);
               }
+            } else if (!full && !atDepthLimit && !nextLevel!.has(fpOut[0], fpOut[1])) {
+              full = true; // the cycle proviso: an ample successor is no deeper than this state
             }
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
           if (stop !== null) break;
+          }
         }
+        if (por !== null && ample >= 0 && !full) por.reduced++;
         transitions += enabled;
         if (enabled === 0 && sem.stuck(id, src, checkDeadlock && violationAt[nInv] < 0)) {
           violationAt[nInv] = id;
@@ -187,6 +207,7 @@ export function exploreTraced(
       current = next;
       next = tmp;
       next.clear();
+      if (nextLevel !== null) nextLevel = new FingerprintSet();
       levelBase = nextBase;
       if (current.count > 0) depth++;
     }
@@ -197,7 +218,7 @@ export function exploreTraced(
   }
   if (stop === null) stop = 'exhausted';
 
-  const traceTo = traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, sem.canon);
+  const traceTo = markReduced(traceBuilder(model, inits.map((v) => v.slice()), { parent, action }, sem.canon), por !== null);
   const result = finishSearch({
     model,
     invariants: sem.invariants,
@@ -210,6 +231,7 @@ export function exploreTraced(
     depth,
     exact,
     symmetry: sem.canon !== null,
+    partialOrder: por !== null,
     traceTo,
   });
   return { result: pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result, traceTo };

@@ -19,6 +19,8 @@ export interface SearchEnd {
   readonly depth: number;
   readonly exact: boolean;
   readonly symmetry: boolean;
+  /** Partial-order reduction ran. */
+  readonly partialOrder?: boolean;
   readonly traceTo: (id: number) => Trace;
 }
 
@@ -49,6 +51,7 @@ export function finishSearch(end: SearchEnd): ExploreResult {
       collisionProbability: end.exact ? 0 : collisionProbability(end.states),
       exact: end.exact,
       symmetry: end.symmetry,
+      ...(end.partialOrder ? { partialOrder: true } : {}),
     },
     outcomes,
   };

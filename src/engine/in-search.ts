@@ -86,12 +86,13 @@ export class PassAnalyses {
     const out: InvariantOutcome[] = this.liveness.map((p, i) => {
       const at = this.stutterAt[i];
       if (at < 0) return { invariant: p.name, description: p.description, verdict: 'holds', trace: null };
-      const steps = traceTo(at).steps;
+      const found = traceTo(at);
+      const steps = found.steps;
       return {
         invariant: p.name,
         description: p.description,
         verdict: 'violated',
-        trace: { steps, loop: steps.length - 1 },
+        trace: { steps, loop: steps.length - 1, ...(found.reduced ? { reduced: true } : {}) },
         detail: `${p.obligationName(this.stutterObligation[i])} stays pending forever (no step is enabled)`,
       };
     });

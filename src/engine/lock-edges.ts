@@ -170,7 +170,7 @@ function edgeOf(model: Model, traceTo: (id: number) => Trace, w: EdgeSighting): 
     fromClass: classOf(w.from),
     toClass: classOf(w.to),
     actor: w.actor,
-    witness: { steps: [...prefix.steps, { action: w.action, label: model.label(w.action, last), state: next }] },
+    witness: { steps: [...prefix.steps, { action: w.action, label: model.label(w.action, last), state: next }], ...(prefix.reduced ? { reduced: true } : {}) },
   };
 }
 

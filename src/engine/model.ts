@@ -9,6 +9,7 @@
 import type { Layout } from './layout.js';
 import type { StateView } from './state-view.js';
 import type { SymmetryGroup } from './symmetry.js';
+import type { PartialOrderDecl } from './por-decl.js';
 
 /** How an action is shown in traces and exports. */
 export interface ActionLabel {
@@ -91,6 +92,13 @@ export interface Model {
    * members maps transitions to transitions and preserves every invariant.
    */
   readonly symmetry?: readonly SymmetryGroup[];
+  /**
+   * What partial-order reduction (por.ts) needs to know: each action's actor
+   * and which fields are private to an actor or guarded by a lock. Used only
+   * when the search is asked for it (--por); like a symmetry declaration it
+   * must be sound, and tests check it against every step the model takes.
+   */
+  readonly partialOrder?: PartialOrderDecl;
   /** Liveness properties the model offers (checked only over the full, unreduced graph). */
   readonly liveness?: readonly LivenessProperty[];
   /**

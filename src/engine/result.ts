@@ -35,6 +35,11 @@ export interface ExploreOptions {
   readonly progressEvery?: number;
   /** Reduce by the model's declared symmetry (ignored when it declares none). */
   readonly symmetry?: boolean;
+  /**
+   * Partial-order reduction (por.ts): expand one actor's independent steps
+   * where the model's declaration allows it (ignored when it declares none).
+   */
+  readonly por?: boolean;
   /** Store full state vectors: no state can be lost to a fingerprint collision. */
   readonly exact?: boolean;
   /** Testing aid: keep only these bits of each fingerprint word (default all). */
@@ -57,7 +62,7 @@ export interface InSearchRequest {
 }
 
 /** The options of a pass that explores without checking invariants (the analyses): limits, stop and progress. */
-export type PassOptions = Pick<ExploreOptions, 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
+export type PassOptions = Pick<ExploreOptions, 'por' | 'maxStates' | 'maxDepth' | 'timeLimit' | 'maxMemoryBytes' | 'shouldStop' | 'onProgress' | 'progressEvery'>;
 
 export interface Progress {
   /** Which pass is running when it is not the safety search, e.g. `liveness graph`. */
@@ -88,6 +93,12 @@ export interface Stats {
   readonly exact: boolean;
   /** Whether `states` counts symmetry-reduced representatives. */
   readonly symmetry: boolean;
+  /**
+   * Whether partial-order reduction ran (ExploreOptions.por on a model that
+   * declares it): states are then those of the reduced graph, and a
+   * counterexample is shortest within it, not necessarily overall.
+   */
+  readonly partialOrder?: boolean;
   /** Seconds spent in the analyses after the search (liveness, lock order), when any ran. */
   readonly analysisSeconds?: number;
 }
@@ -109,6 +120,19 @@ export interface TraceStep {
 export interface Trace {
   readonly steps: readonly TraceStep[];
   readonly loop?: number;
+  /**
+   * Found under partial-order reduction: a real run of the model, shortest
+   * within the reduced graph but not necessarily overall.
+   */
+  readonly reduced?: boolean;
+}
+
+/** The one line every report prints above a counterexample found under --por. */
+export const REDUCED_TRACE_NOTE = 'found under partial-order reduction (--por): a real run, but not necessarily the shortest; run without --por for the shortest';
+
+/** traceTo, with its traces marked as found under partial-order reduction when `reduced`. */
+export function markReduced(traceTo: (id: number) => Trace, reduced: boolean): (id: number) => Trace {
+  return reduced ? (id) => ({ ...traceTo(id), reduced: true }) : traceTo;
 }
 
 export interface InvariantOutcome {

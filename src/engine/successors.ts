@@ -12,6 +12,7 @@ import type { Invariant, Model } from './model.js';
 import type { ExploreOptions } from './result.js';
 import { StateView } from './state-view.js';
 import { Canonicalizer } from './symmetry.js';
+import { PartialOrderReduction } from './por.js';
 
 /** fire(): the action is not enabled; dst is untouched. */
 export const DISABLED = 0;
@@ -41,6 +42,8 @@ export class Successors {
   readonly canon: Canonicalizer | null;
   /** Analyses settled in the search's pass (lock order, liveness of an acyclic model); never under symmetry. */
   readonly pass: PassAnalyses | null;
+  /** Partial-order reduction, when asked for and the model declares it. */
+  readonly por: PartialOrderReduction | null;
   private readonly nWords: number;
   private readonly fpMask: number;
   private readonly view: StateView;
@@ -50,7 +53,7 @@ export class Successors {
 
   constructor(
     readonly model: Model,
-    opts: Pick<ExploreOptions, 'invariants' | 'symmetry' | 'fingerprintMask' | 'analyses'>,
+    opts: Pick<ExploreOptions, 'invariants' | 'symmetry' | 'fingerprintMask' | 'analyses' | 'por'>,
     observe?: TransitionObserver,
   ) {
     const layout = model.layout;
@@ -59,6 +62,8 @@ export class Successors {
     this.canon = opts.symmetry && model.symmetry?.length ? new Canonicalizer(layout, model.symmetry) : null;
     this.pass = PassAnalyses.of(model, opts.analyses, this.canon !== null);
     this.fpMask = opts.fingerprintMask ?? 0xffffffff;
+    // Lock order is checked in the pass or by an observer of every transition (its own pass): the lock fields are then visible.
+    this.por = opts.por ? PartialOrderReduction.of(model, this.invariants, !!this.pass?.lockEdges || observe !== undefined) : null;
     this.view = new StateView(layout);
     this.constraint = model.constraint ? model.constraint.bind(model) : null;
     this.isTerminal = model.isTerminal ? model.isTerminal.bind(model) : null;

@@ -4,6 +4,7 @@
 // full state. `replay` reads it back; parsing checks everything a replay
 // relies on and names the first problem in one line.
 
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { stallWindows, type StallWindow } from '../report/stall-windows.js';
 import type { ModelFamily } from '../engine/catalog.js';
 import type { ActionLabel, Model } from '../engine/model.js';
@@ -37,6 +38,9 @@ export interface TraceFile {
   readonly description: string;
   readonly layout: readonly { name: string; domain: number; values?: readonly string[]; group?: string }[];
   readonly steps: readonly TraceFileStep[];
+  /** Present (false) when the trace was found under partial-order reduction, with `note` saying so. */
+  readonly shortest?: false;
+  readonly note?: string;
   /** Liveness counterexamples only: the run repeats steps loop+1 .. last forever (see Trace.loop). */
   readonly loop?: number;
   /** The user's file the strategy or model came from (relative to the working directory) and its SHA-256. */
@@ -68,6 +72,7 @@ export function toTraceFile(ctx: TraceContext): TraceFile {
     })),
     steps: stepsJson(ctx.trace),
     ...(ctx.trace.loop !== undefined ? { loop: ctx.trace.loop } : {}),
+    ...(ctx.trace.reduced ? { shortest: false, note: REDUCED_TRACE_NOTE } : {}),
     ...(ctx.cycle ? { cycle: ctx.cycle.map(stepsJson) } : {}),
     ...pluginField(ctx.family, ctx.strategy),
     stallWindows: stallWindows(ctx.trace.steps.slice(1).map((s) => s.label)),

@@ -4,6 +4,7 @@
 // only the changed fields old → new), the violating step marked. With
 // fullStates every state follows in full.
 
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import type { FieldGroup, TraceView } from './trace-view.js';
 import { heldText, lassoEnding, stepTitle } from './trace-view.js';
 import { racingWindowLines } from './racing-windows.js';
@@ -41,6 +42,7 @@ export function renderTraceMarkdown(tv: TraceView, header: MarkdownHeader, fullS
   const what = tv.invariant === 'deadlock' ? 'deadlock' : `\`${tv.invariant}\` violated`;
   out.push(ending ? `### Lasso: \`${tv.invariant}\` violated by an infinite run (${n} step${n === 1 ? '' : 's'}, then ${tv.loop === n ? 'stuttering' : `a loop back to state ${tv.loop}`})` : `### Counterexample: ${what} after ${n} step${n === 1 ? '' : 's'}`);
   out.push('');
+  if (tv.reduced) out.push(`> ${REDUCED_TRACE_NOTE}`, '');
   const meta = [`**run:** ${cell(header.run)}`];
   if (header.model) meta.push(`**model:** ${cell(header.model)}`);
   if (header.params && Object.keys(header.params).length > 0) {

@@ -5,6 +5,7 @@
 // loop returns to and how the run goes on forever.
 
 import type { ChalkInstance } from 'chalk';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { racingWindowLines } from './racing-windows.js';
 import { stallWindowLine } from './stall-windows.js';
 import { heldText, lassoEnding, stepTitle, type FieldGroup, type TraceView } from './trace-view.js';
@@ -20,6 +21,7 @@ export function renderTraceText(tv: TraceView, c: ChalkInstance, fullStates = fa
   const kind = ending ? 'Lasso (infinite run)' : 'Counterexample';
   out.push(c.bold(`${kind} for ${c.red(tv.invariant)}`) + ` (${last} step${last === 1 ? '' : 's'})`);
   out.push(`  ${tv.description}`);
+  if (tv.reduced) out.push(`  ${c.yellow(REDUCED_TRACE_NOTE)}`);
   if (tv.detail) out.push(`  ${c.yellow(tv.detail)}`);
   if (tv.seriality) out.push(...racingWindowLines(tv.seriality).map((l) => `  ${c.dim(l)}`));
   const loopMark = (n: number) => (ending && n === tv.loop ? c.magenta(' ↻ loop starts here') : '');

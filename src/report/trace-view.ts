@@ -55,6 +55,8 @@ export interface TraceView {
   readonly seriality?: Seriality;
   /** Back-to-back statements of a thread between which other threads ran (stall-windows.ts). */
   readonly stallWindows: readonly StallWindow[];
+  /** Found under partial-order reduction: not necessarily the shortest (Trace.reduced). */
+  readonly reduced?: boolean;
 }
 
 /** How the run goes on after the last step of a lasso, or null for a finite trace. */
@@ -121,6 +123,7 @@ export function viewTrace(model: Model, trace: Trace, invariant: string, descrip
     initialHeld: heldBy(model, init),
     steps,
     ...(trace.loop !== undefined ? { loop: trace.loop } : {}),
+    ...(trace.reduced ? { reduced: true } : {}),
     ...(detail ? { detail } : {}),
     ...(seriality ? { seriality } : {}),
     stallWindows: stallWindows(trace.steps.slice(1).map((s) => s.label)),

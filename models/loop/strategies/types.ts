@@ -44,6 +44,12 @@ export interface Strategy extends Named {
    * property checks that promise). Default false.
    */
   readonly openRefusesRundown?: boolean;
+  /**
+   * Whether some step reads other threads' call stacks (v5.17 derives
+   * lo_refcnt from the frames inside lo_release): their stacks are then not
+   * private to them for partial-order reduction (partial-order.ts). Default false.
+   */
+  readonly readsOtherThreadsFrames?: boolean;
   /** Define this strategy's functions in `p`; closures may capture indices from `m`. */
   define(p: Program, m: Machine): StrategyFns;
 }

@@ -54,6 +54,8 @@ export const v5_17: Strategy = {
   description:
     'state (a), v5.17: lo_open/lo_release count lo_refcnt under lo_mutex (lo_open refuses only Lo_deleting); loop_clr_fd tests lo_refcnt > 1 under lo_mutex only; __loop_clr_fd flushes loop_validate_mutex, BUG_ONs on lo_state != Lo_rundown and always freezes the queue',
   extraDeviceFields: [{ name: 'lo_refcnt', domain: REFCNT_DOMAIN, values: REFCNT_VALUES }],
+  // refcnt() below counts the lo_release frames of every thread.
+  readsOtherThreadsFrames: true,
   define(p: Program, m: Machine): StrategyFns {
     const rc = m.extra.lo_refcnt;
     // Set below, once lo_release exists: [entry pc, pc of its decrement step].

@@ -24,7 +24,7 @@ import { isCapacityError } from '../bfs.js';
 import { finishSearch } from '../finish.js';
 import type { Model } from '../model.js';
 import type { ModelRecipe } from '../recipe.js';
-import { type ExploreOptions, type ExploreResult, type StopReason } from '../result.js';
+import { markReduced, type ExploreOptions, type ExploreResult, type StopReason } from '../result.js';
 import { GrowableU16, GrowableU32 } from '../growable.js';
 import { Packer } from '../packer.js';
 import { Successors } from '../successors.js';
@@ -238,6 +238,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
       checkDeadlock,
       exact,
       symmetry: canon !== null,
+      por: sem.por !== null,
       fingerprintMask: fpMask,
       ...(pass && opts.analyses ? { analyses: opts.analyses } : {}),
       control: controlBuf,
@@ -407,7 +408,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
   }
   stop ??= stopRequest ?? 'exhausted';
 
-  const traceTo = traceBuilder(model, inits, { parent, action }, canon);
+  const traceTo = markReduced(traceBuilder(model, inits, { parent, action }, canon), sem.por !== null);
   const result = finishSearch({
     model,
     invariants: invs,
@@ -420,6 +421,7 @@ async function search(model: Model, recipe: ModelRecipe, pool: SearchPool, opts:
     depth,
     exact,
     symmetry: canon !== null,
+    partialOrder: sem.por !== null,
     traceTo,
   });
   return pass && stop === 'exhausted' ? withPassOutcomes(result, pass, traceTo) : result;

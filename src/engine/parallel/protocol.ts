@@ -25,6 +25,8 @@ export interface WorkerInit {
   readonly checkDeadlock: boolean;
   readonly exact: boolean;
   readonly symmetry: boolean;
+  /** Partial-order reduction (por.ts). */
+  readonly por: boolean;
   readonly fingerprintMask: number;
   /** Analyses to settle in the search's pass (in-search.ts), if any. */
   readonly analyses?: InSearchRequest;

@@ -53,10 +53,12 @@ async function start(init: WorkerInit): Promise<Search> {
   const sem = new Successors(model, {
     invariants: init.invariants,
     symmetry: init.symmetry,
+    por: init.por,
     fingerprintMask: init.fingerprintMask,
     ...(init.analyses ? { analyses: init.analyses } : {}),
   });
   const invs = sem.invariants;
+  const por = sem.por;
   const control = new Int32Array(init.control);
   const actionCount = model.actionCount;
   const exact = init.exact;
@@ -176,7 +178,18 @@ async function start(init: WorkerInit): Promise<Search> {
         packer.unpack(lvl, p * pw, src);
         for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
         let enabled = 0;
-        for (let a = 0; a < actionCount; a++) {
+        // Partial-order reduction (por.ts): one actor's actions, then the rest
+        // only when an ample successor is already in the table (no deeper than this state).
+        const ample = por !== null && !m.atDepthLimit ? por.ampleActor(src) : -1;
+        const own = ample >= 0 ? por!.actionsOf[ample] : null;
+        let full = ample < 0;
+        // Pass 0: the ample actor's actions (all actions without one); pass 1: the others', when the proviso fails.
+        for (let pass = 0; pass < 2; pass++) {
+          if (pass === 1 && (own === null || !full)) break;
+          const n = pass === 0 && own !== null ? own.length : actionCount;
+          for (let i = 0; i < n; i++) {
+          const a = pass === 0 && own !== null ? own[i] : i;
+          if (pass === 1 && por!.actorOf[a] === ample) continue;
           const fired = sem.fire(m.levelBase + p, a, src, dst, dstWords);
           if (fired === DISABLED) continue;
           enabled++;
@@ -184,6 +197,7 @@ async function start(init: WorkerInit): Promise<Search> {
             if (m.atDepthLimit) {
               if (!hidden && !table.has(fpOut[0], fpOut[1], dstWords, 0)) hidden = true;
             } else {
+              if (!full && table.has(fpOut[0], fpOut[1], dstWords, 0)) full = true;
               bFp[2 * nb] = fpOut[0];
               bFp[2 * nb + 1] = fpOut[1];
               bPa[nb] = ((p - from) << 16) | a;
@@ -192,6 +206,7 @@ async function start(init: WorkerInit): Promise<Search> {
             }
           }
           for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+          }
         }
         transitions += enabled;
         if (enabled === 0 && sem.stuck(m.levelBase + p, src, m.deadlockOpen && (deadlockAt < 0 || p < deadlockAt))) deadlockAt = p;
