@@ -113,7 +113,24 @@ export async function executeRun(
   pool?: SearchPool,
   jobs?: JobWorker,
 ): Promise<CompletedRun> {
+  // The memory column: the whole job (search and analyses), not the search alone.
   const memory = new JobMemory();
+  try {
+    const done = await searchAndAnalyse(run, limits, onProgress, pool, jobs);
+    return { ...done, result: { ...done.result, stats: { ...done.result.stats, peakRssBytes: memory.stop() } } };
+  } finally {
+    memory.stop(); // a job that threw stops sampling too
+  }
+}
+
+/** executeRun without the memory measurement around it. */
+async function searchAndAnalyse(
+  run: PlannedRun,
+  limits: Limits,
+  onProgress: ((p: Progress) => void) | undefined,
+  pool: SearchPool | undefined,
+  jobs: JobWorker | undefined,
+): Promise<CompletedRun> {
   const model = buildModel(run);
   const { invariants, checkDeadlock, ...analyses } = checksFor(run, model);
   const opts = {
@@ -157,8 +174,7 @@ export async function executeRun(
         : await runJob(recipe, request)
       : withAnalyses(model, safety, analyses, opts);
   validateTraces(run, result.outcomes);
-  // The memory column: the whole job (search and analyses), not the search alone.
-  return { run, model, result: { ...result, stats: { ...result.stats, peakRssBytes: memory.stop() } } };
+  return { run, model, result };
 }
 
 /**
