@@ -14,10 +14,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadPlugin, registeredLoopStrategies } from '../../src/app/plugins.js';
 import { strategySource } from '../../src/cli/new-strategy.js';
 import { explore } from '../../src/engine/bfs.js';
-import { GOLDEN, goldenRow } from './golden.js';
-import { grammar } from './grammar.js';
-import { SCRIPTED, loopFamilyNow } from './helpers.js';
-import { factsOf } from './strategy-facts.js';
+import { GOLDEN, goldenRow } from '../loop/golden.js';
+import { grammar } from '../loop/grammar.js';
+import { SCRIPTED, loopFamilyNow } from '../loop/helpers.js';
+import { factsOf } from '../loop/strategy-facts.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NAME = 'post-patch-copy';
