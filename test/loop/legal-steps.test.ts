@@ -1,4 +1,4 @@
-// Every step of every counterexample (and of many random complete runs) of
+// Every step of every counterexample (and of random complete runs) of
 // every registered strategy is a legal step of the kernel code as
 // shared/loop-driver.md describes it: the labels parse in the step grammar
 // of grammar.ts and the lock changes replay. The last block pins facts of
@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXPLORE_CONFIGS } from './golden.js';
 import { SHARED_FNS, checkLegal, grammar, grammarOf, parses } from './grammar.js';
-import { SCRIPTED, STRATEGY_NAMES, build, randomRun, run, traceSteps } from './helpers.js';
+import { SCRIPTED, STRATEGY_NAMES, run, traceSteps } from './helpers.js';
+import { describeRandomRuns } from './random-runs.js';
 
 describe('every registered strategy has a step grammar', () => {
   for (const strategy of STRATEGY_NAMES) {
@@ -36,25 +37,9 @@ describe('every counterexample step is a legal kernel step', () => {
   }
 });
 
-describe('random complete runs consist of legal kernel steps and end in a terminal state', () => {
-  for (const strategy of STRATEGY_NAMES) {
-    for (const [scenario, params, n] of [
-      ...SCRIPTED.map((s) => [s, {}, 60] as const),
-      ['explore', { calls: 4, threads: 3, devices: 3, bound: 2 }, 100] as const,
-      ['explore', { calls: 4, threads: 3, shared: 1, fds: 1 }, 100] as const,
-    ]) {
-      it(`${strategy} × ${scenario} ${JSON.stringify(params)}`, () => {
-        const model = build(strategy, scenario, params);
-        const devices = scenario === 'explore' ? ((params as Record<string, number>).devices ?? 2) : 2;
-        for (let seed = 1; seed <= n; seed++) {
-          const r = randomRun(model, seed, 2000);
-          expect(r.stuck, `seed ${seed}: deadlock`).toBe(false);
-          checkLegal(model, strategy, devices, r.steps);
-        }
-      });
-    }
-  }
-});
+// Fewer runs here than in test/deep/legal-runs.test.ts (60 per scripted
+// scenario, 100 per explore configuration), which CI runs after npm test.
+describeRandomRuns({ scripted: 15, explore: 25 });
 
 describe('the grammar itself rejects illegal orders', () => {
   it('post-patch loop_clr_fd must take loop_validate_mutex before lo_mutex', () => {

@@ -7,20 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../cli/run-cli.js';
 import { tempDir } from '../ci/helpers.js';
-
-/** The CLI in `cwd` with two search workers (plugins must load in the worker threads too). */
-function lc(args: string[], cwd: string) {
-  return cli(args, { cwd, env: { GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
-}
-
-function newStrategy(dir: string, name: string, from = 'post-patch'): string {
-  const r = lc(['new', 'strategy', name, '--from', from], dir);
-  expect(r.stderr).toContain(`wrote ./${name}.ts`);
-  expect(r.code).toBe(0);
-  return join(dir, `${name}.ts`);
-}
+import { lc, newStrategy } from './new-strategy.js';
 
 describe('new strategy', () => {
   it('writes a file importing only from loopcheck, which verifies exactly as its built-in (in 2 worker threads)', () => {
@@ -41,20 +29,6 @@ describe('new strategy', () => {
     expect(cells(mine.stdout, 'my-patch')).toEqual(cells(builtin.stdout, 'post-patch'));
     // The mount race of the post-patch tree is found in the copy too.
     expect(JSON.stringify(cells(mine.stdout, 'my-patch'))).toContain('mount-io=violated');
-  });
-
-  it('a copy of every built-in (their step builders imported from loopcheck) verifies as the built-in', () => {
-    const dir = tempDir();
-    const args = ['verify', '--no-config', '--scenario', 'udev', '--workers', '1', '--json'];
-    const states = (out: string) => (JSON.parse(out).results as { stats: { states: number }; status: string }[]).map((r) => `${r.stats.states} ${r.status}`);
-    for (const from of ['pre-patch', 'v5.17', 'v6.11']) {
-      const name = `copy-${from.replace('.', '')}`;
-      const text = readFileSync(newStrategy(dir, name, from), 'utf8');
-      expect([...text.matchAll(/from '([^']+)'/g)].map((m) => m[1])).toEqual(['loopcheck']);
-      const mine = lc([...args, '--strategy', `./${name}.ts`], dir);
-      expect(mine.stderr, from).toBe('');
-      expect(states(mine.stdout), from).toEqual(states(lc([...args, '--strategy', from], dir).stdout));
-    }
   });
 
   it('refuses an existing file and an unknown --from', () => {
