@@ -141,35 +141,35 @@ export function exploreTraced(
           if (pass === 1 && (own === null || !full || stop !== null)) break;
           const n = pass === 0 && own !== null ? own.length : actionCount;
           for (let i = 0; i < n; i++) {
-          const a = pass === 0 && own !== null ? own[i] : i;
-          if (pass === 1 && por!.actorOf[a] === ample) continue;
-          const fired = sem.fire(id, a, src, dst, dstWords);
-          if (fired === DISABLED) continue;
-          enabled++;
-          if (fired === SUCCESSOR) {
-            if (atDepthLimit) {
-              // Not expanded: only learn whether the limit hides anything. The
-              // level is still scanned to the end for transitions and deadlocks.
-              if (lastLevel === null && !seen.has(fpOut[0], fpOut[1], dstWords, 0)) lastLevel = 'max-depth';
-            } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1], dstWords, 0)) {
-              const newId = parent.length;
-              if (newId >= maxStates) {
-                lastLevel = 'max-states';
-              } else {
-                parent.push(id);
-                action.push(a);
-                const off = next.reserve() >>> 2; // may reallocate next.words
-                packer.pack(dst, next.words, off);
-                next.count++;
-                if (nextLevel !== null) nextLevel.add(fpOut[0], fpOut[1]);
-                if (nInv > 0) checkNew(newId, dst);
+            const a = pass === 0 && own !== null ? own[i] : i;
+            if (pass === 1 && por!.actorOf[a] === ample) continue;
+            const fired = sem.fire(id, a, src, dst, dstWords);
+            if (fired === DISABLED) continue;
+            enabled++;
+            if (fired === SUCCESSOR) {
+              if (atDepthLimit) {
+                // Not expanded: only learn whether the limit hides anything. The
+                // level is still scanned to the end for transitions and deadlocks.
+                if (lastLevel === null && !seen.has(fpOut[0], fpOut[1], dstWords, 0)) lastLevel = 'max-depth';
+              } else if (lastLevel !== 'max-states' && seen.add(fpOut[0], fpOut[1], dstWords, 0)) {
+                const newId = parent.length;
+                if (newId >= maxStates) {
+                  lastLevel = 'max-states';
+                } else {
+                  parent.push(id);
+                  action.push(a);
+                  const off = next.reserve() >>> 2; // may reallocate next.words
+                  packer.pack(dst, next.words, off);
+                  next.count++;
+                  if (nextLevel !== null) nextLevel.add(fpOut[0], fpOut[1]);
+                  if (nInv > 0) checkNew(newId, dst);
+                }
+              } else if (!full && !atDepthLimit && !nextLevel!.has(fpOut[0], fpOut[1])) {
+                full = true; // the cycle proviso: an ample successor is no deeper than this state
               }
-            } else if (!full && !atDepthLimit && !nextLevel!.has(fpOut[0], fpOut[1])) {
-              full = true; // the cycle proviso: an ample successor is no deeper than this state
             }
-          }
-          for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
-          if (stop !== null) break;
+            for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+            if (stop !== null) break;
           }
         }
         if (por !== null && ample >= 0 && !full) por.reduced++;
