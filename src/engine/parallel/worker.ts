@@ -188,24 +188,24 @@ async function start(init: WorkerInit): Promise<Search> {
           if (pass === 1 && (own === null || !full)) break;
           const n = pass === 0 && own !== null ? own.length : actionCount;
           for (let i = 0; i < n; i++) {
-          const a = pass === 0 && own !== null ? own[i] : i;
-          if (pass === 1 && por!.actorOf[a] === ample) continue;
-          const fired = sem.fire(m.levelBase + p, a, src, dst, dstWords);
-          if (fired === DISABLED) continue;
-          enabled++;
-          if (fired === SUCCESSOR) {
-            if (m.atDepthLimit) {
-              if (!hidden && !table.has(fpOut[0], fpOut[1], dstWords, 0)) hidden = true;
-            } else {
-              if (!full && table.has(fpOut[0], fpOut[1], dstWords, 0)) full = true;
-              bFp[2 * nb] = fpOut[0];
-              bFp[2 * nb + 1] = fpOut[1];
-              bPa[nb] = ((p - from) << 16) | a;
-              for (let w = 0; w < nWords; w++) bVec[nb * nWords + w] = dstWords[w];
-              nb++;
+            const a = pass === 0 && own !== null ? own[i] : i;
+            if (pass === 1 && por!.actorOf[a] === ample) continue;
+            const fired = sem.fire(m.levelBase + p, a, src, dst, dstWords);
+            if (fired === DISABLED) continue;
+            enabled++;
+            if (fired === SUCCESSOR) {
+              if (m.atDepthLimit) {
+                if (!hidden && !table.has(fpOut[0], fpOut[1], dstWords, 0)) hidden = true;
+              } else {
+                if (!full && table.has(fpOut[0], fpOut[1], dstWords, 0)) full = true;
+                bFp[2 * nb] = fpOut[0];
+                bFp[2 * nb + 1] = fpOut[1];
+                bPa[nb] = ((p - from) << 16) | a;
+                for (let w = 0; w < nWords; w++) bVec[nb * nWords + w] = dstWords[w];
+                nb++;
+              }
             }
-          }
-          for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
+            for (let w = 0; w < nWords; w++) dstWords[w] = srcWords[w];
           }
         }
         transitions += enabled;
