@@ -6,7 +6,7 @@
 
 import { EXIT } from '../app/errors.js';
 import type { CompletedRun } from '../app/run.js';
-import type { InvariantOutcome, Verdict } from '../engine/result.js';
+import { REDUCED_TRACE_MARK, type InvariantOutcome, type Verdict } from '../engine/result.js';
 import { cellKey, type ConfigRun } from './config.js';
 import type { Expectation } from './config-schema.js';
 
@@ -68,11 +68,22 @@ export function exitCodeForCells(cells: readonly CellResult[]): number {
   return EXIT.ok;
 }
 
+/** "8-step counterexample", and that it may not be the shortest when found under --por. */
+export function counterexampleText(c: CellResult): string {
+  return `${c.steps}-step counterexample${c.outcome.trace?.reduced ? `, ${REDUCED_TRACE_MARK}` : ''}`;
+}
+
+/** Whether any cell's search ran with partial-order reduction: how many of the searches did. */
+export function reducedSearches(cells: readonly CellResult[]): { reduced: number; searches: number } {
+  const runs = new Set(cells.map((c) => c.run));
+  return { reduced: [...runs].filter((r) => r.result.stats.partialOrder).length, searches: runs.size };
+}
+
 /** "expected holds, got violated (8-step counterexample)". */
 export function mismatchText(c: CellResult): string {
   const got =
     c.actual === 'violated'
-      ? `violated (${c.steps}-step counterexample)`
+      ? `violated (${counterexampleText(c)})`
       : c.actual === 'incomplete'
         ? `incomplete (search stopped: ${c.run.result.stopReason})`
         : c.actual;

@@ -3,12 +3,14 @@
 // the model files), and a Markdown job summary appended to
 // $GITHUB_STEP_SUMMARY: the unexpected cells first with their
 // counterexamples open, a result matrix per config run, and the expected
-// violations one line each (collapsed traces with --verbose).
+// violations one line each (collapsed traces with --verbose). Searches run
+// with partial-order reduction are counted in the summary's head, and their
+// counterexamples marked as possibly not the shortest wherever they appear.
 
 import { appendFileWhole } from '../app/write-file.js';
 import { fmtInt } from '../report/format.js';
 import type { CellResult } from './cells.js';
-import { mismatchText } from './cells.js';
+import { counterexampleText, mismatchText, reducedSearches } from './cells.js';
 import { locateRun, locateStep } from './sources.js';
 import type { RepoLocator } from './repo-locations.js';
 import { outcomeMarkdown } from './trace-markdown.js';
@@ -77,7 +79,9 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
         : `✅ all ${cells.length} cells as expected`;
   const out: string[] = [`## loopcheck: ${head}`, ''];
   const searches = new Set(cells.map((c) => c.run)).size;
-  out.push(`${configFile ? `Config \`${configFile}\`` : 'No config (every invariant must hold)'} · ${searches} search${searches === 1 ? '' : 'es'} · ${cells.length} cells · exit code ${exitCode}`);
+  const por = reducedSearches(cells);
+  const porText = por.reduced > 0 ? ` · partial-order reduction (--por) in ${por.reduced} of ${por.searches}: counterexamples may not be the shortest` : '';
+  out.push(`${configFile ? `Config \`${configFile}\`` : 'No config (every invariant must hold)'} · ${searches} search${searches === 1 ? '' : 'es'} · ${cells.length} cells · exit code ${exitCode}${porText}`);
   out.push('');
 
   const unexpected = cells.filter((c) => c.status !== 'as-expected');
@@ -86,7 +90,7 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
   const addTrace = (c: CellResult, left: number): boolean => {
     const isUnexpected = c.status !== 'as-expected';
     const block = [
-      `<details${isUnexpected ? ' open' : ''}><summary>${isUnexpected ? '❌' : '✅'} ${htmlText(c.name)}: ${c.steps}-step counterexample${isUnexpected ? ' (unexpected)' : ' (expected)'}</summary>`,
+      `<details${isUnexpected ? ' open' : ''}><summary>${isUnexpected ? '❌' : '✅'} ${htmlText(c.name)}: ${htmlText(counterexampleText(c))}${isUnexpected ? ' (unexpected)' : ' (expected)'}</summary>`,
       '',
       outcomeMarkdown(c.run, c.outcome)!,
       '',
@@ -133,7 +137,7 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
   const expected = cells.filter((c) => c.status === 'as-expected' && c.outcome.trace);
   if (expected.length > 0) {
     out.push(`### Expected violations (${expected.length})`, '');
-    for (const c of expected) out.push(`- ✅ ${mdText(c.name)}: violated, ${c.steps}-step counterexample (expected)`);
+    for (const c of expected) out.push(`- ✅ ${mdText(c.name)}: violated, ${mdText(counterexampleText(c))} (expected)`);
     out.push('');
     if (opts.verbose) {
       size = out.join('\n').length;

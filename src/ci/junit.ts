@@ -3,12 +3,16 @@
 // A verdict that differs from its expectation is a <failure> whose body is the
 // Markdown counterexample; an incomplete cell (not incomplete-ok) is an
 // <error>; an expected violation passes and keeps its trace in <system-out>.
+// A search run with partial-order reduction says so in its suite's
+// properties, and its counterexamples in their message and body (they may
+// not be the shortest).
 
 import { hostname } from 'node:os';
 import type { CellResult } from './cells.js';
 import { mismatchText } from './cells.js';
 import { propertyOf } from '../engine/properties.js';
 import { outcomeMarkdown } from './trace-markdown.js';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 
 // XML 1.0 forbids most control characters even as references.
 const xmlText = (s: string) =>
@@ -59,6 +63,7 @@ export function junitXml(cells: readonly CellResult[], now = new Date()): string
       ['states', String(r.stats.states)],
       ['transitions', String(r.stats.transitions)],
       ['depth', String(r.stats.depth)],
+      ['partial-order-reduction', String(r.stats.partialOrder ?? false)],
     ];
     for (const [k, v] of props) out.push(`      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`);
     out.push('    </properties>');
@@ -91,7 +96,8 @@ export function junitXml(cells: readonly CellResult[], now = new Date()): string
         `cell: ${c.name}`,
         `expected: ${c.expected}`,
         `actual: ${c.actual}`,
-        `search: ${r.complete ? r.stopReason : `incomplete (${r.stopReason})`}, ${r.stats.states} states, depth ${r.stats.depth}`,
+        `search: ${r.complete ? r.stopReason : `incomplete (${r.stopReason})`}, ${r.stats.states} states, depth ${r.stats.depth}${r.stats.partialOrder ? ', partial-order reduction (--por)' : ''}`,
+        ...(c.outcome.trace?.reduced ? [`note: ${REDUCED_TRACE_NOTE}`] : []),
         ...(md ? ['', md] : []),
       ].join('\n');
       out.push(`      <${tag} message="${xmlAttr(msg)}" type="${type}">${xmlText(body)}</${tag}>`);

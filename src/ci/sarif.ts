@@ -4,7 +4,10 @@
 // executionOrder, so a viewer can interleave the threads again, and point at
 // the model source that defines the step (see sources.ts). Other mismatches
 // (an expected violation not found, an incomplete cell) are tool execution
-// notifications, since they have no trace to show.
+// notifications, since they have no trace to show. A counterexample found
+// under partial-order reduction says in its message, code flow and
+// properties that it may not be the shortest; the run's properties and a
+// notification say how many searches were reduced.
 
 import { stallWindowLine, stallWindows } from '../report/stall-windows.js';
 import { createHash } from 'node:crypto';
@@ -12,7 +15,8 @@ import type * as Sarif from 'sarif';
 import { VERSION } from '../app/version.js';
 import { stepTitle, viewTrace } from '../report/trace-view.js';
 import type { CellResult } from './cells.js';
-import { mismatchText } from './cells.js';
+import { mismatchText, reducedSearches } from './cells.js';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { locateRun, locateStep, type SourceLocation } from './sources.js';
 import type { RepoLocator } from './repo-locations.js';
 
@@ -63,7 +67,7 @@ function codeFlow(c: CellResult, locator: RepoLocator | null, cellLoc: SourceLoc
         ? `; the run then stutters in state ${trace.loop} forever`
         : `; a lasso: after step ${trace.loop} the run is back in state ${trace.loop}, and steps ${trace.loop + 1}..${trace.steps.length - 1} repeat forever`;
   return {
-    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})${loop}${stalls}` },
+    message: { text: `${tv.steps.length}-step counterexample from the initial state (${initial})${loop}${stalls}${trace.reduced ? `; ${REDUCED_TRACE_NOTE}` : ''}` },
     threadFlows: [...threads].map(([thread, locations]) => ({
       id: thread,
       message: { text: `actor ${thread}` },
@@ -89,7 +93,7 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number, locator
       ...ruleName(c.outcome.invariant),
       shortDescription: { text: c.outcome.description },
       fullDescription: {
-        text: `${c.outcome.description}. loopcheck explored every interleaving of the model's threads; a result is a counterexample: the shortest run that breaks this property, replayed against the model before it was reported.`,
+        text: `${c.outcome.description}. loopcheck explored every interleaving of the model's threads; a result is a counterexample: the shortest run that breaks this property (or, when the result says it was found under partial-order reduction, a run that may not be the shortest), replayed against the model before it was reported.`,
       },
       help: {
         text: `To reproduce: npx loopcheck verify --strategy <strategy> --scenario <scenario> --invariant ${c.outcome.invariant} (the result's properties name both), add --trace-dir DIR for the trace as JSON, Markdown and HTML. If the violation is known and accepted, expect it in the config: "<strategy> / <scenario> / ${c.outcome.invariant}": "violated".`,
@@ -136,6 +140,8 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number, locator
           expected: c.expected,
           actual: c.actual,
           steps: c.steps,
+          partialOrderReduced: c.run.result.stats.partialOrder ?? false,
+          ...(tv.reduced ? { shortest: false, note: REDUCED_TRACE_NOTE } : {}),
           stallWindows: stallWindows(tv.steps.slice(1).map((st) => st.label)),
         },
       };
@@ -148,6 +154,16 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number, locator
       descriptor: { id: c.status === 'differs' ? 'expected-violation-not-found' : 'incomplete' },
       associatedRule: { id: c.outcome.invariant, index: ruleIndex.get(c.outcome.invariant)! },
     }));
+  const por = reducedSearches(cells);
+  if (por.reduced > 0) {
+    notifications.push({
+      level: 'note',
+      message: {
+        text: `partial-order reduction (--por) in ${por.reduced} of ${por.searches} searches: every verdict is that of the full search, but a counterexample may not be the shortest (run without --por for the shortest)`,
+      },
+      descriptor: { id: 'partial-order-reduction' },
+    });
+  }
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -176,6 +192,7 @@ export function sarifLog(cells: readonly CellResult[], exitCode: number, locator
         },
         columnKind: 'utf16CodeUnits',
         results,
+        properties: { searches: por.searches, partialOrderReducedSearches: por.reduced },
       },
     ],
   };

@@ -4,14 +4,18 @@
 // per strategy; then a note naming every cell where the strategies disagree,
 // with the trace that shows it (its file with --trace-dir, else the command
 // that prints it). --json gives the same data. Exit code as verify's.
+// --por reduces every search as verify's does (the runner refuses what it
+// does not preserve); the reduced searches are counted under the tables, and
+// a counterexample found so is marked as possibly not the shortest in the
+// notes, in --json and in its trace files.
 
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
-import type { InvariantOutcome, Verdict } from '../engine/result.js';
+import { REDUCED_TRACE_MARK, REDUCED_TRACE_NOTE, type InvariantOutcome, type Verdict } from '../engine/result.js';
 import { addTraceOptions, checkTracePaths, traceOutput, writeRunTraces, type TraceOutputFlags } from './export-cmd.js';
 import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
 import { fmtInt, fmtSeconds, table, verdictText } from '../report/format.js';
-import { addLimitOptions, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
+import { addLimitOptions, addPorOption, addRuntimeOptions, addSelectionOptions, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { EXIT, OutputError } from '../app/errors.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { plan } from '../app/plan.js';
@@ -26,6 +30,9 @@ export interface CompareCell {
   readonly files: readonly string[];
   /** The command that prints this cell's trace. */
   readonly command: string | null;
+  /** Present (false) when the trace was found under --por, with `note` saying so. */
+  readonly shortest?: false;
+  readonly note?: string;
 }
 
 export interface CompareRow {
@@ -51,6 +58,7 @@ export interface CompareData {
     readonly seconds: number;
     readonly complete: boolean;
     readonly stopReason: string;
+    readonly partialOrderReduced: boolean;
   }[];
   readonly totals: Readonly<Record<string, { readonly states: number; readonly seconds: number }>>;
   readonly disagreements: readonly { readonly scenario: string | null; readonly invariant: string; readonly note: string }[];
@@ -66,6 +74,8 @@ function printCommand(r: CompletedRun, invariant: string, rawParams: readonly st
   if (r.run.strategy !== null) words.push('--strategy', r.run.strategy);
   if (r.run.scenario !== null) words.push('--scenario', r.run.scenario);
   words.push('--invariant', invariant);
+  // The same search prints the same trace.
+  if (r.result.stats.partialOrder) words.push('--por');
   return words.map(shellWord).join(' ');
 }
 
@@ -95,6 +105,7 @@ export function compareData(done: readonly CompletedRun[], written: Map<string, 
               steps: o.trace ? o.trace.steps.length - 1 : null,
               files: written?.get(`${hit!.i}:${inv}`) ?? [],
               command: o.trace ? printCommand(hit!.r, inv, rawParams) : null,
+              ...(o.trace?.reduced ? { shortest: false as const, note: REDUCED_TRACE_NOTE } : {}),
             }
           : { status: 'n/a', steps: null, files: [], command: null };
       }
@@ -104,7 +115,7 @@ export function compareData(done: readonly CompletedRun[], written: Map<string, 
       if (disagree) {
         const parts = strategies.map((st) => {
           const c = cells[st];
-          const v = c.status === 'violated' ? `VIOLATED (${c.steps} steps)` : c.status;
+          const v = c.status === 'violated' ? `VIOLATED (${c.steps} steps${c.shortest === false ? `, ${REDUCED_TRACE_MARK}` : ''})` : c.status;
           const where = c.status === 'violated' ? ` — trace: ${c.files.length > 0 ? c.files.join(', ') : c.command}` : '';
           return `${st} ${v}${where}`;
         });
@@ -120,6 +131,7 @@ export function compareData(done: readonly CompletedRun[], written: Map<string, 
     seconds: Number(r.result.stats.seconds.toFixed(3)),
     complete: r.result.complete,
     stopReason: r.result.stopReason,
+    partialOrderReduced: r.result.stats.partialOrder ?? false,
   }));
   const totals: Record<string, { states: number; seconds: number }> = {};
   for (const s of stats) {
@@ -163,6 +175,10 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
     statRows.push([c.bold('total'), ...d.strategies.map((st) => `${fmtInt(d.totals[st].states)} states, ${fmtSeconds(d.totals[st].seconds)} s`)]);
   }
   out.push(table(['scenario', ...d.strategies.map((s) => `${s}: distinct states, time`)], statRows));
+  const porRuns = d.stats.filter((s) => s.partialOrderReduced).length;
+  if (porRuns > 0) {
+    out.push(c.dim(`partial-order reduction: ${porRuns} of ${d.stats.length} searches count states of the reduced graph; verdicts are the full search's, counterexamples may be longer than the shortest`));
+  }
   out.push('');
   const cells = d.rows.flatMap((r) => Object.values(r.cells)).filter((x) => x.status !== 'n/a');
   const incomplete = cells.filter((x) => x.status === 'incomplete').length;
@@ -185,6 +201,7 @@ export function renderCompare(d: CompareData, c: ChalkInstance): string {
 
 interface CompareFlags extends TraceOutputFlags, SelectionFlags, LimitFlags, RuntimeFlags, ColourFlags {
   json?: boolean;
+  por?: boolean;
 }
 
 export async function compare(flags: CompareFlags): Promise<number> {
@@ -225,7 +242,7 @@ export function registerCompare(prog: Command, setCode: (c: number) => void): Co
   const cmd = prog.command('compare').description('run the selected strategies on the selected scenarios and print their verdicts side by side');
   addSelectionOptions(cmd, 'check');
   addLimitOptions(cmd);
-  addRuntimeOptions(cmd).option('--full-states', 'md traces written with --trace-dir: every state in full');
+  addPorOption(addRuntimeOptions(cmd)).option('--full-states', 'md traces written with --trace-dir: every state in full');
   return addColourOptions(addTraceOptions(cmd).option('--json', 'print one JSON document on stdout instead of text'))
     .addHelpText('after', exitCodeHelp('compare'))
     .action(async (flags: CompareFlags) => setCode(await compare(flags)));

@@ -7,7 +7,7 @@
 
 import type { ChalkInstance } from 'chalk';
 import type { CompletedRun } from '../app/run.js';
-import { mismatchText, type CellResult } from '../ci/cells.js';
+import { counterexampleText, mismatchText, type CellResult } from '../ci/cells.js';
 import { table } from '../report/format.js';
 import { renderOutcomeTraces, renderResultTables } from './output-text.js';
 
@@ -41,7 +41,7 @@ export function renderGateText(done: readonly CompletedRun[], cells: readonly Ce
       c.bold(`expected violations (${expectedViolations.length})`) +
         (opts.verbose ? ', with their traces:' : c.dim(', one line each (--verbose prints their traces):')),
     );
-    for (const x of expectedViolations) out.push(`  ${x.name}: violated (${x.steps}-step counterexample), as expected`);
+    for (const x of expectedViolations) out.push(`  ${x.name}: violated (${counterexampleText(x)}), as expected`);
     if (opts.verbose) {
       for (const x of expectedViolations) out.push('', renderOutcomeTraces(x.run, x.outcome, c, opts.fullStates, `${x.name} (expected)`));
     }

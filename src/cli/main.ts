@@ -18,7 +18,7 @@ import { checkTracePaths, registerExport, traceDirOption, traceFormatOption, tra
 import { registerInit } from './init.js';
 import { listJson, renderList } from './list.js';
 import { registerLockOrder } from './lock-order.js';
-import { addLimitOptions, addRuntimeOptions, addSelectionOptions, addWindowStepsOption, foldWindowSteps, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
+import { addLimitOptions, addPorOption, addRuntimeOptions, addSelectionOptions, addWindowStepsOption, foldWindowSteps, type LimitFlags, type RuntimeFlags, type SelectionFlags } from './options.js';
 import { resultsJson } from './output-json.js';
 import { renderVerify } from './output-text.js';
 import { registerReplay } from './replay.js';
@@ -139,10 +139,11 @@ function program(setCode: (c: number) => void, argv: readonly string[]): Command
   addSelectionOptions(verifyCmd, 'check');
   addLimitOptions(verifyCmd);
   addWindowStepsOption(verifyCmd);
-  addRuntimeOptions(verifyCmd)
-    .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
-    .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced')
-    .option('--por', 'partial-order reduction: explore one order of independent steps (where the model declares what it needs); keeps invariants, deadlock, lock order and liveness of acyclic models; counterexamples may not be the shortest')
+  addPorOption(
+    addRuntimeOptions(verifyCmd)
+      .option('--exact', 'store full state vectors: no state can be lost to a fingerprint collision')
+      .option('--symmetry', 'merge states that differ only by renaming interchangeable threads (where the model declares them); counts are then reduced'),
+  )
     .option('--full-states', 'print every state of a trace in full, not only the changes')
     .option('--verbose', 'with a config: print the traces of expected violations too (else one line each)')
     .option('--config <file>', 'runs and expected verdicts (default: ./loopcheck.config.json if present)')

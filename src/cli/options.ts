@@ -88,6 +88,14 @@ export function addLimitOptions(cmd: Command, note = '', depth = true): Command 
   return cmd.addOption(new Option('--time-limit <seconds>', `stop each search after this many seconds${note}`).argParser(positiveNumber('--time-limit', MAX_TIME_LIMIT_S)));
 }
 
+/** --por, the same for every searching command; the runner refuses what it does not preserve (app/run.ts refuseUnpreserved). */
+export function addPorOption(cmd: Command): Command {
+  return cmd.option(
+    '--por',
+    'partial-order reduction: explore one order of independent steps (where the model declares what it needs); keeps invariants, deadlock, lock order and liveness of acyclic models; counterexamples may not be the shortest',
+  );
+}
+
 /** --max-window-steps K: how long a stall window (stall-windows.ts) may last; the model parameter windowSteps. */
 export function addWindowStepsOption(cmd: Command): Command {
   return cmd.addOption(

@@ -16,7 +16,7 @@ import { loopInternals, type LoopInternals } from '../../models/loop/model.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import type { Model } from '../engine/model.js';
-import type { Trace } from '../engine/result.js';
+import { REDUCED_TRACE_NOTE, type Trace } from '../engine/result.js';
 import { racingWindowLines, racingWindows } from '../report/racing-windows.js';
 import type { ReproducerCall, ReproducerSpec } from './c/reproducer.js';
 import { modelWalks } from './model-walk.js';
@@ -90,6 +90,7 @@ export function reproducerFor(model: Model, trace: Trace, origin: TraceOrigin): 
   const bad = serial ? calls.map((c, i) => ({ call: i, outcome: c.outcome })) : raceOnly(origin, setup.scripts ? scenario.name : null, calls);
   const notes = [
     `model: ${origin.strategy ?? '?'} / ${origin.scenario}, invariant ${origin.invariant}`,
+    ...(trace.reduced ? [REDUCED_TRACE_NOTE] : []),
     ...(seriality ? racingWindowLines(seriality) : []),
     ...(serial
       ? ['every call runs whole in trace order; reproduced = every call returns what the model says']

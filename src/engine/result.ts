@@ -130,6 +130,9 @@ export interface Trace {
 /** The one line every report prints above a counterexample found under --por. */
 export const REDUCED_TRACE_NOTE = 'found under partial-order reduction (--por): a real run, but not necessarily the shortest; run without --por for the shortest';
 
+/** The same, short enough for a one-line message or a diagram's title. */
+export const REDUCED_TRACE_MARK = 'found under --por: not necessarily the shortest';
+
 /** traceTo, with its traces marked as found under partial-order reduction when `reduced`. */
 export function markReduced(traceTo: (id: number) => Trace, reduced: boolean): (id: number) => Trace {
   return reduced ? (id) => ({ ...traceTo(id), reduced: true }) : traceTo;

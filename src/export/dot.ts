@@ -1,8 +1,10 @@
 // The counterexample as a Graphviz sequence diagram: one column (lifeline)
 // per thread, lock and changed object, one row per event; each message is an
-// edge between two lifelines in its row. Renders with `dot -Tsvg`.
+// edge between two lifelines in its row. Renders with `dot -Tsvg`. The graph
+// label says when the trace, found under --por, may not be the shortest.
 
 import { runTitle, type TraceData } from '../report/trace-data.js';
+import { REDUCED_TRACE_MARK } from '../engine/result.js';
 import { buildSequence, type SeqEvent } from './sequence.js';
 
 /** A DOT double-quoted string. */
@@ -25,7 +27,7 @@ export function toDot(d: TraceData): string {
   const rows = seq.events.length;
   const out: string[] = [];
   out.push('digraph counterexample {');
-  out.push(`  label=${dotString(`${runTitle({ ...d, model: undefined })}: ${d.invariant} (${d.steps.length} steps)`)};`);
+  out.push(`  label=${dotString(`${runTitle({ ...d, model: undefined })}: ${d.invariant} (${d.steps.length} steps${d.reduced ? `, ${REDUCED_TRACE_MARK}` : ''})`)};`);
   out.push('  labelloc=t; rankdir=TB; newrank=true; nodesep=0.4; ranksep=0.25;');
   out.push('  node [fontname="Helvetica", fontsize=10]; edge [fontname="Helvetica", fontsize=9];');
   // Lifeline heads and the points every row places on each lifeline.

@@ -3,9 +3,12 @@
 // state (a device's lo_state) over time, a step slider, and a panel with the
 // state diff of the selected step. The trace is embedded as JSON and the page
 // draws itself from it with DOM calls only (no HTML is built from data).
+// A trace found under partial-order reduction says under its heading that it
+// may not be the shortest.
 
 import { stallWindowLine } from '../report/stall-windows.js';
 import { runTitle, type TraceData } from '../report/trace-data.js';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -21,6 +24,7 @@ const CSS = `
 body { margin: 16px 20px; color: var(--fg); }
 h1 { font-size: 20px; margin: 0 0 4px; }
 .sub { color: var(--muted); margin: 0 0 8px; font-size: 13px; }
+.reduced { border-left: 4px solid #b45309; background: #fff7ed; padding: 6px 10px; margin: 8px 0; font-size: 14px; }
 .banner { border-left: 4px solid var(--bad); background: #fdecea; padding: 6px 10px; margin: 8px 0 12px; font-size: 14px; }
 .controls { display: flex; align-items: center; gap: 10px; margin: 8px 0 12px; position: sticky; top: 0; background: #fff; padding: 6px 0; z-index: 3; }
 .controls input[type=range] { flex: 1; max-width: 720px; }
@@ -259,7 +263,7 @@ export function toHtml(d: TraceData): string {
 <body>
 <h1>${d.ending ? 'Lasso' : 'Counterexample'}: ${escapeHtml(what)} after ${d.steps.length} step${d.steps.length === 1 ? '' : 's'}</h1>
 <p class="sub">run <b>${escapeHtml(run)}</b> · model ${escapeHtml(d.family)} (${escapeHtml(d.instance)})${params ? ` · ${escapeHtml(params)}` : ''}</p>
-<p class="banner"><b>${escapeHtml(d.invariant)}</b>: ${escapeHtml(d.description)} — ${d.ending ? `an infinite run: ${escapeHtml(d.ending)}` : `broken at step ${d.violationAt}`}.</p>
+${d.reduced ? `<p class="reduced" id="reduced-note">${escapeHtml(REDUCED_TRACE_NOTE)}</p>\n` : ''}<p class="banner"><b>${escapeHtml(d.invariant)}</b>: ${escapeHtml(d.description)} — ${d.ending ? `an infinite run: ${escapeHtml(d.ending)}` : `broken at step ${d.violationAt}`}.</p>
 <div class="controls">
 <button id="prev" type="button" aria-label="previous step">◀</button>
 <input id="slider" type="range" min="0" max="${d.steps.length}" value="0" step="1" aria-label="step">

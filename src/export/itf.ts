@@ -3,10 +3,12 @@
 // group (`device A`, `thread T1`, `locks` ...), each a record of its fields;
 // enumerated values as strings, every integer as {"#bigint": "..."}; the
 // resources each actor holds as a record of sorted sets; per-state #meta
-// carries the index and the action taken to reach the state.
+// carries the index and the action taken to reach the state. A trace found
+// under --por carries `shortest: false` and the note in the top #meta.
 
 import { runTitle, traceData, type TraceContext } from '../report/trace-data.js';
 import { VERSION } from '../app/version.js';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 
 export type ItfValue =
   | string
@@ -89,6 +91,7 @@ export function toItf(ctx: TraceContext): Record<string, unknown> {
       scenario: ctx.scenario,
       params: ctx.params,
       groups: Object.fromEntries([...vars].map(([g, v]) => [v, g])),
+      ...(d.reduced ? { shortest: false, note: REDUCED_TRACE_NOTE } : {}),
     },
     vars: [...groups.map((g) => vars.get(g)!), ...(hasHeld ? ['held'] : [])],
     states,

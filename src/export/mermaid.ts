@@ -2,8 +2,10 @@
 // lifeline per thread, lock and changed object; acquisitions are solid
 // arrows, releases dashed, state changes solid arrows to the object, changes
 // to a thread's own fields notes over it. The violation closes the diagram.
+// The title says when the trace, found under --por, may not be the shortest.
 
 import { runTitle, type TraceData } from '../report/trace-data.js';
+import { REDUCED_TRACE_MARK } from '../engine/result.js';
 import { buildSequence } from './sequence.js';
 
 /** Message text safe for Mermaid: no statement separators, entity codes or line breaks. */
@@ -18,7 +20,7 @@ export function mermaidText(s: string): string {
 export function toMermaid(d: TraceData): string {
   const seq = buildSequence(d);
   const out: string[] = ['sequenceDiagram'];
-  out.push(`  title ${mermaidText(`${runTitle({ ...d, model: undefined })}: ${d.invariant} (${d.steps.length} steps)`)}`);
+  out.push(`  title ${mermaidText(`${runTitle({ ...d, model: undefined })}: ${d.invariant} (${d.steps.length} steps${d.reduced ? `, ${REDUCED_TRACE_MARK}` : ''})`)}`);
   for (const p of seq.participants) {
     out.push(`  participant ${p.id} as ${mermaidText(p.label)}`);
   }

@@ -45,7 +45,9 @@ function hasCycle(edges: readonly [string, string][]): boolean {
 }
 
 export function replay(loaded: LoadedTrace): ReplayOutcome {
-  const own = replayTrace(loaded.model, loaded.recorded, loaded.file.invariant, loaded.description);
+  const replayed = replayTrace(loaded.model, loaded.recorded, loaded.file.invariant, loaded.description);
+  // The replayed trace is the recorded one: found under --por, it says so too.
+  const own = replayed.ok && loaded.recorded.reduced ? { ...replayed, trace: { ...replayed.trace, reduced: true } } : replayed;
   if (!own.ok || loaded.file.invariant !== LOCK_ORDER) return own;
   const last = loaded.recorded.steps.length - 1;
   const fail = (reason: string): ReplayOutcome => ({ ok: false, step: last, title: 'lock-order cycle', reason, diffs: [] });

@@ -2,7 +2,8 @@
 // (model family, parameters, strategy, scenario), the invariant and its
 // description, the layout, and every step with its action number, label and
 // full state. `replay` reads it back; parsing checks everything a replay
-// relies on and names the first problem in one line.
+// relies on and names the first problem in one line. A trace found under
+// --por keeps its `"shortest": false` through replay and export.
 
 import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { stallWindows, type StallWindow } from '../report/stall-windows.js';
@@ -192,6 +193,7 @@ export function parseTraceFile(text: string): TraceFile {
     layout: Array.isArray(doc.layout) ? (doc.layout as TraceFile['layout']) : [],
     steps,
     ...(loop !== undefined ? { loop } : {}),
+    ...(doc.shortest === false ? { shortest: false, note: REDUCED_TRACE_NOTE } : {}),
     ...(plugin !== undefined ? { plugin } : {}),
     ...(cycle !== undefined ? { cycle } : {}),
   };
@@ -299,7 +301,7 @@ export function loadTrace(file: TraceFile, families: readonly ModelFamily[]): Lo
     file,
     family,
     model,
-    recorded: { steps, ...(file.loop !== undefined ? { loop: file.loop } : {}) },
+    recorded: { steps, ...(file.loop !== undefined ? { loop: file.loop } : {}), ...(file.shortest === false ? { reduced: true } : {}) },
     ...(cycle !== undefined ? { cycle } : {}),
     description: prop.description,
   };

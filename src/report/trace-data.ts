@@ -80,6 +80,8 @@ export interface TraceData {
   readonly ending?: string;
   /** Back-to-back statements of a thread between which other threads ran (stall-windows.ts). */
   readonly stallWindows: readonly StallWindow[];
+  /** Found under partial-order reduction: a real run, not necessarily the shortest (Trace.reduced). */
+  readonly reduced?: true;
 }
 
 /** A short name for what a run checked: `strategy / scenario` or the model name. */
@@ -172,6 +174,7 @@ export function traceData(ctx: TraceContext): TraceData {
     violationAt: trace.steps.length - 1,
     stallWindows: stallWindows(trace.steps.slice(1).map((s) => s.label)),
     ...(trace.loop !== undefined ? { loop: trace.loop, ending: lassoEnding({ loop: trace.loop, steps }) ?? '' } : {}),
+    ...(trace.reduced ? { reduced: true as const } : {}),
   };
 }
 
