@@ -80,7 +80,7 @@ export function summaryMarkdown(cells: readonly CellResult[], exitCode: number, 
   const out: string[] = [`## loopcheck: ${head}`, ''];
   const searches = new Set(cells.map((c) => c.run)).size;
   const por = reducedSearches(cells);
-  const porText = por.reduced > 0 ? ` · partial-order reduction (--por) in ${por.reduced} of ${por.searches}: counterexamples may not be the shortest` : '';
+  const porText = por.reduced > 0 ? ` · partial-order reduction (--por) in ${por.reduced} of ${por.searches} searches: counterexamples may not be the shortest` : '';
   out.push(`${configFile ? `Config \`${configFile}\`` : 'No config (every invariant must hold)'} · ${searches} search${searches === 1 ? '' : 'es'} · ${cells.length} cells · exit code ${exitCode}${porText}`);
   out.push('');
 
