@@ -37,6 +37,8 @@ export interface StateGraph {
   readonly pending: readonly Uint32Array[];
   readonly parent: GrowableU32;
   readonly action: GrowableU16;
+  /** Writes the vector of state `id` into `out` (layout.stride bytes). */
+  vectorOf(id: number, out: Uint8Array): void;
 }
 
 
@@ -195,5 +197,9 @@ export function buildStateGraph(model: Model, properties: readonly LivenessPrope
     pending: pending.map((g) => flat32(g, seen.size)),
     parent,
     action,
+    vectorOf: (id: number, out: Uint8Array) => {
+      seen.read(id, packed, 0);
+      packer.unpack(packed, 0, out);
+    },
   };
 }
