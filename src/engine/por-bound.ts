@@ -38,18 +38,26 @@ export interface PorBound {
   readonly persistentActor: Int32Array;
 }
 
+/** Whether actor t's step from `before` to `after` is visible (never expanded alone). */
+export type Visibility = (actor: number, before: Uint8Array, after: Uint8Array) => boolean;
+
 export interface PorBoundOptions {
-  /** Whether actor t's step from `before` to `after` is visible (never expanded alone); none is by default. */
-  readonly visible?: (actor: number, before: Uint8Array, after: Uint8Array) => boolean;
+  /** The visibility condition; no step is visible by default. */
+  readonly visible?: Visibility;
   /** Give up (throw) beyond this many states. */
   readonly maxStates?: number;
 }
 
 export function persistentSetBound(model: Model, opts: PorBoundOptions = {}): PorBound {
+  return persistentSetBounds(model, [opts.visible ?? null], opts.maxStates)[0];
+}
+
+/** The bound under each visibility condition (null: none), sharing one graph and one set of footprints. */
+export function persistentSetBounds(model: Model, rules: readonly (Visibility | null)[], maxStates?: number): PorBound[] {
   const decl = model.partialOrder;
   if (!decl) throw new Error(`${model.name} declares no actors (Model.partialOrder)`);
   if (model.constraint) throw new Error(`${model.name} has a state constraint, which no footprint shows`);
-  const g = buildStateGraph(model, [], opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {});
+  const g = buildStateGraph(model, [], maxStates !== undefined ? { maxStates } : {});
   if (g.stop !== 'exhausted') throw new Error(`${model.name}: the full graph was cut short (${g.stop})`);
   const n = g.states;
   const T = decl.actors;
@@ -62,8 +70,7 @@ export function persistentSetBound(model: Model, opts: PorBoundOptions = {}): Po
   const readOn = new Uint32Array(n * per);
   const writeOn = new Uint32Array(n * per);
   const enabled = new Uint8Array(n * T);
-  const visibleChange = new Uint8Array(n * T);
-  const visible = opts.visible ?? null;
+  const visibleChange = rules.map(() => new Uint8Array(n * T));
 
   const probe = new FootprintProbe(model.layout.stride);
   const step = model.step.bind(model);
@@ -93,7 +100,9 @@ export function persistentSetBound(model: Model, opts: PorBoundOptions = {}): Po
       }
       if (!on) continue;
       enabled[i * T + t] = 1;
-      if (visible !== null && visible(t, src, probe.after)) visibleChange[i * T + t] = 1;
+      rules.forEach((visible, r) => {
+        if (visible !== null && visible(t, src, probe.after)) visibleChange[r][i * T + t] = 1;
+      });
     }
   }
 
@@ -138,40 +147,42 @@ export function persistentSetBound(model: Model, opts: PorBoundOptions = {}): Po
     }
   }
 
-  const persistent = (i: number, t: number): boolean => {
-    if (!enabled[i * T + t] || visibleChange[i * T + t]) return false;
+  const blocked = (i: number, t: number): boolean => {
     const b = (i * T + t) * W;
     for (let w = 0; w < W; w++) {
-      if ((readAll[b + w] | writeOn[b + w]) & touchW[b + w]) return false;
-      if (writeOn[b + w] & touchR[b + w]) return false;
+      if ((readAll[b + w] | writeOn[b + w]) & touchW[b + w]) return true;
+      if (writeOn[b + w] & touchR[b + w]) return true;
     }
-    return true;
+    return false;
   };
-  let persistentStates = 0;
-  const persistentActor = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < T; t++) {
-      if (persistent(i, t)) {
-        persistentActor[i] = t;
-        persistentStates++;
-        break;
-      }
-    }
-  }
-  const reduce = (order: readonly number[]): ReducedCount => {
-    const ample = new Int32Array(n).fill(-1);
+  return visibleChange.map((visible) => {
+    const persistent = (i: number, t: number): boolean => enabled[i * T + t] === 1 && visible[i * T + t] === 0 && !blocked(i, t);
+    let persistentStates = 0;
+    const persistentActor = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
-      for (const t of order) {
+      for (let t = 0; t < T; t++) {
         if (persistent(i, t)) {
-          ample[i] = t;
+          persistentActor[i] = t;
+          persistentStates++;
           break;
         }
       }
     }
-    return reducedSearch(g, actorOf, ample);
-  };
-  const first = Array.from({ length: T }, (_, t) => t);
-  return { fullStates: n, persistentStates, firstActor: reduce(first), lastActor: reduce(first.slice().reverse()), persistentActor };
+    const reduce = (order: readonly number[]): ReducedCount => {
+      const ample = new Int32Array(n).fill(-1);
+      for (let i = 0; i < n; i++) {
+        for (const t of order) {
+          if (persistent(i, t)) {
+            ample[i] = t;
+            break;
+          }
+        }
+      }
+      return reducedSearch(g, actorOf, ample);
+    };
+    const first = Array.from({ length: T }, (_, t) => t);
+    return { fullStates: n, persistentStates, firstActor: reduce(first), lastActor: reduce(first.slice().reverse()), persistentActor };
+  });
 }
 
 export interface ReducedCount {
