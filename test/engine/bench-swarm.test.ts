@@ -1,6 +1,7 @@
-// The benchmark starts (it once crashed at start-up on a constant used
+// The benchmarks start (bench once crashed at start-up on a constant used
 // before its definition), and the swarm merge keeps the shortest trace per
-// invariant, counts the jobs that found it and sums the work.
+// invariant, counts the jobs that found it and sums the work; bench:por-bound
+// prints its rows and refuses bad arguments.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -51,5 +52,34 @@ describe('swarm merge', () => {
   it('rejects what is not a simulate report', () => {
     expect(() => asReport({ results: [] }, 'x.json')).toThrow(/x.json: not a `loopcheck simulate --json` report/);
     expect(() => asReport({ seed: 1, results: [{ model: 'loop' }] }, 'y.json')).toThrow(/lacks/);
+  });
+});
+
+describe('npm run bench:por-bound', () => {
+  const bench = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/src/bench/por-bound.js'), ...args], { encoding: 'utf8' });
+
+  it('prints the full search, --por and the three hindsight rows for one strategy', () => {
+    const r = bench('--strategy', 'post-patch', '--param', 'calls=1');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const states = (row: string) => Number(new RegExp(`${row.replace(/[+()-]/g, '\\$&')}\\s+([\\d,]+)`).exec(r.stdout)![1].replace(/,/g, ''));
+    // explore calls=1 on post-patch: 597 states in full, 449 with hindsight and nothing visible (measured 2026-12-01).
+    expect(states('full search')).toBe(597);
+    expect(states('persistent sets, hindsight, nothing visible')).toBe(449);
+    const invariants = states('persistent sets, hindsight, invariants visible');
+    const locks = states('persistent sets, hindsight, invariants + locks visible');
+    // More visible steps can only cost states.
+    expect(invariants).toBeGreaterThanOrEqual(449);
+    expect(locks).toBeGreaterThanOrEqual(invariants);
+    expect(locks).toBeLessThanOrEqual(597);
+  });
+
+  it('refuses an unknown strategy or a bad --param in one line, exit 2', () => {
+    for (const args of [['--strategy', 'nope'], ['--param', 'calls'], ['--bogus', '1']]) {
+      const r = bench(...args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
