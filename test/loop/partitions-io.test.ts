@@ -87,7 +87,7 @@ describe('shortest counterexamples of the new invariants', () => {
   });
 
   it('v6.11 keeps every partition across a teardown; the other three leave stale ones', () => {
-    for (const sc of ['stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition']) {
+    for (const sc of ['stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition', 'mount-disk-and-partition']) {
       const verdict = (s: string) => run(s, sc).result.outcomes.find((o) => o.invariant === 'no-stale-partitions')!.verdict;
       const builtIn = STRATEGIES.map((s) => s.name);
       expect(builtIn, sc).toContain('v6.11');
