@@ -64,6 +64,18 @@ export const readOutcome = (r: number): string =>
 export const PART_NONE = 0;
 export const PART_PRESENT = 1;
 
+/**
+ * A device's removal by LOOP_CTL_REMOVE (a field only models whose scenario
+ * removes a device have): visible in loop_index_idr; hidden from it by a
+ * loop_control_remove in progress; deleted — del_gendisk unhashed the disk's
+ * bdev inode under open_mutex, so no open finds the device again (the model
+ * keeps the device as a tombstone: its fields stay, nothing new reaches them).
+ */
+export const RM_VISIBLE = 0;
+export const RM_HIDDEN = 1;
+export const RM_DELETED = 2;
+export const REMOVAL_NAMES = ['visible', 'hidden', 'deleted'] as const;
+
 /** Device names: A, B, C, ... */
 export const devName = (x: number): string => String.fromCharCode(65 + x);
 export const threadName = (t: number): string => `T${t + 1}`;
@@ -92,6 +104,7 @@ export const F = {
   partMount: (x: number) => `${devName(x)}p1.mount`,
   cache: (x: number) => `${devName(x)}.page_cache`,
   partCache: (x: number) => `${devName(x)}p1.page_cache`,
+  removal: (x: number) => `${devName(x)}.removal`,
   filePart: (i: number) => `${fileName(i)}.partition`,
   freeze: (x: number) => `${devName(x)}.freeze`,
   vm: 'loop_validate_mutex',

@@ -84,9 +84,12 @@ function counted(prefix: string, delta: number, suffix: string): Pat {
 // ->open exists in (a) and (d): blkdev_open and mount may see it fail (-ENXIO),
 // and (approximation, see v5-17.ts) a mount whose exclusive claim fails does
 // not call it.
+/** The block layer refuses an open of a disk LOOP_CTL_REMOVE deleted (disk_live, under open_mutex). */
+const DELETED = ': disk not live \\(del_gendisk unhashed it\\): -ENXIO';
 const blkdevOpen: Path[] = [
   [ACQ(OM), re(`${COUNT}; new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
   [NO_PART('open')],
+  [re(`ACQ ${OM}${DELETED}`), re(`REL ${OM}: open fails`)],
 ];
 const mountPaths: Path[] = [
   [
@@ -97,6 +100,7 @@ const mountPaths: Path[] = [
   ],
   [re(MOUNT_OPEN), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
   [NO_PART('mount')],
+  [re(`${MOUNT_OPEN}${DELETED}`), re(`REL ${OM}: mount fails`)],
 ];
 const withOpen = {
   blkdev_open: [...blkdevOpen, [ACQ(OM), re('->open failed: -ENXIO'), re(`REL ${OM}: open fails`)]],
@@ -104,6 +108,25 @@ const withOpen = {
 };
 const noOpen: Path = [re('mount: exclusive holder exists, bd_prepare_to_claim fails before ->open: not called')];
 const NOT_BOUND = 'Lo_(unbound|rundown|deleting)';
+
+/**
+ * loop_control_remove (§3.1): hide in the idr under loop_ctl_mutex; lo_mutex;
+ * the tree's "no openers" test (`ok` / `busy` patterns); Lo_deleting and
+ * loop_remove, or -EBUSY and visible again.
+ */
+function controlRemove(ok: Pat, busy: Pat): Path[] {
+  const hide = re(`ACQ loop_ctl_mutex; idr_find\\(loop${X}\\) visible: idr_visible := false; REL loop_ctl_mutex`);
+  return [
+    [hide, ACQ(LM), ok, re(`st\\(${X}\\) := Lo_deleting`), re(`REL ${LM}; loop_remove`)],
+    [hide, ACQ(LM), busy, re(`REL ${LM}: -EBUSY`), re(`ACQ loop_ctl_mutex; idr_visible\\(loop${X}\\) := true; REL loop_ctl_mutex`)],
+    [re(`ACQ loop_ctl_mutex; idr_find\\(loop${X}\\) (hidden by another remove|not in the idr): -ENODEV; REL loop_ctl_mutex`)],
+  ];
+}
+/** (b)–(d): st == Lo_unbound and disk_openers == 0, the count read without open_mutex. */
+const removeByOpeners = controlRemove(
+  re(`st\\(${X}\\) == Lo_unbound; read disk_openers\\(${X}\\) == 0`),
+  re(`st\\(${X}\\) == (Lo_(bound|rundown|deleting)|Lo_unbound; read disk_openers\\(${X}\\) == [1-9]\\d*): -EBUSY`),
+);
 
 /**
  * The functions each strategy defines, keyed by strategy name. A registered
@@ -126,6 +149,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
       re(`REL ${LM}`),
     ]),
     lo_release: loRelease,
+    loop_control_remove: removeByOpeners,
   },
   // (c) §3.4: VM then LM around check and switch; no flush, no BUG_ON.
   'post-patch': {
@@ -136,6 +160,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
     ],
     __loop_clr_fd: [tail, withFput(tail)],
     lo_release: loRelease,
+    loop_control_remove: removeByOpeners,
   },
   // (a) §3.2: lo_open/lo_release count lo_refcnt under lo_mutex; loop_clr_fd
   // under lo_mutex only (the caller is an opener: lo_refcnt >= 1);
@@ -143,6 +168,11 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
   // detach, unfreeze, lo_flags := 0, Unbound under lo_mutex, fput.
   'v5.17': {
     ...withOpen,
+    // (a): no openers = lo_refcnt == 0, under lo_mutex.
+    loop_control_remove: controlRemove(
+      re(`st\\(${X}\\) == Lo_unbound; lo_refcnt\\(${X}\\) == 0`),
+      re(`st\\(${X}\\) == (Lo_(bound|rundown|deleting)|Lo_unbound; lo_refcnt\\(${X}\\) == [1-9]\\d*): -EBUSY`),
+    ),
     lo_open: [
       noOpen,
       [ACQ(LM), counted(`st\\(${X}\\) == Lo_(unbound|bound|rundown): lo_refcnt\\(${X}\\)\\+\\+`, 1, ''), re(`REL ${LM}`)],
@@ -190,6 +220,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
   // no flush, BUG_ON or freeze.
   'v6.11': {
     ...withOpen,
+    loop_control_remove: removeByOpeners,
     lo_open: [
       noOpen,
       [ACQ(LM), re(`st\\(${X}\\) == Lo_(unbound|bound): ok`), re(`REL ${LM}`)],
@@ -325,6 +356,14 @@ export const SHARED_FNS: Readonly<Record<string, Path[]>> = {
   // §2 item 5: exclusive open for the mount's life, then the superblock read.
   mount: mountPaths,
   umount: [[re(`umount loop${X}${P1}: detach, blkdev_put`)], [re(`umount loop${X}${P1}: -EINVAL`)]],
+  // loop_remove's del_gendisk: its open_mutex section unhashes the disk (no new open) and drops the partitions.
+  del_gendisk: [
+    [
+      ACQ(OM),
+      re(`remove_inode_hash: no new open finds loop${X}; blk_drop_partitions; bd_openers\\(${X}\\) == ${N}(: deleted under an opener)?`),
+      re(`REL ${OM}; GD_DEAD, capacity 0, device_del; idr_remove; put_disk`),
+    ],
+  ],
 };
 
 /** The step grammar of every kernel function `strategy` runs, or a message saying it has none. */

@@ -12,13 +12,15 @@
 // after open_partitions--. The last close of a bdev drops its page cache
 // (blkdev_flush_mapping → kill_bdev). A partition that is not in the
 // partition table cannot be opened (its node is gone: -ENOENT; the lookup is
-// merged into the open_mutex step).
+// merged into the open_mutex step). Nor can a device whose disk
+// LOOP_CTL_REMOVE deleted (-ENXIO, control-remove.ts).
 
 import { FILE_NONE, MNT_NONE, PART_NONE, PC_NONE, fileSlot, isFileSlot } from '../encoding.js';
 import { DEV, FILE, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
 import { fputText } from '../steps.js';
+import { DELETED_TEXT } from './control-remove.js';
 import { countOpen, countText, opensWhole } from './io.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
@@ -95,16 +97,18 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   const relErr = open.at('rel_err');
   open.step('acq_om', {
     action: 'blkdev_open',
-    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
+    outcome: (m, s, t, fr) =>
+      m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : m.diskDeleted(s, x(s, fr)) ? '-ENXIO' : null,
     text: (m, s, t, fr) =>
       m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
         ? `open(/dev/loop${m.dn(s[fr + DEV])}p1): no such partition: -ENOENT`
-        : `ACQ open_mutex(${m.dn(s[fr + DEV])})`,
+        : `ACQ open_mutex(${m.dn(s[fr + DEV])})${m.diskDeleted(s, x(s, fr)) ? `: ${DELETED_TEXT}` : ''}`,
     run: (m, d, t, fr) => {
       const i = x(d, fr);
       const part = m.item(d, t).part;
       if (part && d[m.part[i]] === PART_NONE) return m.ret(d, t, fr);
       if (!m.acquire(d, m.om[i], t)) return false;
+      if (m.diskDeleted(d, i)) return m.go(d, fr, relErr);
       const callsOpen = s.lo_open && (!part || opensWhole(m, d, i));
       return callsOpen ? m.call(d, t, fr, s.lo_open!, inc, d[fr + DEV], 0, 0) : m.go(d, fr, inc);
     },

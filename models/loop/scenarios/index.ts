@@ -1,8 +1,9 @@
-// Scenario registry: the scripted races of issue 3, the partition races of issue 13, plus `explore`.
+// Scenario registry: the scripted races of issue 3, the partition races of issue 13, LOOP_CTL_REMOVE against an open, plus `explore`.
 
 import { explore } from './explore.js';
 import { changeFd, mountScenario, stackFork, stackIndependent, stackSharedFd, udev } from './scripted.js';
 import { clrViaPartition, mountPartition, stackOnPartition, stalePartitions } from './partitions.js';
+import { removeVsOpen } from './remove.js';
 import type { Scenario } from './types.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mountPartition,
   stalePartitions,
   clrViaPartition,
+  removeVsOpen,
   explore,
 ];
 

@@ -43,6 +43,7 @@ import { loOpenAcquire } from '../driver/tree-parts.js';
 import {
   acquire, frameDevName as dn, freezeQueue, fput, frameDev as x, release, retVal, statement, tailCall, unfreezeQueue,
 } from '../steps.js';
+import { defineControlRemove } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 const REFCNT_DOMAIN = 64;
@@ -225,6 +226,25 @@ export const v5_17: Strategy = {
     clr.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 0, '(release=false)') }));
     clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
 
-    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown };
+    // ---- LOOP_CTL_REMOVE: no openers = lo_refcnt == 0, under lo_mutex (lo_open counts under it too) ----
+    const loop_control_remove = defineControlRemove(p, (busy) =>
+      statement({
+        outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_unbound || refcnt(s, x(s, fr)) > 0 ? '-EBUSY' : null),
+        text: (m, s, _t, fr) => {
+          const i = x(s, fr);
+          const st = s[m.st[i]];
+          const d = dn(m, s, fr);
+          if (st !== Lo_unbound) return `st(${d}) == ${LO_STATE_NAMES[st]}: -EBUSY`;
+          const n = refcnt(s, i);
+          return `st(${d}) == Lo_unbound; lo_refcnt(${d}) == ${n}${n > 0 ? ': -EBUSY' : ''}`;
+        },
+        run: (m, d, _t, fr) => {
+          const i = x(d, fr);
+          if (d[m.st[i]] !== Lo_unbound || refcnt(d, i) > 0) return busy;
+        },
+      }),
+    );
+
+    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown, loop_control_remove };
   },
 };
