@@ -1,0 +1,160 @@
+// LOOP_CTL_REMOVE against an open (scenario remove-vs-open), per code state
+// (loop-driver.md §4, "open in D"): an open that arrives while the device is
+// Lo_deleting is refused by lo_open with -ENXIO in v5.17 and v6.11 and
+// succeeds in pre-patch and post-patch (no ->open); once del_gendisk has run,
+// every strategy's open fails at the block layer; and the removed-no-opener
+// verdicts come from the runs the README describes.
+
+import { describe, expect, it } from 'vitest';
+import { loopInternals, type LoopInternals } from '../../models/loop/model.js';
+import type { Model } from '../../src/engine/model.js';
+import { StateView } from '../../src/engine/state-view.js';
+import { build, run } from './helpers.js';
+
+const T1 = 0;
+const T2 = 1;
+
+interface Walk {
+  state: Uint8Array;
+  readonly lines: string[];
+  /** What the last call a thread finished returned (the last step that decided). */
+  readonly outcome: Map<number, string>;
+}
+
+/** Thread t's steps, one at a time, while `more(next step's name)` holds. */
+function steps(model: Model, li: LoopInternals, w: Walk, t: number, more: (name: string) => boolean): void {
+  const a = li.actionOf(t);
+  for (let n = 0; n < 100; n++) {
+    const name = li.stepName(a, w.state);
+    if (name === null || !more(name)) return;
+    const decided = li.outcomeOf(a, w.state);
+    const label = model.label(a, w.state);
+    const dst = w.state.slice();
+    expect(model.step(a, w.state, dst), `${label.thread} ${name} blocked`).toBe(true);
+    if (decided !== null) w.outcome.set(t, decided);
+    w.lines.push(`${label.thread} ${label.action}: ${label.step}`);
+    w.state = dst;
+  }
+  throw new Error('no end');
+}
+
+/** Thread t's next call, whole. */
+function call(model: Model, li: LoopInternals, w: Walk, t: number): string {
+  w.outcome.set(t, 'ok');
+  const m = li.machine;
+  const done = w.state[m.done[t]];
+  steps(model, li, w, t, () => w.state[m.done[t]] === done);
+  return w.outcome.get(t)!;
+}
+
+function start(strategy: string): { model: Model; li: LoopInternals; w: Walk } {
+  const model = build(strategy, 'remove-vs-open');
+  const li = loopInternals(model)!;
+  return { model, li, w: { state: model.initialStates()[0], lines: [], outcome: new Map() } };
+}
+
+const removedNoOpener = (model: Model, s: Uint8Array): boolean =>
+  model.invariants.find((i) => i.name === 'removed-no-opener')!.holds(new StateView(model.layout, s));
+
+describe('an open while LOOP_CTL_REMOVE has the device in Lo_deleting', () => {
+  for (const strategy of ['v5.17', 'v6.11']) {
+    it(`${strategy}: lo_open refuses it with -ENXIO, and the device is removed with no opener`, () => {
+      const { model, li, w } = start(strategy);
+      // T1 up to loop_remove: Lo_deleting set, lo_mutex dropped, del_gendisk not yet begun.
+      steps(model, li, w, T1, (n) => n !== 'loop_control_remove:acq_om');
+      expect(w.lines.at(-2)).toBe('T1 loop_control_remove: st(A) := Lo_deleting');
+      const mark = w.lines.length;
+      expect(call(model, li, w, T2)).toBe('-ENXIO');
+      expect(w.lines.slice(mark)).toEqual([
+        'T2 blkdev_open: ACQ open_mutex(A)',
+        'T2 lo_open: ACQ lo_mutex(A)',
+        'T2 lo_open: st(A) == Lo_deleting: -ENXIO',
+        'T2 lo_open: REL lo_mutex(A): -ENXIO',
+        'T2 blkdev_open: ->open failed: -ENXIO',
+        'T2 blkdev_open: REL open_mutex(A): open fails',
+      ]);
+      expect(call(model, li, w, T1)).toBe('ok');
+      expect(w.lines.at(-2)).toBe('T1 del_gendisk: remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0');
+      expect(removedNoOpener(model, w.state)).toBe(true);
+      // The failed open installed no fd: the close fails.
+      expect(call(model, li, w, T2)).toBe('-EBADF');
+    });
+  }
+
+  for (const strategy of ['pre-patch', 'post-patch']) {
+    it(`${strategy}: no ->open, so it succeeds, and del_gendisk deletes the disk under that opener`, () => {
+      const { model, li, w } = start(strategy);
+      steps(model, li, w, T1, (n) => n !== 'loop_control_remove:acq_om');
+      expect(w.lines.at(-2)).toBe('T1 loop_control_remove: st(A) := Lo_deleting');
+      const mark = w.lines.length;
+      expect(call(model, li, w, T2)).toBe('ok');
+      expect(w.lines.slice(mark)).toEqual([
+        'T2 blkdev_open: ACQ open_mutex(A)',
+        'T2 blkdev_open: bd_openers(A)++ (0 → 1); new struct file f0',
+        'T2 blkdev_open: REL open_mutex(A); fd_install(fd0 = f0)',
+      ]);
+      expect(call(model, li, w, T1)).toBe('ok');
+      expect(w.lines.at(-2)).toBe('T1 del_gendisk: remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 1: deleted under an opener');
+      expect(removedNoOpener(model, w.state)).toBe(false);
+      // The opener's close runs the ordinary release path of a device that is no longer bound.
+      expect(call(model, li, w, T2)).toBe('ok');
+      expect(w.lines).toContain('T2 lo_release: read disk_openers(A) == 0: last close');
+      expect(w.lines).toContain('T2 lo_release: st(A) == Lo_deleting, AUTOCLEAR == 0: nothing to clear');
+    });
+  }
+});
+
+describe('LOOP_CTL_REMOVE and an open, each whole', () => {
+  for (const strategy of ['pre-patch', 'post-patch', 'v5.17', 'v6.11']) {
+    it(`${strategy}: an open after the remove fails at the block layer; a remove after the open is -EBUSY and leaves the device`, () => {
+      const after = start(strategy);
+      expect(call(after.model, after.li, after.w, T1)).toBe('ok');
+      expect(call(after.model, after.li, after.w, T2)).toBe('-ENXIO');
+      expect(after.w.lines.slice(-2)).toEqual([
+        'T2 blkdev_open: ACQ open_mutex(A): disk not live (del_gendisk unhashed it): -ENXIO',
+        'T2 blkdev_open: REL open_mutex(A): open fails',
+      ]);
+
+      const before = start(strategy);
+      expect(call(before.model, before.li, before.w, T2)).toBe('ok');
+      expect(call(before.model, before.li, before.w, T1)).toBe('-EBUSY');
+      const counted = strategy === 'v5.17' ? 'lo_refcnt(A) == 1' : 'read disk_openers(A) == 1';
+      expect(before.w.lines.slice(-3)).toEqual([
+        `T1 loop_control_remove: st(A) == Lo_unbound; ${counted}: -EBUSY`,
+        'T1 loop_control_remove: REL lo_mutex(A): -EBUSY',
+        'T1 loop_control_remove: ACQ loop_ctl_mutex; idr_visible(loopA) := true; REL loop_ctl_mutex',
+      ]);
+      const m = before.li.machine;
+      expect(before.w.state[m.st[0]]).toBe(0); // still Lo_unbound
+      expect(before.w.state[m.rm[0]]).toBe(0); // visible again
+    });
+  }
+});
+
+describe('removed-no-opener needs a stall only in v6.11', () => {
+  const verdict = (strategy: string, windowSteps: number) =>
+    run(strategy, 'remove-vs-open', { windowSteps }).result.outcomes.find((o) => o.invariant === 'removed-no-opener')!.verdict;
+
+  it('pre-patch and post-patch break it with every statement atomic (an open between the Lo_deleting store and del_gendisk)', () => {
+    expect(verdict('pre-patch', 0)).toBe('violated');
+    expect(verdict('post-patch', 0)).toBe('violated');
+  });
+
+  it('v6.11 breaks it only with two stalls: the opener between lo_open and bd_openers++, the remover between its disk_openers read and Lo_deleting', () => {
+    expect(verdict('v6.11', -1)).toBe('violated');
+    expect(verdict('v6.11', 0)).toBe('holds');
+    // The remover's lo_mutex and its read of disk_openers == 0 fit in the opener's window, the count in the remover's.
+    expect(verdict('v6.11', 1)).toBe('holds');
+    expect(verdict('v6.11', 2)).toBe('violated');
+    const t = run('v6.11', 'remove-vs-open', { windowSteps: 2 }).result.outcomes.find((o) => o.invariant === 'removed-no-opener')!.trace!;
+    const lines = t.steps.slice(1).map((x) => `${x.label!.thread} ${x.label!.action}: ${x.label!.step}`);
+    const read = lines.indexOf('T1 loop_control_remove: st(A) == Lo_unbound; read disk_openers(A) == 0');
+    expect(lines[read - 2]).toBe('T2 lo_open: REL lo_mutex(A)');
+    expect(lines[read + 1]).toBe('T2 blkdev_open: bd_openers(A)++ (0 → 1); new struct file f0');
+    expect(lines[read + 2]).toBe('T1 loop_control_remove: st(A) := Lo_deleting');
+  });
+
+  it('v5.17 holds it: lo_refcnt is counted and read under lo_mutex', () => {
+    expect(verdict('v5.17', -1)).toBe('holds');
+  });
+});
