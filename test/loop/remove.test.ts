@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loopInternals, type LoopInternals } from '../../models/loop/model.js';
 import type { Model } from '../../src/engine/model.js';
 import { StateView } from '../../src/engine/state-view.js';
+import { grammarOf, parses } from './grammar.js';
 import { build, run } from './helpers.js';
 
 const T1 = 0;
@@ -156,5 +157,31 @@ describe('removed-no-opener needs a stall only in v6.11', () => {
 
   it('v5.17 holds it: lo_refcnt is counted and read under lo_mutex', () => {
     expect(verdict('v5.17', -1)).toBe('holds');
+  });
+});
+
+describe('the step grammar of LOOP_CTL_REMOVE rejects illegal orders', () => {
+  const hide = 'ACQ loop_ctl_mutex; idr_find(loopA) visible: idr_visible := false; REL loop_ctl_mutex';
+  it('Lo_deleting is stored only after the no-openers test, under lo_mutex', () => {
+    const g = grammarOf('post-patch', 1).loop_control_remove;
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) == Lo_unbound; read disk_openers(A) == 0', 'st(A) := Lo_deleting', 'REL lo_mutex(A); loop_remove'], g)).toBe(true);
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) := Lo_deleting'], g)).toBe(false);
+    expect(parses([hide, 'st(A) == Lo_unbound; read disk_openers(A) == 0'], g)).toBe(false);
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) == Lo_unbound; read disk_openers(A) == 1', 'st(A) := Lo_deleting'], g)).toBe(false);
+  });
+  it('v5.17 tests lo_refcnt, the others disk_openers; lo_open refuses Lo_deleting in v5.17 and v6.11', () => {
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) == Lo_unbound; read disk_openers(A) == 0'], grammarOf('v5.17', 1).loop_control_remove)).toBe(false);
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) == Lo_unbound; lo_refcnt(A) == 0'], grammarOf('v5.17', 1).loop_control_remove)).toBe(true);
+    expect(parses([hide, 'ACQ lo_mutex(A)', 'st(A) == Lo_unbound; lo_refcnt(A) == 0'], grammarOf('v6.11', 1).loop_control_remove)).toBe(false);
+    for (const st of ['v5.17', 'v6.11']) {
+      expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_deleting: -ENXIO', 'REL lo_mutex(A): -ENXIO'], grammarOf(st, 1).lo_open)).toBe(true);
+    }
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_deleting: lo_refcnt(A)++ (0 → 1)'], grammarOf('v5.17', 1).lo_open)).toBe(false);
+    expect(parses(['ACQ lo_mutex(A)', 'st(A) == Lo_deleting: ok'], grammarOf('v6.11', 1).lo_open)).toBe(false);
+  });
+  it('del_gendisk unhashes the disk inside its open_mutex section', () => {
+    const g = grammarOf('pre-patch', 1).del_gendisk;
+    expect(parses(['remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0'], g)).toBe(false);
+    expect(parses(['ACQ open_mutex(A)', 'remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0', 'REL open_mutex(A); GD_DEAD, capacity 0, device_del; idr_remove; put_disk'], g)).toBe(true);
   });
 });

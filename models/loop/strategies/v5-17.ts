@@ -10,6 +10,8 @@
 // __loop_clr_fd: loop_validate_mutex flush, lo_mutex + BUG_ON(st !=
 // Lo_rundown), queue freeze (always) and destroy_workqueue, detach,
 // unfreeze, lo_flags := 0, then the common Unbound store and fput.
+// LOOP_CTL_REMOVE's "no openers" test is lo_refcnt == 0 under lo_mutex
+// (driver/control-remove.ts does the rest).
 //
 // Approximations (the shared code cannot express these directly):
 // * lo_refcnt's initial value. The shared model initialises only its own
