@@ -133,6 +133,19 @@ describe('LOOP_CTL_REMOVE and an open, each whole', () => {
 });
 
 describe('removed-no-opener needs a stall only in v6.11', () => {
+  it('unbounded, v6.11\'s shortest trace stalls only the opener, over the remover\'s lo_mutex, read and Lo_deleting store', () => {
+    const t = run('v6.11', 'remove-vs-open').result.outcomes.find((o) => o.invariant === 'removed-no-opener')!.trace!;
+    const lines = t.steps.slice(1).map((x) => `${x.label!.thread} ${x.label!.action}: ${x.label!.step}`);
+    const admitted = lines.indexOf('T2 lo_open: REL lo_mutex(A)');
+    expect(lines.slice(admitted + 1, admitted + 6)).toEqual([
+      'T1 loop_control_remove: ACQ lo_mutex(A)',
+      'T1 loop_control_remove: st(A) == Lo_unbound; read disk_openers(A) == 0',
+      'T1 loop_control_remove: st(A) := Lo_deleting',
+      'T1 loop_control_remove: REL lo_mutex(A); loop_remove',
+      'T2 blkdev_open: bd_openers(A)++ (0 → 1); new struct file f0',
+    ]);
+  });
+
   const verdict = (strategy: string, windowSteps: number) =>
     run(strategy, 'remove-vs-open', { windowSteps }).result.outcomes.find((o) => o.invariant === 'removed-no-opener')!.verdict;
 
@@ -141,7 +154,7 @@ describe('removed-no-opener needs a stall only in v6.11', () => {
     expect(verdict('post-patch', 0)).toBe('violated');
   });
 
-  it('v6.11 breaks it only with two stalls: the opener between lo_open and bd_openers++, the remover between its disk_openers read and Lo_deleting', () => {
+  it('v6.11 breaks it only with a stall: the opener between lo_open and bd_openers++; within 2 steps per window the remover must stall too, within 1 it holds', () => {
     expect(verdict('v6.11', -1)).toBe('violated');
     expect(verdict('v6.11', 0)).toBe('holds');
     // The remover's lo_mutex and its read of disk_openers == 0 fit in the opener's window, the count in the remover's.
