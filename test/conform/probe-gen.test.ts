@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OPS, OP_ORDER } from '../../src/conform/c/ops.js';
 import { generateProbe } from '../../src/conform/c/probe-gen.js';
 import { initScript } from '../../src/conform/kernel/initramfs.js';
-import { sampleScenario, scriptedScenarioNames, serialSchedules } from '../../src/conform/kernel/sample-plan.js';
+import { sampleScenario, scriptedScenarioNames, serialSchedules } from './sample-plan.js';
 import type { ProbeScenario } from '../../src/conform/probe-plan.js';
 import { HAVE_STATIC_GCC, compile } from './gcc.js';
 

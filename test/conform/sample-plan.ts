@@ -1,14 +1,14 @@
 // ProbeScenarios built straight from the scripted scenarios, for exercising
-// the kernel side on its own (tests and the hand-run `kernel-try` script).
+// the kernel side on its own in tests (probe-gen.test.ts).
 //
 // Exists because the model side owns the real schedule enumeration; this is a
 // plain interleaving of whole calls, enough to drive and check the probe.
 
-import { unprobedReason } from '../kernel-calls.js';
-import { probeScenario } from '../schedules.js';
-import { SCENARIOS } from '../../../models/loop/scenarios/index.js';
-import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../probe-plan.js';
-import type { InitDesc } from '../../../models/loop/scenarios/types.js';
+import { unprobedReason } from '../../src/conform/kernel-calls.js';
+import { probeScenario } from '../../src/conform/schedules.js';
+import { SCENARIOS } from '../../models/loop/scenarios/index.js';
+import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../../src/conform/probe-plan.js';
+import type { InitDesc } from '../../models/loop/scenarios/types.js';
 
 /** Every interleaving of the threads' scripts that keeps each thread's order. */
 export function serialSchedules<C extends ProbeOp>(scripts: readonly (readonly C[])[], tableOf: readonly number[]): ProbeSchedule<C>[] {
