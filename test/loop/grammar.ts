@@ -29,8 +29,12 @@ const OM = `open_mutex\\(${X}\\)`;
 const VM = 'loop_validate_mutex';
 const fput = `fput\\(${FL}\\) f_count ${N} → ${N}(: last reference, release deferred to the return to user space)?`;
 const P1 = '(p1)?';
+/** What a rescan's partition-table read finds (driver/partitions.ts). */
+const TABLE =
+  `(read the partition table \\(page cached\\): add ${X}p1|read sector 0 \\(page cached\\): no partition table` +
+  `|read sector 0: zeros \\(page cached\\), no partition table|read sector 0: -EIO, no partition added|no partition added)`;
 /** A partition rescan's effect (bdev_disk_changed). */
-const SCAN = `(open_partitions\\(${X}\\) > 0: -EBUSY, partitions left as they are|invalidate_bdev\\(${X}\\); drop ${X}'s partitions; (add ${X}p1|no partition added))`;
+const SCAN = `(open_partitions\\(${X}\\) > 0: -EBUSY, partitions left as they are|invalidate_bdev\\(${X}\\); drop ${X}'s partitions; ${TABLE})`;
 /** The opener counts of an open of the whole disk or of p1 (with a pending GD_NEED_PART_SCAN rescan of the whole-disk open). */
 const COUNT =
   `((GD_NEED_PART_SCAN: ${SCAN}; )?bd_openers\\(${X}\\)\\+\\+ \\(${N} → ${N}\\)(; bd_openers\\(${X}p1\\)\\+\\+ \\(${N} → ${N}\\)(, open_partitions\\+\\+)?)?` +
@@ -98,7 +102,7 @@ const mountPaths: Path[] = [
     re(`REL ${OM}`),
     re(`read superblock via loop${X}${P1}: (the backing file's data: mounted|${READ}: mount fails, blkdev_put)`),
   ],
-  [re(MOUNT_OPEN), re('exclusive holder exists: -EBUSY'), re(`REL ${OM}: mount fails`)],
+  [re(MOUNT_OPEN), re(`(exclusive holder exists|loop${X} is claimed by another holder \\(bd_may_claim\\)|loop${X}p1 is claimed, loop${X} is held for it \\(bd_may_claim\\)): -EBUSY`), re(`REL ${OM}: mount fails`)],
   [NO_PART('mount')],
   [re(`${MOUNT_OPEN}${DELETED}`), re(`REL ${OM}: mount fails`)],
 ];

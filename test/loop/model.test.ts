@@ -22,7 +22,8 @@ describe('loop family catalogue', () => {
     expect(new Set(STRATEGY_NAMES).size).toBe(STRATEGY_NAMES.length);
     expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
       'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd',
-      'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition', 'remove-vs-open', 'explore',
+      'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition',
+      'mount-disk-and-partition', 'configure-shared-fd', 'remove-vs-open', 'explore',
     ]);
     expect(loopFamily.defaultScenarios).not.toContain('explore');
     expect(loopFamily.invariants.map((i) => i.name)).toEqual([

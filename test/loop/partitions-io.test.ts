@@ -87,7 +87,7 @@ describe('shortest counterexamples of the new invariants', () => {
   });
 
   it('v6.11 keeps every partition across a teardown; the other three leave stale ones', () => {
-    for (const sc of ['stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition']) {
+    for (const sc of ['stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition', 'mount-disk-and-partition']) {
       const verdict = (s: string) => run(s, sc).result.outcomes.find((o) => o.invariant === 'no-stale-partitions')!.verdict;
       const builtIn = STRATEGIES.map((s) => s.name);
       expect(builtIn, sc).toContain('v6.11');
@@ -156,7 +156,7 @@ describe('stacking on a partition, LOOP_CONFIGURE', () => {
     );
     const bind = labels.indexOf('loop_configure: lo_backing_file(B) := regular file; st(B) := Lo_bound; AUTOCLEAR, PARTSCAN := 1');
     const unlock = labels.indexOf('loop_configure: REL lo_mutex(B)');
-    const scan = labels.indexOf("bdev_disk_changed: invalidate_bdev(B); drop B's partitions; add Bp1");
+    const scan = labels.indexOf("bdev_disk_changed: invalidate_bdev(B); drop B's partitions; read the partition table (page cached): add Bp1");
     expect([bind, unlock, scan].every((i) => i >= 0)).toBe(true);
     expect(bind).toBeLessThan(unlock);
     expect(unlock).toBeLessThan(scan);

@@ -7,7 +7,14 @@
 // its partition p1 held for the mount's life (ACQ open_mutex, ->open where the
 // block layer calls it, holder check + the opener counts, REL open_mutex),
 // then a superblock read through that bdev's page cache; umount (or a failed
-// superblock read) drops it via blkdev_put.
+// superblock read) drops it via blkdev_put. The holder check is
+// bd_may_claim's: a bdev held by another holder refuses the claim (-EBUSY),
+// and so does the whole disk while its partition is claimed (a partition's
+// claim marks the whole disk's holder as bd_may_claim) and the partition
+// while the whole disk is claimed. (A second mount of the same bdev by the
+// same file system type would instead share the superblock; the model's
+// mounts are all of one bdev's exclusive holder, and no scenario mounts one
+// bdev twice.)
 
 import {
   FILE_NONE, Lo_rundown, MNT_CLOSING, MNT_MOUNTED, MNT_NONE, MNT_OPENING, PART_NONE, RD_DATA, RD_EIO_LOWER, RD_EIO_TOP,
@@ -24,6 +31,20 @@ const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
 
 /** The bdev a mount item names: its holder field, and its name. */
 const holder = (m: Machine, d: Uint8Array, t: number, i: number): number => (m.item(d, t).part ? m.pmnt[i] : m.mnt[i]);
+
+/**
+ * Why an exclusive claim of device i's whole disk (part 0) or p1 fails now
+ * (bd_may_claim), or null: the bdev itself has a holder, or the other of the
+ * two (whole disk, partition) is claimed. Holders change only under open_mutex.
+ */
+export function claimRefusal(m: Machine, d: Uint8Array, i: number, part: number): string | null {
+  const own = part ? m.pmnt[i] : m.mnt[i];
+  const other = part ? m.mnt[i] : m.pmnt[i];
+  if (d[own] !== MNT_NONE) return 'exclusive holder exists: -EBUSY';
+  if (d[other] === MNT_NONE) return null;
+  const x = m.dn(i + 1);
+  return part ? `loop${x} is claimed by another holder (bd_may_claim): -EBUSY` : `loop${x}p1 is claimed, loop${x} is held for it (bd_may_claim): -EBUSY`;
+}
 const bdevName = (m: Machine, s: Uint8Array, t: number, fr: number): string =>
   `loop${m.dn(s[fr + DEV])}${m.item(s, t).part ? 'p1' : ''}`;
 
@@ -105,22 +126,23 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
       if (!m.acquire(d, m.om[i], t)) return false;
       if (m.diskDeleted(d, i)) return m.go(d, fr, relErr);
       // A partition mount whose claim will fail never reaches ->open (bd_prepare_to_claim fails first).
-      const callsOpen = s.lo_open && (!part || (opensWhole(m, d, i) && d[m.pmnt[i]] === MNT_NONE));
+      const callsOpen = s.lo_open && (!part || (opensWhole(m, d, i) && claimRefusal(m, d, i, part) === null));
       return callsOpen ? m.call(d, t, fr, s.lo_open!, claim, d[fr + DEV], 0, 0) : m.go(d, fr, claim);
     },
   });
   mount.step('claim', {
-    outcome: (m, s, t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : s[holder(m, s, t, x(s, fr))] !== MNT_NONE ? '-EBUSY' : null),
+    outcome: (m, s, t, fr) => (s[fr + REG] !== 0 ? '-ENXIO' : claimRefusal(m, s, x(s, fr), m.item(s, t).part) !== null ? '-EBUSY' : null),
     text: (m, s, t, fr) => {
       if (s[fr + REG] !== 0) return '->open failed: -ENXIO';
       const i = x(s, fr);
-      if (s[holder(m, s, t, i)] !== MNT_NONE) return 'exclusive holder exists: -EBUSY';
+      const refused = claimRefusal(m, s, i, m.item(s, t).part);
+      if (refused !== null) return refused;
       return `claim for the mount; ${countText(m, s, i, m.item(s, t).part)}`;
     },
     run: (m, d, t, fr) => {
       const i = x(d, fr);
       const h = holder(m, d, t, i);
-      if (d[fr + REG] !== 0 || d[h] !== MNT_NONE) return m.go(d, fr, relErr);
+      if (d[fr + REG] !== 0 || claimRefusal(m, d, i, m.item(d, t).part) !== null) return m.go(d, fr, relErr);
       d[h] = MNT_OPENING;
       countOpen(m, d, i, m.item(d, t).part);
       return m.next(d, fr);

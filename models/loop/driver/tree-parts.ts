@@ -4,10 +4,11 @@
 // approximation for mounts of (a) and (d). They live in the driver so a
 // strategy stays one file that states what its tree does differently.
 
-import { FILE_NONE, Lo_bound, Lo_rundown, Lo_unbound, LO_STATE_NAMES, MNT_NONE } from '../encoding.js';
+import { FILE_NONE, Lo_bound, Lo_rundown, Lo_unbound, LO_STATE_NAMES } from '../encoding.js';
 import { FILE, REG, type Machine } from '../machine.js';
 import type { Fn, Program, Ref, StepSpec, StepText } from '../program.js';
 import { acquire, frameDevName as dn, fput, frameDev as x, release, statement, tailCall } from '../steps.js';
+import { claimRefusal } from './io.js';
 
 /**
  * The part of __loop_clr_fd common to (a)-(d) from the detach on:
@@ -128,7 +129,8 @@ export function openersCheck(clr: Fn, to: { readonly err: Ref; readonly autoclea
  * caller holds, so the test is stable until the holder check).
  */
 export function mountClaimFailsFirst(m: Machine, d: Uint8Array, t: number, fr: number): boolean {
-  return m.item(d, t).fn.name === 'mount' && d[m.mnt[x(d, fr)]] !== MNT_NONE;
+  const it = m.item(d, t);
+  return it.fn.name === 'mount' && claimRefusal(m, d, x(d, fr), it.part) !== null;
 }
 
 /** The label of lo_open when ->open would not be called (see mountClaimFailsFirst). */
