@@ -13,7 +13,7 @@
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
 import type { Fn, Linked, Ref } from './program.js';
 import {
-  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, PC_NAMES, PC_NONE, REMOVAL_NAMES, RM_DELETED, devName, fileName,
+  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, PC_NAMES, PC_NONE, MNT_NONE, REMOVAL_NAMES, RM_DELETED, devName, fileName,
   fileRefName, fileSlot, isFileSlot, threadName,
 } from './encoding.js';
 
@@ -406,9 +406,19 @@ export class Machine {
     throw new Error(`struct file table exhausted (${this.NF} slots): model bound too small`);
   }
 
-  /** Whether device i's disk was deleted by LOOP_CTL_REMOVE (del_gendisk): the block layer refuses every new open of it. */
+  /** Whether device i's disk was deleted by LOOP_CTL_REMOVE (del_gendisk; freed or not): the block layer refuses every new open of it. */
   diskDeleted(d: Uint8Array, i: number): boolean {
-    return this.rm.length > 0 && d[this.rm[i]] === RM_DELETED;
+    return this.rm.length > 0 && d[this.rm[i]] >= RM_DELETED;
+  }
+
+  /**
+   * Whether anything holds device i open: a struct file of it or of its
+   * partition, a mount of either, or a count in their bd_openers.
+   */
+  hasOpener(d: Uint8Array, i: number): boolean {
+    if (d[this.op[i]] > 0 || d[this.pop[i]] > 0 || d[this.mnt[i]] !== MNT_NONE || d[this.pmnt[i]] !== MNT_NONE) return true;
+    for (let f = 0; f < this.NF; f++) if (d[this.fdev[f]] === i + 1) return true;
+    return false;
   }
 
   /** The current syscall item of thread t. */

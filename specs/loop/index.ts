@@ -6,7 +6,7 @@ import { stackedIo, stackedNoTeardown, walkSafe } from './stacking.js';
 import { openersConsistent, singleTeardown } from './teardown.js';
 import { readData } from './io.js';
 import { admittedOpenRundown, noStalePartitions } from './partitions.js';
-import { removedNoOpener } from './removal.js';
+import { noFreeWithOpener } from './removal.js';
 
 export const LOOP_INVARIANTS: readonly Invariant[] = [
   stackedNoTeardown,
@@ -16,11 +16,11 @@ export const LOOP_INVARIANTS: readonly Invariant[] = [
   readData,
   noStalePartitions,
   admittedOpenRundown,
-  removedNoOpener,
+  noFreeWithOpener,
   singleTeardown,
   walkSafe,
   openersConsistent,
 ];
 
-export { admittedOpenRundown, noStalePartitions, readData, removedNoOpener };
+export { admittedOpenRundown, noStalePartitions, noFreeWithOpener, readData };
 export { mountIo, mountNoTeardown, openersConsistent, singleTeardown, stackedIo, stackedNoTeardown, walkSafe };

@@ -16,6 +16,7 @@ import { ConformInputError, conformPlan } from '../../src/conform/run-conform.js
 import { conformJson, conformText } from '../../src/conform/report.js';
 import { reproducerFor, NoReproducer } from '../../src/conform/reproduce.js';
 import { loopFamily } from '../../models/loop/index.js';
+import { buildV5_17DiskOpeners } from '../fixtures/v5-17-disk-openers.js';
 import { explore } from '../../src/engine/bfs.js';
 
 const scenario = (name: string) => {
@@ -246,9 +247,10 @@ describe('scenarios the kernel probe does not run (LOOP_CTL_REMOVE)', () => {
   });
 
   it('a counterexample with a remove gets no C reproducer, with the reason', () => {
-    const model = loopFamily.build({ strategy: 'post-patch', scenario: 'remove-vs-open', params: {} });
-    const trace = explore(model, { invariants: ['removed-no-opener'] }).outcomes.find((o) => o.invariant === 'removed-no-opener')!.trace!;
-    const origin = { strategy: 'post-patch', scenario: 'remove-vs-open', invariant: 'removed-no-opener', params: {} };
+    // No registered code state violates anything in remove-vs-open: the counterexample comes from the fixture that does.
+    const model = buildV5_17DiskOpeners('remove-vs-open');
+    const trace = explore(model, { invariants: ['no-free-with-opener'] }).outcomes.find((o) => o.invariant === 'no-free-with-opener')!.trace!;
+    const origin = { strategy: 'v5.17-disk-openers', scenario: 'remove-vs-open', invariant: 'no-free-with-opener', params: {} };
     expect(() => reproducerFor(model, trace, origin)).toThrow(NoReproducer);
     expect(() => reproducerFor(model, trace, origin)).toThrow('scenario remove-vs-open: no C reproducer: the kernel probe does not run LOOP_CTL_REMOVE');
   });

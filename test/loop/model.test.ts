@@ -28,7 +28,7 @@ describe('loop family catalogue', () => {
     expect(loopFamily.defaultScenarios).not.toContain('explore');
     expect(loopFamily.invariants.map((i) => i.name)).toEqual([
       'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
-      'removed-no-opener', 'single-teardown', 'walk-safe', 'openers-consistent',
+      'no-free-with-opener', 'single-teardown', 'walk-safe', 'openers-consistent',
       'syscalls-return', 'lock-order',
     ]);
     for (const p of loopFamily.params) {

@@ -31,8 +31,8 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
   const configureIoctl = defineIoctl(p, 'LOOP_CONFIGURE', configure);
   const change = defineIoctl(p, 'LOOP_CHANGE_FD', changeFd);
   const io = defineIo(p, s, files.blkdevPut);
-  // A strategy that hands back no loop_control_remove gets the one of every tree since lo_refcnt went (disk_openers).
-  const remove = s.loop_control_remove ?? defineControlRemove(p, removeCheckByOpeners);
+  // A strategy that hands back no loop_control_remove gets the one of every tree since lo_refcnt went (disk_openers, ->free_disk).
+  const remove = s.loop_control_remove ?? defineControlRemove(p, removeCheckByOpeners, 'free_disk');
 
   const mk = (c: Call, fn: Fn, dev: number, fd: number, fd2: number, pre?: SyscallItem['pre'], part = 0, flags = 0): SyscallItem => ({
     name: callName(c),

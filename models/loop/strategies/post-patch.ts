@@ -37,8 +37,9 @@ export const postPatch: Strategy = {
     clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
     const lo_release = loReleaseByOpeners(p, teardown);
-    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex.
-    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners);
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
     return { loop_clr_fd: clr, lo_release, teardown, loop_control_remove };
   },
 };

@@ -50,8 +50,9 @@ export const prePatch: Strategy = {
     clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
 
     const lo_release = loReleaseByOpeners(p, teardown);
-    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex.
-    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners);
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
     return { loop_clr_fd: clr, lo_release, teardown, loop_control_remove };
   },
 };

@@ -123,8 +123,9 @@ export const v6_11: Strategy = {
     clr.step('err_lm', release('lo_mutex', { error: '-ENXIO' }));
     clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
-    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex.
-    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners);
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
     return { loop_clr_fd: clr, lo_release, lo_open: open, teardown, loop_control_remove };
   },
 };
