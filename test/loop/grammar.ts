@@ -172,6 +172,10 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
   // detach, unfreeze, lo_flags := 0, Unbound under lo_mutex, fput.
   'v5.17': {
     ...withOpen,
+    // (a): no ->free_disk: loop_remove frees the device, the closes never do.
+    del_gendisk: delGendisk('loop_remove'),
+    blkdev_release: release('free f\\d+', false),
+    blkdev_put: release('drop the mount holder', false),
     // (a): no openers = lo_refcnt == 0, under lo_mutex.
     loop_control_remove: controlRemove(
       re(`st\\(${X}\\) == Lo_unbound; lo_refcnt\\(${X}\\) == 0`),
@@ -283,13 +287,35 @@ const fgetBad = re(`fget\\(fd${N}\\): -EBADF`);
 const errLoop: Path = [re(`REL ${LM}: error`), re(`REL ${VM}`), re(fput)];
 const walkFailLoop: Path = [re(`loop_validate_file failed: REL ${LM}`), re(`REL ${VM}`), re(fput)];
 
-function release(what: string): Path[] {
+/** `freeDisk`: the tree has ->free_disk, so the put after REL open_mutex may free a device LOOP_CTL_REMOVE deleted (5.19+). */
+function release(what: string, freeDisk = true): Path[] {
   const whole = `bd_openers\\(${X}\\)-- \\(${N} → ${N}\\)(, kill_bdev)?`;
   const part = `bd_openers\\(${X}p1\\)-- \\(${N} → ${N}\\)(, kill_bdev, open_partitions--)?; ${what}`;
+  const rel = re(`REL ${OM}${freeDisk ? `(; last reference of deleted ${X}: ->free_disk frees loop${X})?` : ''}`);
   return [
-    [ACQ(OM), re(`${whole}; ${what}; call ->release`), re(`REL ${OM}`)],
-    [ACQ(OM), re(`${part}; ${whole}; call ->release`), re(`REL ${OM}`)],
-    [ACQ(OM), re(`${part}; the whole disk stays open`), re(`REL ${OM}`)],
+    [ACQ(OM), re(`${whole}; ${what}; call ->release`), rel],
+    [ACQ(OM), re(`${part}; ${whole}; call ->release`), rel],
+    [ACQ(OM), re(`${part}; the whole disk stays open`), rel],
+  ];
+}
+
+/**
+ * loop_remove's del_gendisk: its open_mutex section unhashes the disk (no new
+ * open) and drops the partitions; then put_disk and the free (§3.1): v5.17's
+ * loop_remove kfree()s the device at once, ->free_disk (5.19+) at the disk's
+ * last reference.
+ */
+function delGendisk(lifetime: 'loop_remove' | 'free_disk'): Path[] {
+  const freed =
+    lifetime === 'loop_remove'
+      ? `; kfree\\(loop${X}\\)( while it is open: use-after-free)?`
+      : `: (loop${X} still open, ->free_disk waits for its last close|last reference, ->free_disk frees loop${X})`;
+  return [
+    [
+      ACQ(OM),
+      re(`remove_inode_hash: no new open finds loop${X}; blk_drop_partitions; bd_openers\\(${X}\\) == ${N}(: deleted under an opener)?`),
+      re(`REL ${OM}; GD_DEAD, capacity 0, device_del; idr_remove; put_disk${freed}`),
+    ],
   ];
 }
 const BIND = re(`lo_backing_file\\(${X}\\) := (${FL}|regular file); st\\(${X}\\) := Lo_bound(; (AUTOCLEAR|PARTSCAN|AUTOCLEAR, PARTSCAN) := 1)?`);
@@ -360,14 +386,8 @@ export const SHARED_FNS: Readonly<Record<string, Path[]>> = {
   // §2 item 5: exclusive open for the mount's life, then the superblock read.
   mount: mountPaths,
   umount: [[re(`umount loop${X}${P1}: detach, blkdev_put`)], [re(`umount loop${X}${P1}: -EINVAL`)]],
-  // loop_remove's del_gendisk: its open_mutex section unhashes the disk (no new open) and drops the partitions.
-  del_gendisk: [
-    [
-      ACQ(OM),
-      re(`remove_inode_hash: no new open finds loop${X}; blk_drop_partitions; bd_openers\\(${X}\\) == ${N}(: deleted under an opener)?`),
-      re(`REL ${OM}; GD_DEAD, capacity 0, device_del; idr_remove; put_disk`),
-    ],
-  ],
+  // (b)–(d): ->free_disk frees a removed device at its disk's last reference.
+  del_gendisk: delGendisk('free_disk'),
 };
 
 /** The step grammar of every kernel function `strategy` runs, or a message saying it has none. */

@@ -271,6 +271,20 @@ describe('the step grammar of LOOP_CTL_REMOVE rejects illegal orders', () => {
   it('del_gendisk unhashes the disk inside its open_mutex section', () => {
     const g = grammarOf('pre-patch', 1).del_gendisk;
     expect(parses(['remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0'], g)).toBe(false);
-    expect(parses(['ACQ open_mutex(A)', 'remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0', 'REL open_mutex(A); GD_DEAD, capacity 0, device_del; idr_remove; put_disk'], g)).toBe(true);
+    const unhash = ['ACQ open_mutex(A)', 'remove_inode_hash: no new open finds loopA; blk_drop_partitions; bd_openers(A) == 0'];
+    const put = 'REL open_mutex(A); GD_DEAD, capacity 0, device_del; idr_remove; put_disk';
+    expect(parses([...unhash, `${put}: last reference, ->free_disk frees loopA`], g)).toBe(true);
+    // Every remove says when the device is freed: at once in v5.17, by ->free_disk in the others.
+    expect(parses([...unhash, put], g)).toBe(false);
+    expect(parses([...unhash, `${put}; kfree(loopA)`], g)).toBe(false);
+    expect(parses([...unhash, `${put}; kfree(loopA)`], grammarOf('v5.17', 1).del_gendisk)).toBe(true);
+    expect(parses([...unhash, `${put}: last reference, ->free_disk frees loopA`], grammarOf('v5.17', 1).del_gendisk)).toBe(false);
+  });
+  it('only a tree with ->free_disk frees a removed device at a close', () => {
+    const close = ['ACQ open_mutex(A)', 'bd_openers(A)-- (1 → 0), kill_bdev; free f0; call ->release'];
+    const freed = 'REL open_mutex(A); last reference of deleted A: ->free_disk frees loopA';
+    expect(parses([...close, freed], grammarOf('post-patch', 1).blkdev_release)).toBe(true);
+    expect(parses([...close, freed], grammarOf('v5.17', 1).blkdev_release)).toBe(false);
+    expect(parses([...close, 'REL open_mutex(A)'], grammarOf('v5.17', 1).blkdev_release)).toBe(true);
   });
 });
