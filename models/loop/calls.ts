@@ -21,7 +21,9 @@ export type Call =
   | { readonly op: 'read'; readonly fd: number }
   | { readonly op: 'mount'; readonly dev: number; readonly part?: number }
   | { readonly op: 'umount'; readonly dev: number; readonly part?: number }
-  | { readonly op: 'mount_read'; readonly dev: number; readonly part?: number };
+  | { readonly op: 'mount_read'; readonly dev: number; readonly part?: number }
+  /** LOOP_CTL_REMOVE of a device, through /dev/loop-control (no fd of the device needed). */
+  | { readonly op: 'remove'; readonly dev: number };
 
 const dn = (x: number): string => String.fromCharCode(65 + x);
 const node = (x: number, part?: number): string => `/dev/loop${dn(x)}${part ? `p${part}` : ''}`;
@@ -51,5 +53,7 @@ export function callName(c: Call): string {
       return `umount(${node(c.dev, c.part)})`;
     case 'mount_read':
       return `read via mount of ${node(c.dev, c.part).slice(5)}`;
+    case 'remove':
+      return `ioctl(/dev/loop-control, LOOP_CTL_REMOVE, ${node(c.dev)})`;
   }
 }

@@ -64,6 +64,22 @@ export const readOutcome = (r: number): string =>
 export const PART_NONE = 0;
 export const PART_PRESENT = 1;
 
+/**
+ * A device's removal by LOOP_CTL_REMOVE (a field only models whose scenario
+ * removes a device have): visible in loop_index_idr; hidden from it by a
+ * loop_control_remove in progress; deleted — del_gendisk unhashed the disk's
+ * bdev inode under open_mutex, so no open finds the device again, but its
+ * memory lives on; freed — the loop device's memory is gone (kfree in
+ * v5.17's loop_remove, ->free_disk at the disk's last reference from v5.19).
+ * The model keeps a freed device as a tombstone: its fields stay, and
+ * whatever still reaches them is a use-after-free (no-free-with-opener).
+ */
+export const RM_VISIBLE = 0;
+export const RM_HIDDEN = 1;
+export const RM_DELETED = 2;
+export const RM_FREED = 3;
+export const REMOVAL_NAMES = ['visible', 'hidden', 'deleted', 'freed'] as const;
+
 /** Device names: A, B, C, ... */
 export const devName = (x: number): string => String.fromCharCode(65 + x);
 export const threadName = (t: number): string => `T${t + 1}`;
@@ -92,6 +108,7 @@ export const F = {
   partMount: (x: number) => `${devName(x)}p1.mount`,
   cache: (x: number) => `${devName(x)}.page_cache`,
   partCache: (x: number) => `${devName(x)}p1.page_cache`,
+  removal: (x: number) => `${devName(x)}.removal`,
   filePart: (i: number) => `${fileName(i)}.partition`,
   freeze: (x: number) => `${devName(x)}.freeze`,
   vm: 'loop_validate_mutex',

@@ -13,7 +13,7 @@
 import { Layout, type FieldDecl } from '../../src/engine/layout.js';
 import type { Fn, Linked, Ref } from './program.js';
 import {
-  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, PC_NAMES, PC_NONE, devName, fileName,
+  F, FILE_NONE, FILE_REGULAR, LO_STATE_NAMES, Lo_bound, MNT_NAMES, PC_NAMES, PC_NONE, MNT_NONE, REMOVAL_NAMES, RM_DELETED, devName, fileName,
   fileRefName, fileSlot, isFileSlot, threadName,
 } from './encoding.js';
 
@@ -65,6 +65,11 @@ export interface Shape {
   readonly openRefusesRundown: boolean;
   /** Steps other threads may take inside one stall window (-1: unbounded, no window fields). */
   readonly windowSteps: number;
+  /**
+   * Whether some thread can issue LOOP_CTL_REMOVE: only then does each device
+   * carry its `removal` field (so models without a remove keep their layout).
+   */
+  readonly removes: boolean;
 }
 
 /** One system call a thread can issue: a program plus its static arguments. */
@@ -117,6 +122,8 @@ export class Machine {
   readonly ppc: number[] = [];
   /** The queue freeze, a lock-like resource: 0 or the freezing thread + 1. */
   readonly qf: number[] = [];
+  /** LOOP_CTL_REMOVE progress per device (RM_*); empty unless shape.removes. */
+  readonly rm: number[] = [];
   readonly extra: Record<string, number[]> = {};
   vm = -1;
   // struct files
@@ -190,6 +197,7 @@ export class Machine {
       this.pmnt.push(add({ name: F.partMount(x), domain: 4, values: [...MNT_NAMES], group: pgroup }));
       this.ppc.push(add({ name: F.partCache(x), domain: 3, values: [...PC_NAMES], group: pgroup }));
       this.qf.push(add({ name: F.freeze(x), domain: T + 1, values: owners(T), group: 'locks' }));
+      if (shape.removes) this.rm.push(add({ name: F.removal(x), domain: REMOVAL_NAMES.length, values: [...REMOVAL_NAMES], group }));
       for (const e of shape.extraDeviceFields) {
         const owner = e.domain === 'owner';
         (this.extra[e.name] ??= []).push(
@@ -396,6 +404,21 @@ export class Machine {
       }
     }
     throw new Error(`struct file table exhausted (${this.NF} slots): model bound too small`);
+  }
+
+  /** Whether device i's disk was deleted by LOOP_CTL_REMOVE (del_gendisk; freed or not): the block layer refuses every new open of it. */
+  diskDeleted(d: Uint8Array, i: number): boolean {
+    return this.rm.length > 0 && d[this.rm[i]] >= RM_DELETED;
+  }
+
+  /**
+   * Whether anything holds device i open: a struct file of it or of its
+   * partition, a mount of either, or a count in their bd_openers.
+   */
+  hasOpener(d: Uint8Array, i: number): boolean {
+    if (d[this.op[i]] > 0 || d[this.pop[i]] > 0 || d[this.mnt[i]] !== MNT_NONE || d[this.pmnt[i]] !== MNT_NONE) return true;
+    for (let f = 0; f < this.NF; f++) if (d[this.fdev[f]] === i + 1) return true;
+    return false;
   }
 
   /** The current syscall item of thread t. */

@@ -57,6 +57,7 @@ export function buildLoopModel(strategy: Strategy, scenario: Scenario, params: R
     partitionOpensEach: strategy.partitionOpensEach ?? false,
     openRefusesRundown: strategy.openRefusesRundown ?? false,
     windowSteps: params.windowSteps ?? -1,
+    removes: entries.some((e) => e.some((x) => x.call.op === 'remove')),
   };
   const m = new Machine(shape);
   const p = new Program();

@@ -46,6 +46,7 @@ export function loopPartialOrder(m: Machine, layout: Layout, actionCount: number
     'read-data': all([m.wrongData]),
     'no-stale-partitions': all([...ix.st, ...ix.part]),
     'admitted-open-rundown': all([m.admittedRundown]),
+    'no-free-with-opener': all([...ix.rm, ...ix.op, ...ix.pop, ...ix.mnt, ...ix.pmnt, ...ix.fdev]),
     'single-teardown': [one(m.bugOn), ...teardownFrames],
     'walk-safe': all([m.walkUnsafe]),
     'openers-consistent': all([...ix.om, ...ix.mnt, ...ix.pmnt, ...ix.fdev, ...ix.fpart, ...ix.pop, ...ix.op]),

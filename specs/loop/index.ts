@@ -6,6 +6,7 @@ import { stackedIo, stackedNoTeardown, walkSafe } from './stacking.js';
 import { openersConsistent, singleTeardown } from './teardown.js';
 import { readData } from './io.js';
 import { admittedOpenRundown, noStalePartitions } from './partitions.js';
+import { noFreeWithOpener } from './removal.js';
 
 export const LOOP_INVARIANTS: readonly Invariant[] = [
   stackedNoTeardown,
@@ -15,10 +16,11 @@ export const LOOP_INVARIANTS: readonly Invariant[] = [
   readData,
   noStalePartitions,
   admittedOpenRundown,
+  noFreeWithOpener,
   singleTeardown,
   walkSafe,
   openersConsistent,
 ];
 
-export { admittedOpenRundown, noStalePartitions, readData };
+export { admittedOpenRundown, noStalePartitions, noFreeWithOpener, readData };
 export { mountIo, mountNoTeardown, openersConsistent, singleTeardown, stackedIo, stackedNoTeardown, walkSafe };

@@ -15,6 +15,8 @@ export interface LoopIndex {
   readonly part: number[];
   readonly pop: number[];
   readonly pmnt: number[];
+  /** LOOP_CTL_REMOVE progress per device; empty when the model removes no device. */
+  readonly rm: number[];
   readonly fdev: number[];
   readonly fpart: number[];
   readonly framePc: number[];
@@ -43,7 +45,9 @@ export function loopIndex(layout: Layout): LoopIndex {
   const part: number[] = [];
   const pop: number[] = [];
   const pmnt: number[] = [];
+  const rm: number[] = [];
   for (let x = 0; layout.has(F.state(x)); x++) {
+    if (layout.has(F.removal(x))) rm.push(ix(F.removal(x)));
     part.push(ix(F.part(x)));
     pop.push(ix(F.partOpeners(x)));
     pmnt.push(ix(F.partMount(x)));
@@ -72,7 +76,7 @@ export function loopIndex(layout: Layout): LoopIndex {
     }
   }
   lastIndex = {
-    st, bf, op, om, mnt, part, pop, pmnt, fdev, fpart, framePc, frameDev, isTeardownPc,
+    st, bf, op, om, mnt, part, pop, pmnt, rm, fdev, fpart, framePc, frameDev, isTeardownPc,
     bugOn: ix(F.bugOn),
     walkUnsafe: ix(F.walkUnsafe),
     stackedIo: ix(F.stackedIoFailed),

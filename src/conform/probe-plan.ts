@@ -27,27 +27,30 @@ export type ExtraCall =
   | { readonly op: 'open'; readonly dev: number; readonly fd: number; readonly part?: number }
   | { readonly op: 'mount' | 'umount' | 'mount_read'; readonly dev: number; readonly part?: number };
 
+/** The model's calls the probe runs: all but LOOP_CTL_REMOVE (kernel-calls.ts says why). */
+export type KernelCall = Exclude<Call, { readonly op: 'remove' }>;
+
 /** What a probe schedule may contain. */
-export type ProbeOp = Call | ExtraCall;
+export type ProbeOp = KernelCall | ExtraCall;
 
 /**
  * One whole system call of a schedule: thread `thread` (fd table `table`) issues `call`.
- * The model side uses the default (the model's Call); the kernel side accepts any ProbeOp.
+ * The model side uses the default (the model's calls the probe runs); the kernel side accepts any ProbeOp.
  */
-export interface ProbeCall<C extends ProbeOp = Call> {
+export interface ProbeCall<C extends ProbeOp = KernelCall> {
   readonly thread: number;
   readonly table: number;
   readonly call: C;
 }
 
 /** A syscall-serial schedule: the calls in the order they run, each from entry to return. */
-export interface ProbeSchedule<C extends ProbeOp = Call> {
+export interface ProbeSchedule<C extends ProbeOp = KernelCall> {
   readonly id: number;
   readonly calls: readonly ProbeCall<C>[];
 }
 
 /** One scenario to run: its initial kernel state and every schedule. Devices are named A, B, … by index. */
-export interface ProbeScenario<C extends ProbeOp = Call> {
+export interface ProbeScenario<C extends ProbeOp = KernelCall> {
   readonly name: string;
   readonly devices: number;
   /** Number of fd tables (processes); a thread's table is ProbeCall.table. */

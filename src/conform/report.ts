@@ -61,6 +61,10 @@ export function conformText(r: ConformReport): string {
       out.push(`  Linux ${x.kernel} / ${x.strategy} / ${x.scenario} / ${x.invariants.join(', ')}: ${rate}`, `      race-only outcome: ${x.bad}`);
     }
   }
+  if (r.skipped.length > 0) {
+    out.push('', 'Scenarios not run on a kernel (the model side only):');
+    for (const x of r.skipped) out.push(`  ${x.scenario}: ${x.reason}`);
+  }
   const incomplete = r.results.filter((x) => x.missing.length > 0);
   if (incomplete.length > 0) {
     out.push('', 'Incomplete (never a pass):');
@@ -85,6 +89,7 @@ export function conformJson(r: ConformReport): unknown {
   return {
     boots: r.boots,
     races: r.races,
+    skipped: r.skipped,
     results: r.results.map((x) => ({
       kernel: x.kernel,
       release: x.release,

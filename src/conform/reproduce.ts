@@ -13,6 +13,7 @@
 
 import type { Call } from '../../models/loop/calls.js';
 import { loopInternals, type LoopInternals } from '../../models/loop/model.js';
+import { isKernelCall, notProbed } from './kernel-calls.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import { STRATEGIES } from '../../models/loop/strategies/index.js';
 import type { Model } from '../engine/model.js';
@@ -85,6 +86,11 @@ export function reproducerFor(model: Model, trace: Trace, origin: TraceOrigin): 
     });
   }
 
+  const runnable = calls.map((c) => c.call).filter(isKernelCall);
+  if (runnable.length < calls.length) {
+    const why = calls.map((c) => notProbed(c.call)).find((w) => w !== undefined);
+    throw new NoReproducer(`scenario ${scenario.name}: no C reproducer: ${why}`);
+  }
   const seriality = racingWindows(model, trace);
   const serial = seriality?.serial ?? false;
   const bad = serial ? calls.map((c, i) => ({ call: i, outcome: c.outcome })) : raceOnly(origin, setup.scripts ? scenario.name : null, calls);
@@ -104,7 +110,7 @@ export function reproducerFor(model: Model, trace: Trace, origin: TraceOrigin): 
     tableOf: setup.tableOf,
     slots: setup.slots,
     init: setup.init,
-    calls: calls.map((c): ReproducerCall => ({ thread: c.thread, call: c.call })),
+    calls: calls.map((c, i): ReproducerCall => ({ thread: c.thread, call: runnable[i] })),
     bad,
     mode: serial ? { kind: 'serial' } : { kind: 'race', ...RACE_BOUNDS },
     notes,

@@ -11,6 +11,7 @@ import { compareScenario, type ConformResult } from './compare.js';
 import { modelWalks } from './model-walk.js';
 export { modelWalks } from './model-walk.js';
 import type { CallObservation, KernelId, KernelRun, ProbeScenario } from './probe-plan.js';
+import { unprobedReason } from './kernel-calls.js';
 import { probeScenario } from './schedules.js';
 import { racingCases, runRaces, type RaceResult, type RaceRunner } from './races.js';
 
@@ -46,6 +47,8 @@ export interface ConformReport {
   readonly results: readonly ConformResult[];
   /** Racing counterexamples run on their kernel, with how often the race happened. */
   readonly races: readonly RaceResult[];
+  /** Scripted scenarios left out because the probe cannot run one of their calls. */
+  readonly skipped: readonly SkippedScenario[];
 }
 
 /** Thrown for a bad kernel, scenario or strategy name (exit 2). */
@@ -62,15 +65,34 @@ export function strategyFor(kernel: KernelId, named?: string): Strategy {
   return s;
 }
 
-export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
+/** A scripted scenario conform leaves out, and why (kernel-calls.ts). */
+export interface SkippedScenario {
+  readonly scenario: string;
+  readonly reason: string;
+}
+
+/** The scripted scenarios the probe can run: the named ones (one it cannot run is an input error), or all it can, with the others listed. */
+export function conformPlan(names?: readonly string[]): { readonly probes: ProbeScenario[]; readonly skipped: SkippedScenario[] } {
   const scripted = SCENARIOS.filter((s) => s.scripted);
-  const chosen = names && names.length > 0 ? names : scripted.map((s) => s.name);
-  return chosen.map((n) => {
+  const named = names && names.length > 0;
+  const chosen = named ? names : scripted.map((s) => s.name);
+  const probes: ProbeScenario[] = [];
+  const skipped: SkippedScenario[] = [];
+  for (const n of chosen) {
     const sc = SCENARIOS.find((s) => s.name === n);
     if (!sc) throw new ConformInputError(`unknown scenario '${n}' (scripted: ${scripted.map((s) => s.name).join(', ')})`);
     if (!sc.scripted) throw new ConformInputError(`scenario '${n}' is not scripted: conform compares scripted scenarios`);
-    return probeScenario(sc.name, sc.setup({}));
-  });
+    const setup = sc.setup({});
+    const why = unprobedReason(setup);
+    if (why && named) throw new ConformInputError(`scenario '${n}' cannot run on a real kernel: ${why}`);
+    if (why) skipped.push({ scenario: n, reason: why });
+    else probes.push(probeScenario(sc.name, setup));
+  }
+  return { probes, skipped };
+}
+
+export function conformScenarios(names?: readonly string[]): ProbeScenario[] {
+  return conformPlan(names).probes;
 }
 
 /** The model's observations of every schedule of `probe` under `strategy`. */
@@ -86,7 +108,7 @@ export interface RaceOptions {
 
 export async function runConform(opts: ConformOptions, runner: KernelRunner, races?: RaceOptions): Promise<ConformReport> {
   for (const k of opts.kernels) if (!KERNELS.includes(k)) throw new ConformInputError(`unknown kernel '${k}' (known: ${KERNELS.join(', ')})`);
-  const probes = conformScenarios(opts.scenarios);
+  const { probes, skipped } = conformPlan(opts.scenarios);
   const plans = opts.kernels.map((k) => ({ kernel: k, strategy: strategyFor(k, opts.strategy) }));
   // Each kernel boots in its own QEMU: the kernels run side by side.
   const perKernel = await Promise.all(
@@ -119,6 +141,7 @@ export async function runConform(opts: ConformOptions, runner: KernelRunner, rac
     boots: perKernel.map((k) => k.boot),
     results: perKernel.flatMap((k) => k.results),
     races: perKernel.flatMap((k) => k.raced),
+    skipped,
   };
 }
 

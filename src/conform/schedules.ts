@@ -8,6 +8,7 @@
 // scripts of n1, n2, … calls give (n1 + n2 + …)! / (n1! n2! …) schedules.
 
 import { probeCallName } from './call-name.js';
+import { isKernelCall, unprobedReason } from './kernel-calls.js';
 import type { ScenarioSetup } from '../../models/loop/scenarios/types.js';
 import type { ProbeCall, ProbeScenario, ProbeSchedule } from './probe-plan.js';
 
@@ -50,8 +51,11 @@ export function countInterleavings(lengths: readonly number[]): number {
 
 /** The probe description of a scripted scenario: its initial state and every syscall-serial schedule. */
 export function probeScenario(name: string, setup: ScenarioSetup): ProbeScenario {
-  const scripts = setup.scripts;
-  if (!scripts) throw new Error(`scenario ${name} is not scripted: conform compares scripted scenarios only`);
+  const given = setup.scripts;
+  if (!given) throw new Error(`scenario ${name} is not scripted: conform compares scripted scenarios only`);
+  const why = unprobedReason(setup);
+  if (why) throw new Error(`scenario ${name}: ${why}`);
+  const scripts = given.map((sc) => sc.filter(isKernelCall));
   const schedules: ProbeSchedule[] = interleavings(scripts.map((s) => s.length)).map((order, id) => {
     const next = scripts.map(() => 0);
     const calls: ProbeCall[] = order.map((t) => ({ thread: t, table: setup.tableOf[t], call: scripts[t][next[t]++] }));

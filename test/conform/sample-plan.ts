@@ -4,6 +4,7 @@
 // Exists because the model side owns the real schedule enumeration; this is a
 // plain interleaving of whole calls, enough to drive and check the probe.
 
+import { unprobedReason } from '../../src/conform/kernel-calls.js';
 import { probeScenario } from '../../src/conform/schedules.js';
 import { SCENARIOS } from '../../models/loop/scenarios/index.js';
 import type { ProbeCall, ProbeOp, ProbeScenario, ProbeSchedule } from '../../src/conform/probe-plan.js';
@@ -72,5 +73,7 @@ export function sampleScenario(name: string): ProbeScenario<ProbeOp> {
   return probeScenario(sc.name, sc.setup({}));
 }
 
-export const scriptedScenarioNames = (): string[] => SCENARIOS.filter((s) => s.scripted).map((s) => s.name);
+/** The scripted scenarios the probe can run (kernel-calls.ts: not those with LOOP_CTL_REMOVE). */
+export const scriptedScenarioNames = (): string[] =>
+  SCENARIOS.filter((s) => s.scripted && unprobedReason(s.setup({})) === undefined).map((s) => s.name);
 export const partitionSampleNames = (): string[] => Object.keys(PARTITION_SAMPLES);

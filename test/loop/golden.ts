@@ -9,7 +9,7 @@
 /** Every invariant the loop model checks by default, plus the deadlock check. */
 export const INVS = [
   'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
-  'single-teardown', 'walk-safe', 'openers-consistent', 'deadlock',
+  'no-free-with-opener', 'single-teardown', 'walk-safe', 'openers-consistent', 'deadlock',
 ] as const;
 
 /** 0 = holds (left out); n > 0 = violated, the shortest counterexample has n steps. */
@@ -42,6 +42,7 @@ export const GOLDEN: Readonly<Record<string, Readonly<Record<string, Row>>>> = {
     'clr-via-partition': { states: 505, transitions: 790, depth: 39, v: { 'no-stale-partitions': 19 } },
     'mount-disk-and-partition': { states: 841, transitions: 1402, depth: 39, v: { 'mount-no-teardown': 15, 'mount-io': 12, 'no-stale-partitions': 19 } },
     'configure-shared-fd': { states: 266, transitions: 439, depth: 37, v: {} },
+    'remove-vs-open': { states: 112, transitions: 173, depth: 19, v: {} },
     'explore calls=2': { states: 103551, transitions: 208558, depth: 36, v: { 'mount-no-teardown': 18, 'mount-io': 12 } },
     'explore threads=1 calls=4': { states: 7789, transitions: 8901, depth: 36, v: { 'stacked-no-teardown': 29 } },
     'explore calls=2 shared=1 fds=1': { states: 121551, transitions: 250296, depth: 39, v: { 'stacked-no-teardown': 29, 'mount-no-teardown': 18, 'mount-io': 12 } },
@@ -59,6 +60,7 @@ export const GOLDEN: Readonly<Record<string, Readonly<Record<string, Row>>>> = {
     'clr-via-partition': { states: 442, transitions: 691, depth: 36, v: { 'no-stale-partitions': 16 } },
     'mount-disk-and-partition': { states: 721, transitions: 1178, depth: 36, v: { 'mount-no-teardown': 12, 'mount-io': 13, 'no-stale-partitions': 16 } },
     'configure-shared-fd': { states: 252, transitions: 417, depth: 34, v: {} },
+    'remove-vs-open': { states: 112, transitions: 173, depth: 19, v: {} },
     'explore calls=2': { states: 103895, transitions: 208606, depth: 36, v: { 'mount-no-teardown': 15, 'mount-io': 13 } },
     'explore threads=1 calls=4': { states: 7829, transitions: 8941, depth: 33, v: { 'stacked-no-teardown': 26 } },
     'explore calls=2 shared=1 fds=1': { states: 119975, transitions: 246680, depth: 36, v: { 'stacked-no-teardown': 26, 'mount-no-teardown': 15, 'mount-io': 13 } },
@@ -76,6 +78,7 @@ export const GOLDEN: Readonly<Record<string, Readonly<Record<string, Row>>>> = {
     'clr-via-partition': { states: 576, transitions: 870, depth: 46, v: { 'no-stale-partitions': 23 } },
     'mount-disk-and-partition': { states: 751, transitions: 1223, depth: 43, v: { 'no-stale-partitions': 23 } },
     'configure-shared-fd': { states: 279, transitions: 462, depth: 37, v: {} },
+    'remove-vs-open': { states: 95, transitions: 143, depth: 22, v: {} },
     'explore calls=2': { states: 169004, transitions: 330724, depth: 48, v: {} },
     'explore threads=1 calls=4': { states: 10281, transitions: 11541, depth: 48, v: { 'stacked-no-teardown': 35 } },
     'explore calls=2 shared=1 fds=1': { states: 157591, transitions: 318866, depth: 49, v: { 'stacked-no-teardown': 35 } },
@@ -93,6 +96,7 @@ export const GOLDEN: Readonly<Record<string, Readonly<Record<string, Row>>>> = {
     'clr-via-partition': { states: 524, transitions: 804, depth: 41, v: { 'admitted-open-rundown': 16 } },
     'mount-disk-and-partition': { states: 611, transitions: 950, depth: 46, v: { 'mount-io': 17, 'admitted-open-rundown': 10 } },
     'configure-shared-fd': { states: 263, transitions: 417, depth: 33, v: {} },
+    'remove-vs-open': { states: 129, transitions: 197, depth: 22, v: {} },
     'explore calls=2': { states: 150223, transitions: 297040, depth: 45, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },
     'explore threads=1 calls=4': { states: 8610, transitions: 9696, depth: 40, v: {} },
     'explore calls=2 shared=1 fds=1': { states: 137480, transitions: 280780, depth: 41, v: { 'mount-io': 19, 'admitted-open-rundown': 16 } },

@@ -88,9 +88,12 @@ function counted(prefix: string, delta: number, suffix: string): Pat {
 // ->open exists in (a) and (d): blkdev_open and mount may see it fail (-ENXIO),
 // and (approximation, see v5-17.ts) a mount whose exclusive claim fails does
 // not call it.
+/** The block layer refuses an open of a disk LOOP_CTL_REMOVE deleted (disk_live, under open_mutex). */
+const DELETED = ': disk not live \\(del_gendisk unhashed it\\): -ENXIO';
 const blkdevOpen: Path[] = [
   [ACQ(OM), re(`${COUNT}; new struct file ${FL}`), re(`REL ${OM}; fd_install\\(fd${N} = ${FL}\\)`)],
   [NO_PART('open')],
+  [re(`ACQ ${OM}${DELETED}`), re(`REL ${OM}: open fails`)],
 ];
 const mountPaths: Path[] = [
   [
@@ -101,6 +104,7 @@ const mountPaths: Path[] = [
   ],
   [re(MOUNT_OPEN), re(`(exclusive holder exists|loop${X} is claimed by another holder \\(bd_may_claim\\)|loop${X}p1 is claimed, loop${X} is held for it \\(bd_may_claim\\)): -EBUSY`), re(`REL ${OM}: mount fails`)],
   [NO_PART('mount')],
+  [re(`${MOUNT_OPEN}${DELETED}`), re(`REL ${OM}: mount fails`)],
 ];
 const withOpen = {
   blkdev_open: [...blkdevOpen, [ACQ(OM), re('->open failed: -ENXIO'), re(`REL ${OM}: open fails`)]],
@@ -108,6 +112,25 @@ const withOpen = {
 };
 const noOpen: Path = [re('mount: exclusive holder exists, bd_prepare_to_claim fails before ->open: not called')];
 const NOT_BOUND = 'Lo_(unbound|rundown|deleting)';
+
+/**
+ * loop_control_remove (§3.1): hide in the idr under loop_ctl_mutex; lo_mutex;
+ * the tree's "no openers" test (`ok` / `busy` patterns); Lo_deleting and
+ * loop_remove, or -EBUSY and visible again.
+ */
+function controlRemove(ok: Pat, busy: Pat): Path[] {
+  const hide = re(`ACQ loop_ctl_mutex; idr_find\\(loop${X}\\) visible: idr_visible := false; REL loop_ctl_mutex`);
+  return [
+    [hide, ACQ(LM), ok, re(`st\\(${X}\\) := Lo_deleting`), re(`REL ${LM}; loop_remove`)],
+    [hide, ACQ(LM), busy, re(`REL ${LM}: -EBUSY`), re(`ACQ loop_ctl_mutex; idr_visible\\(loop${X}\\) := true; REL loop_ctl_mutex`)],
+    [re(`ACQ loop_ctl_mutex; idr_find\\(loop${X}\\) (hidden by another remove|not in the idr): -ENODEV; REL loop_ctl_mutex`)],
+  ];
+}
+/** (b)–(d): st == Lo_unbound and disk_openers == 0, the count read without open_mutex. */
+const removeByOpeners = controlRemove(
+  re(`st\\(${X}\\) == Lo_unbound; read disk_openers\\(${X}\\) == 0`),
+  re(`st\\(${X}\\) == (Lo_(bound|rundown|deleting)|Lo_unbound; read disk_openers\\(${X}\\) == [1-9]\\d*): -EBUSY`),
+);
 
 /**
  * The functions each strategy defines, keyed by strategy name. A registered
@@ -130,6 +153,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
       re(`REL ${LM}`),
     ]),
     lo_release: loRelease,
+    loop_control_remove: removeByOpeners,
   },
   // (c) §3.4: VM then LM around check and switch; no flush, no BUG_ON.
   'post-patch': {
@@ -140,6 +164,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
     ],
     __loop_clr_fd: [tail, withFput(tail)],
     lo_release: loRelease,
+    loop_control_remove: removeByOpeners,
   },
   // (a) §3.2: lo_open/lo_release count lo_refcnt under lo_mutex; loop_clr_fd
   // under lo_mutex only (the caller is an opener: lo_refcnt >= 1);
@@ -147,6 +172,15 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
   // detach, unfreeze, lo_flags := 0, Unbound under lo_mutex, fput.
   'v5.17': {
     ...withOpen,
+    // (a): no ->free_disk: loop_remove frees the device, the closes never do.
+    del_gendisk: delGendisk('loop_remove'),
+    blkdev_release: release('free f\\d+', false),
+    blkdev_put: release('drop the mount holder', false),
+    // (a): no openers = lo_refcnt == 0, under lo_mutex.
+    loop_control_remove: controlRemove(
+      re(`st\\(${X}\\) == Lo_unbound; lo_refcnt\\(${X}\\) == 0`),
+      re(`st\\(${X}\\) == (Lo_(bound|rundown|deleting)|Lo_unbound; lo_refcnt\\(${X}\\) == [1-9]\\d*): -EBUSY`),
+    ),
     lo_open: [
       noOpen,
       [ACQ(LM), counted(`st\\(${X}\\) == Lo_(unbound|bound|rundown): lo_refcnt\\(${X}\\)\\+\\+`, 1, ''), re(`REL ${LM}`)],
@@ -194,6 +228,7 @@ export const STRATEGY_FNS: Readonly<Record<string, Readonly<Record<string, Path[
   // no flush, BUG_ON or freeze.
   'v6.11': {
     ...withOpen,
+    loop_control_remove: removeByOpeners,
     lo_open: [
       noOpen,
       [ACQ(LM), re(`st\\(${X}\\) == Lo_(unbound|bound): ok`), re(`REL ${LM}`)],
@@ -252,13 +287,35 @@ const fgetBad = re(`fget\\(fd${N}\\): -EBADF`);
 const errLoop: Path = [re(`REL ${LM}: error`), re(`REL ${VM}`), re(fput)];
 const walkFailLoop: Path = [re(`loop_validate_file failed: REL ${LM}`), re(`REL ${VM}`), re(fput)];
 
-function release(what: string): Path[] {
+/** `freeDisk`: the tree has ->free_disk, so the put after REL open_mutex may free a device LOOP_CTL_REMOVE deleted (5.19+). */
+function release(what: string, freeDisk = true): Path[] {
   const whole = `bd_openers\\(${X}\\)-- \\(${N} → ${N}\\)(, kill_bdev)?`;
   const part = `bd_openers\\(${X}p1\\)-- \\(${N} → ${N}\\)(, kill_bdev, open_partitions--)?; ${what}`;
+  const rel = re(`REL ${OM}${freeDisk ? `(; last reference of deleted ${X}: ->free_disk frees loop${X})?` : ''}`);
   return [
-    [ACQ(OM), re(`${whole}; ${what}; call ->release`), re(`REL ${OM}`)],
-    [ACQ(OM), re(`${part}; ${whole}; call ->release`), re(`REL ${OM}`)],
-    [ACQ(OM), re(`${part}; the whole disk stays open`), re(`REL ${OM}`)],
+    [ACQ(OM), re(`${whole}; ${what}; call ->release`), rel],
+    [ACQ(OM), re(`${part}; ${whole}; call ->release`), rel],
+    [ACQ(OM), re(`${part}; the whole disk stays open`), rel],
+  ];
+}
+
+/**
+ * loop_remove's del_gendisk: its open_mutex section unhashes the disk (no new
+ * open) and drops the partitions; then put_disk and the free (§3.1): v5.17's
+ * loop_remove kfree()s the device at once, ->free_disk (5.19+) at the disk's
+ * last reference.
+ */
+function delGendisk(lifetime: 'loop_remove' | 'free_disk'): Path[] {
+  const freed =
+    lifetime === 'loop_remove'
+      ? `; kfree\\(loop${X}\\)( while it is open: use-after-free)?`
+      : `: (loop${X} still open, ->free_disk waits for its last close|last reference, ->free_disk frees loop${X})`;
+  return [
+    [
+      ACQ(OM),
+      re(`remove_inode_hash: no new open finds loop${X}; blk_drop_partitions; bd_openers\\(${X}\\) == ${N}(: deleted under an opener)?`),
+      re(`REL ${OM}; GD_DEAD, capacity 0, device_del; idr_remove; put_disk${freed}`),
+    ],
   ];
 }
 const BIND = re(`lo_backing_file\\(${X}\\) := (${FL}|regular file); st\\(${X}\\) := Lo_bound(; (AUTOCLEAR|PARTSCAN|AUTOCLEAR, PARTSCAN) := 1)?`);
@@ -329,6 +386,8 @@ export const SHARED_FNS: Readonly<Record<string, Path[]>> = {
   // §2 item 5: exclusive open for the mount's life, then the superblock read.
   mount: mountPaths,
   umount: [[re(`umount loop${X}${P1}: detach, blkdev_put`)], [re(`umount loop${X}${P1}: -EINVAL`)]],
+  // (b)–(d): ->free_disk frees a removed device at its disk's last reference.
+  del_gendisk: delGendisk('free_disk'),
 };
 
 /** The step grammar of every kernel function `strategy` runs, or a message saying it has none. */

@@ -23,12 +23,12 @@ describe('loop family catalogue', () => {
     expect(loopFamily.scenarios.map((s) => s.name)).toEqual([
       'stack-independent', 'stack-shared-fd', 'stack-fork', 'mount', 'udev', 'change-fd',
       'stack-on-partition', 'mount-partition', 'stale-partitions', 'clr-via-partition',
-      'mount-disk-and-partition', 'configure-shared-fd', 'explore',
+      'mount-disk-and-partition', 'configure-shared-fd', 'remove-vs-open', 'explore',
     ]);
     expect(loopFamily.defaultScenarios).not.toContain('explore');
     expect(loopFamily.invariants.map((i) => i.name)).toEqual([
       'stacked-no-teardown', 'stacked-io', 'mount-no-teardown', 'mount-io', 'read-data', 'no-stale-partitions', 'admitted-open-rundown',
-      'single-teardown', 'walk-safe', 'openers-consistent',
+      'no-free-with-opener', 'single-teardown', 'walk-safe', 'openers-consistent',
       'syscalls-return', 'lock-order',
     ]);
     for (const p of loopFamily.params) {

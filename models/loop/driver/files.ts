@@ -2,8 +2,10 @@
 // strategies): open(2) = blkdev_open (ACQ open_mutex, ->open if the strategy
 // has one, bd_openers++ and a new struct file, REL open_mutex, fd_install);
 // close(2) = fput, whose last reference runs blkdev_release (ACQ open_mutex,
-// bd_openers--, ->release, REL open_mutex). A mount's exclusive open is
-// released the same way by blkdev_put, without a struct file.
+// bd_openers--, ->release, REL open_mutex, then the disk reference's put,
+// which frees a device LOOP_CTL_REMOVE deleted if it was the last: 5.19+'s
+// ->free_disk). A mount's exclusive open is released the same way by
+// blkdev_put, without a struct file.
 //
 // Partition p1 (blkdev_get_part / blkdev_put_part) shares the disk's
 // open_mutex and has its own bd_openers; it opens the whole disk (->open and
@@ -12,13 +14,15 @@
 // after open_partitions--. The last close of a bdev drops its page cache
 // (blkdev_flush_mapping → kill_bdev). A partition that is not in the
 // partition table cannot be opened (its node is gone: -ENOENT; the lookup is
-// merged into the open_mutex step).
+// merged into the open_mutex step). Nor can a device whose disk
+// LOOP_CTL_REMOVE deleted (-ENXIO, control-remove.ts).
 
-import { FILE_NONE, MNT_NONE, PART_NONE, PC_NONE, fileSlot, isFileSlot } from '../encoding.js';
+import { FILE_NONE, MNT_NONE, PART_NONE, PC_NONE, RM_FREED, fileSlot, isFileSlot } from '../encoding.js';
 import { DEV, FILE, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
 import { fputText } from '../steps.js';
+import { DELETED_TEXT, freeDiskText, lastReferenceFrees } from './control-remove.js';
 import { countOpen, countText, opensWhole } from './io.js';
 
 const x = (d: Uint8Array, fr: number): number => d[fr + DEV] - 1;
@@ -71,10 +75,15 @@ function defineRelease(p: Program, s: StrategyFns, name: 'blkdev_release' | 'blk
       return m.call(d, t, fr, s.lo_release, rel, d[fr + DEV], 0, 0);
     },
   });
+  // REL open_mutex, then blkdev_put_no_open's put of the disk: the last one
+  // of a disk LOOP_CTL_REMOVE deleted frees the device (->free_disk).
   f.step('rel_om', {
-    text: (m, s, _t, fr) => `REL open_mutex(${m.dn(s[fr + DEV])})`,
+    text: (m, s, _t, fr) =>
+      `REL open_mutex(${m.dn(s[fr + DEV])})${lastReferenceFrees(m, s, x(s, fr)) ? freeDiskText(m.dn(s[fr + DEV])) : ''}`,
     run: (m, d, t, fr) => {
-      m.release(d, m.om[x(d, fr)]);
+      const i = x(d, fr);
+      m.release(d, m.om[i]);
+      if (lastReferenceFrees(m, d, i)) d[m.rm[i]] = RM_FREED;
       return m.ret(d, t, fr);
     },
   });
@@ -95,16 +104,18 @@ export function defineFiles(p: Program, s: StrategyFns): FileFns {
   const relErr = open.at('rel_err');
   open.step('acq_om', {
     action: 'blkdev_open',
-    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
+    outcome: (m, s, t, fr) =>
+      m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : m.diskDeleted(s, x(s, fr)) ? '-ENXIO' : null,
     text: (m, s, t, fr) =>
       m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
         ? `open(/dev/loop${m.dn(s[fr + DEV])}p1): no such partition: -ENOENT`
-        : `ACQ open_mutex(${m.dn(s[fr + DEV])})`,
+        : `ACQ open_mutex(${m.dn(s[fr + DEV])})${m.diskDeleted(s, x(s, fr)) ? `: ${DELETED_TEXT}` : ''}`,
     run: (m, d, t, fr) => {
       const i = x(d, fr);
       const part = m.item(d, t).part;
       if (part && d[m.part[i]] === PART_NONE) return m.ret(d, t, fr);
       if (!m.acquire(d, m.om[i], t)) return false;
+      if (m.diskDeleted(d, i)) return m.go(d, fr, relErr);
       const callsOpen = s.lo_open && (!part || opensWhole(m, d, i));
       return callsOpen ? m.call(d, t, fr, s.lo_open!, inc, d[fr + DEV], 0, 0) : m.go(d, fr, inc);
     },

@@ -8,6 +8,7 @@ import { DEV_NONE, devCode } from '../encoding.js';
 import type { Machine, SyscallItem } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
+import { defineControlRemove, removeCheckByOpeners } from './control-remove.js';
 import { defineFiles } from './files.js';
 import { FLAG_AUTOCLEAR, FLAG_PARTSCAN, FLAG_READ_ONLY, defineChangeFd, defineConfigure, defineIoctl } from './ioctl.js';
 import { defineIo } from './io.js';
@@ -30,6 +31,8 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
   const configureIoctl = defineIoctl(p, 'LOOP_CONFIGURE', configure);
   const change = defineIoctl(p, 'LOOP_CHANGE_FD', changeFd);
   const io = defineIo(p, s, files.blkdevPut);
+  // A strategy that hands back no loop_control_remove gets the one of every tree since lo_refcnt went (disk_openers, ->free_disk).
+  const remove = s.loop_control_remove ?? defineControlRemove(p, removeCheckByOpeners, 'free_disk');
 
   const mk = (c: Call, fn: Fn, dev: number, fd: number, fd2: number, pre?: SyscallItem['pre'], part = 0, flags = 0): SyscallItem => ({
     name: callName(c),
@@ -75,6 +78,8 @@ export function defineDriver(p: Program, m: Machine, s: StrategyFns): Driver {
           return mk(c, io.umount, c.dev, -1, -1, pre, p1(c));
         case 'mount_read':
           return mk(c, io.mountRead, c.dev, -1, -1, pre, p1(c));
+        case 'remove':
+          return mk(c, remove, c.dev, -1, -1, pre);
       }
     },
   };

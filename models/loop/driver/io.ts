@@ -23,6 +23,7 @@ import {
 import { DEV, REG, type Machine } from '../machine.js';
 import type { Fn, Program } from '../program.js';
 import type { StrategyFns } from '../strategies/types.js';
+import { DELETED_TEXT } from './control-remove.js';
 import { rescan, rescanText } from './partitions.js';
 import { fileRead, mountedRead, noteRead, readText, superblockRead } from './read-path.js';
 
@@ -112,16 +113,18 @@ export function defineIo(p: Program, s: StrategyFns, blkdevPut: Fn): IoFns {
   const claim = mount.at('claim');
   const relErr = mount.at('rel_err');
   mount.step('acq_om', {
-    outcome: (m, s, t, fr) => (m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : null),
+    outcome: (m, s, t, fr) =>
+      m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE ? '-ENOENT' : m.diskDeleted(s, x(s, fr)) ? '-ENXIO' : null,
     text: (m, s, t, fr) =>
       m.item(s, t).part && s[m.part[x(s, fr)]] === PART_NONE
         ? `mount(/dev/${bdevName(m, s, t, fr)}): no such partition: -ENOENT`
-        : `blkdev_get_by_dev${m.item(s, t).part ? `(${bdevName(m, s, t, fr)}, exclusive)` : ' (exclusive)'}: ACQ open_mutex(${m.dn(s[fr + DEV])})`,
+        : `blkdev_get_by_dev${m.item(s, t).part ? `(${bdevName(m, s, t, fr)}, exclusive)` : ' (exclusive)'}: ACQ open_mutex(${m.dn(s[fr + DEV])})${m.diskDeleted(s, x(s, fr)) ? `: ${DELETED_TEXT}` : ''}`,
     run: (m, d, t, fr) => {
       const i = x(d, fr);
       const part = m.item(d, t).part;
       if (part && d[m.part[i]] === PART_NONE) return m.ret(d, t, fr);
       if (!m.acquire(d, m.om[i], t)) return false;
+      if (m.diskDeleted(d, i)) return m.go(d, fr, relErr);
       // A partition mount whose claim will fail never reaches ->open (bd_prepare_to_claim fails first).
       const callsOpen = s.lo_open && (!part || (opensWhole(m, d, i) && claimRefusal(m, d, i, part) === null));
       return callsOpen ? m.call(d, t, fr, s.lo_open!, claim, d[fr + DEV], 0, 0) : m.go(d, fr, claim);

@@ -6,6 +6,8 @@
 // mount). With `shared` = 1 all threads share one fd table, so an ioctl on a
 // shared fd can race its close and the last close can run lo_release's
 // autoclear teardown while another thread is inside LOOP_CLR_FD.
+// LOOP_CTL_REMOVE is not on the menu (remove-vs-open scripts it): adding it
+// would change every explore count and the figures the README quotes.
 
 import type { Call } from '../calls.js';
 import { FILE_NONE, MNT_MOUNTED, MNT_NONE } from '../encoding.js';

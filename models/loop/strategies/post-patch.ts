@@ -8,6 +8,7 @@
 import type { Program } from '../program.js';
 import { loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
 import { acquire, release, tailCall } from '../steps.js';
+import { defineControlRemove, removeCheckByOpeners } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const postPatch: Strategy = {
@@ -36,6 +37,9 @@ export const postPatch: Strategy = {
     clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
     const lo_release = loReleaseByOpeners(p, teardown);
-    return { loop_clr_fd: clr, lo_release, teardown };
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
+    return { loop_clr_fd: clr, lo_release, teardown, loop_control_remove };
   },
 };

@@ -10,6 +10,7 @@ import { Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
 import type { Program } from '../program.js';
 import { loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
 import { acquire, frameDevName as dn, frameDev as x, release, statement, tailCall } from '../steps.js';
+import { defineControlRemove, removeCheckByOpeners } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const prePatch: Strategy = {
@@ -49,6 +50,9 @@ export const prePatch: Strategy = {
     clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
 
     const lo_release = loReleaseByOpeners(p, teardown);
-    return { loop_clr_fd: clr, lo_release, teardown };
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
+    return { loop_clr_fd: clr, lo_release, teardown, loop_control_remove };
   },
 };

@@ -20,6 +20,15 @@ export interface StrategyFns {
   readonly lo_open?: Fn;
   /** The teardown function (labels and single-teardown recognise it by the name `__loop_clr_fd`). */
   readonly teardown: Fn;
+  /**
+   * LOOP_CTL_REMOVE body (defineControlRemove in driver/control-remove.ts with
+   * the tree's "no openers" test and when it frees the device). Frame: dev =
+   * device. Without one, the driver builds the one of every tree since
+   * lo_refcnt was removed (removeCheckByOpeners: disk_openers == 0; freed by
+   * ->free_disk at the last reference); a tree that counts opens itself or
+   * frees in loop_remove, as v5.17 does, must hand back its own.
+   */
+  readonly loop_control_remove?: Fn;
 }
 
 export interface Strategy extends Named {

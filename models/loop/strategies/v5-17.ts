@@ -10,6 +10,9 @@
 // __loop_clr_fd: loop_validate_mutex flush, lo_mutex + BUG_ON(st !=
 // Lo_rundown), queue freeze (always) and destroy_workqueue, detach,
 // unfreeze, lo_flags := 0, then the common Unbound store and fput.
+// LOOP_CTL_REMOVE's "no openers" test is lo_refcnt == 0 under lo_mutex, and
+// loop_remove kfree()s the device right after del_gendisk (no ->free_disk
+// before 5.19); driver/control-remove.ts does the rest.
 //
 // Approximations (the shared code cannot express these directly):
 // * lo_refcnt's initial value. The shared model initialises only its own
@@ -43,6 +46,7 @@ import { loOpenAcquire } from '../driver/tree-parts.js';
 import {
   acquire, frameDevName as dn, freezeQueue, fput, frameDev as x, release, retVal, statement, tailCall, unfreezeQueue,
 } from '../steps.js';
+import { defineControlRemove, type RemoveCheck } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 const REFCNT_DOMAIN = 64;
@@ -56,175 +60,203 @@ export const v5_17: Strategy = {
   extraDeviceFields: [{ name: 'lo_refcnt', domain: REFCNT_DOMAIN, values: REFCNT_VALUES }],
   // refcnt() below counts the lo_release frames of every thread.
   readsOtherThreadsFrames: true,
-  define(p: Program, m: Machine): StrategyFns {
-    const rc = m.extra.lo_refcnt;
-    // Set below, once lo_release exists: [entry pc, pc of its decrement step].
-    let relFn: Fn | null = null;
-    let relDec: Ref | null = null;
+  define: (p, m) => defineV5_17(p, m),
+};
 
-    /** lo_refcnt(i) as the kernel holds it (see the header for `untouched`). */
-    const refcnt = (s: Uint8Array, i: number): number => {
-      const v = s[rc[i]];
-      if (v !== 0) return v - 1;
-      let n = s[m.op[i]];
-      for (let t = 0; t < m.T; t++) {
-        for (let k = 0; k < m.S; k++) {
-          const f = m.frames[t] + k * FRAME;
-          const pc = s[f + PC];
-          if (pc >= relFn!.entry && pc <= relDec!.pc && s[f + DEV] === i + 1) n++;
-        }
+/**
+ * State (a)'s functions. `removeCheck` replaces LOOP_CTL_REMOVE's lo_refcnt
+ * test (test/fixtures/v5-17-disk-openers.ts hands in a0e286b6a5b6's
+ * disk_openers test, keeping v5.17's free in loop_remove, to show what that
+ * test needs ->free_disk for).
+ */
+export function defineV5_17(p: Program, m: Machine, removeCheck?: RemoveCheck): StrategyFns {
+  const rc = m.extra.lo_refcnt;
+  // Set below, once lo_release exists: [entry pc, pc of its decrement step].
+  let relFn: Fn | null = null;
+  let relDec: Ref | null = null;
+
+  /** lo_refcnt(i) as the kernel holds it (see the header for `untouched`). */
+  const refcnt = (s: Uint8Array, i: number): number => {
+    const v = s[rc[i]];
+    if (v !== 0) return v - 1;
+    let n = s[m.op[i]];
+    for (let t = 0; t < m.T; t++) {
+      for (let k = 0; k < m.S; k++) {
+        const f = m.frames[t] + k * FRAME;
+        const pc = s[f + PC];
+        if (pc >= relFn!.entry && pc <= relDec!.pc && s[f + DEV] === i + 1) n++;
       }
-      return n;
-    };
-    const setRefcnt = (d: Uint8Array, i: number, n: number): void => {
-      if (n < 0 || n + 1 >= REFCNT_DOMAIN) throw new Error(`lo_refcnt out of range: ${n}`);
-      d[rc[i]] = n + 1;
-    };
+    }
+    return n;
+  };
+  const setRefcnt = (d: Uint8Array, i: number, n: number): void => {
+    if (n < 0 || n + 1 >= REFCNT_DOMAIN) throw new Error(`lo_refcnt out of range: ${n}`);
+    d[rc[i]] = n + 1;
+  };
 
-    // ---- __loop_clr_fd(lo, release): frame r = release, file = filp ----
-    const teardown = p.fn('__loop_clr_fd');
-    teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
-    teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
-    teardown.step('acq_lm_check', acquire('lo_mutex'));
-    teardown.step('bug_on', statement({
-      text: (m, s, _t, fr) => {
-        const st = s[m.st[x(s, fr)]];
-        return st === Lo_rundown
-          ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
-          : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
-      },
-      run: (m, d, _t, fr) => {
-        if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
-      },
-    }));
-    teardown.step('rel_lm_check', release('lo_mutex'));
-    teardown.step('freeze', freezeQueue({
-      note: (_m, s, _t, fr) => ` (always; nothing in flight in the model); destroy_workqueue${s[fr + REG] ? ' (under open_mutex)' : ''}`,
-    }));
-    teardown.step('detach', statement({
-      text: (m, s, _t, fr) =>
-        `filp := lo_backing_file(${dn(m, s, fr)}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${dn(m, s, fr)}) := NULL`,
-      run: (m, d, _t, fr) => {
-        const i = x(d, fr);
-        d[fr + FILE] = d[m.bf[i]];
-        d[m.bf[i]] = FILE_NONE;
-      },
-    }));
-    teardown.step('unfreeze', unfreezeQueue({
-      note: (m, s, _t, fr) => `; lo_flags := 0${s[m.ps[x(s, fr)]] ? ' after the PARTSCAN rescan' : ''}`,
-      also: (m, d, i) => {
-        d[m.ac[i]] = 0;
-        d[m.ro[i]] = 0;
-      },
-      then: 'after-detach',
-    }));
-    teardown.step('acq_lm_unbind', acquire('lo_mutex'));
-    teardown.step('unbind', statement({
-      text: (m, s, _t, fr) => `st(${dn(m, s, fr)}) := Lo_unbound`,
-      run: (m, d, _t, fr) => {
-        d[m.st[x(d, fr)]] = Lo_unbound;
-      },
-    }));
-    teardown.step('rel_lm_unbind', release('lo_mutex', { then: 'ret-unless-file' }));
-    teardown.step('fput', fput());
+  // ---- __loop_clr_fd(lo, release): frame r = release, file = filp ----
+  const teardown = p.fn('__loop_clr_fd');
+  teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
+  teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
+  teardown.step('acq_lm_check', acquire('lo_mutex'));
+  teardown.step('bug_on', statement({
+    text: (m, s, _t, fr) => {
+      const st = s[m.st[x(s, fr)]];
+      return st === Lo_rundown
+        ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
+        : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
+    },
+    run: (m, d, _t, fr) => {
+      if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
+    },
+  }));
+  teardown.step('rel_lm_check', release('lo_mutex'));
+  teardown.step('freeze', freezeQueue({
+    note: (_m, s, _t, fr) => ` (always; nothing in flight in the model); destroy_workqueue${s[fr + REG] ? ' (under open_mutex)' : ''}`,
+  }));
+  teardown.step('detach', statement({
+    text: (m, s, _t, fr) =>
+      `filp := lo_backing_file(${dn(m, s, fr)}) = ${m.fnm(s[m.bf[x(s, fr)]])}; lo_backing_file(${dn(m, s, fr)}) := NULL`,
+    run: (m, d, _t, fr) => {
+      const i = x(d, fr);
+      d[fr + FILE] = d[m.bf[i]];
+      d[m.bf[i]] = FILE_NONE;
+    },
+  }));
+  teardown.step('unfreeze', unfreezeQueue({
+    note: (m, s, _t, fr) => `; lo_flags := 0${s[m.ps[x(s, fr)]] ? ' after the PARTSCAN rescan' : ''}`,
+    also: (m, d, i) => {
+      d[m.ac[i]] = 0;
+      d[m.ro[i]] = 0;
+    },
+    then: 'after-detach',
+  }));
+  teardown.step('acq_lm_unbind', acquire('lo_mutex'));
+  teardown.step('unbind', statement({
+    text: (m, s, _t, fr) => `st(${dn(m, s, fr)}) := Lo_unbound`,
+    run: (m, d, _t, fr) => {
+      d[m.st[x(d, fr)]] = Lo_unbound;
+    },
+  }));
+  teardown.step('rel_lm_unbind', release('lo_mutex', { then: 'ret-unless-file' }));
+  teardown.step('fput', fput());
 
-    // ---- lo_open(bdev): frame dev; returns 0 or 1 (-ENXIO) ----
-    const open = p.fn('lo_open');
-    const openErr = open.at('err');
-    open.step('acq_lm', loOpenAcquire());
-    open.step('check', statement({
-      text: (m, s, _t, fr) => {
-        const i = x(s, fr);
-        const st = s[m.st[i]];
-        if (st === Lo_deleting) return `st(${dn(m, s, fr)}) == Lo_deleting: -ENXIO`;
-        const n = refcnt(s, i);
-        return `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: lo_refcnt(${dn(m, s, fr)})++ (${n} → ${n + 1})`;
-      },
-      run: (_m, d, _t, fr) => {
-        const i = x(d, fr);
-        if (d[m.st[i]] === Lo_deleting) return openErr;
-        setRefcnt(d, i, refcnt(d, i) + 1);
-      },
-    }));
-    // Back in the block layer, bd_openers++ follows with no point that can sleep.
-    open.step('rel_lm', release('lo_mutex', { then: retVal(0), backToBack: true }));
-    open.step('err', release('lo_mutex', { error: '-ENXIO', then: retVal(1) }));
+  // ---- lo_open(bdev): frame dev; returns 0 or 1 (-ENXIO) ----
+  const open = p.fn('lo_open');
+  const openErr = open.at('err');
+  open.step('acq_lm', loOpenAcquire());
+  open.step('check', statement({
+    text: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      const st = s[m.st[i]];
+      if (st === Lo_deleting) return `st(${dn(m, s, fr)}) == Lo_deleting: -ENXIO`;
+      const n = refcnt(s, i);
+      return `st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: lo_refcnt(${dn(m, s, fr)})++ (${n} → ${n + 1})`;
+    },
+    run: (_m, d, _t, fr) => {
+      const i = x(d, fr);
+      if (d[m.st[i]] === Lo_deleting) return openErr;
+      setRefcnt(d, i, refcnt(d, i) + 1);
+    },
+  }));
+  // Back in the block layer, bd_openers++ follows with no point that can sleep.
+  open.step('rel_lm', release('lo_mutex', { then: retVal(0), backToBack: true }));
+  open.step('err', release('lo_mutex', { error: '-ENXIO', then: retVal(1) }));
 
-    // ---- lo_release(disk): every close, under open_mutex after bd_openers-- ----
-    const lo_release = p.fn('lo_release');
-    const relLm = lo_release.at('rel_lm');
-    const relClr = lo_release.at('rel_lm_clr');
-    relFn = lo_release;
-    relDec = lo_release.at('dec');
-    lo_release.step('acq_lm', acquire('lo_mutex'));
-    lo_release.step('dec', statement({
-      text: (m, s, _t, fr) => {
-        const i = x(s, fr);
-        const n = refcnt(s, i);
-        const head = `lo_refcnt(${dn(m, s, fr)})-- (${n} → ${n - 1})`;
-        if (n - 1 > 0) return `${head}: not the last close`;
-        const st = s[m.st[i]];
-        if (s[m.ac[i]]) {
-          return st === Lo_bound
-            ? `${head}; AUTOCLEAR && st(${dn(m, s, fr)}) == Lo_bound: st(${dn(m, s, fr)}) := Lo_rundown`
-            : `${head}; AUTOCLEAR, st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: nothing to clear`;
-        }
+  // ---- lo_release(disk): every close, under open_mutex after bd_openers-- ----
+  const lo_release = p.fn('lo_release');
+  const relLm = lo_release.at('rel_lm');
+  const relClr = lo_release.at('rel_lm_clr');
+  relFn = lo_release;
+  relDec = lo_release.at('dec');
+  lo_release.step('acq_lm', acquire('lo_mutex'));
+  lo_release.step('dec', statement({
+    text: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      const n = refcnt(s, i);
+      const head = `lo_refcnt(${dn(m, s, fr)})-- (${n} → ${n - 1})`;
+      if (n - 1 > 0) return `${head}: not the last close`;
+      const st = s[m.st[i]];
+      if (s[m.ac[i]]) {
         return st === Lo_bound
-          ? `${head}; no AUTOCLEAR, st(${dn(m, s, fr)}) == Lo_bound: drain the queue`
-          : `${head}; no AUTOCLEAR, st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: nothing to do`;
-      },
-      run: (m, d, _t, fr) => {
-        const i = x(d, fr);
-        const n = refcnt(d, i) - 1;
-        setRefcnt(d, i, n);
-        if (n > 0) return relLm;
-        const bound = d[m.st[i]] === Lo_bound;
-        if (d[m.ac[i]]) {
-          if (!bound) return relLm;
-          d[m.st[i]] = Lo_rundown;
-          return relClr;
-        }
-        return bound ? 'next' : relLm;
-      },
-    }));
-    lo_release.step('freeze', freezeQueue({ note: ' under lo_mutex (nothing in flight in the model)' }));
-    lo_release.step('unfreeze', unfreezeQueue());
-    lo_release.step('rel_lm', release('lo_mutex', { then: 'ret' }));
-    lo_release.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 1, '(release=true)') }));
+          ? `${head}; AUTOCLEAR && st(${dn(m, s, fr)}) == Lo_bound: st(${dn(m, s, fr)}) := Lo_rundown`
+          : `${head}; AUTOCLEAR, st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: nothing to clear`;
+      }
+      return st === Lo_bound
+        ? `${head}; no AUTOCLEAR, st(${dn(m, s, fr)}) == Lo_bound: drain the queue`
+        : `${head}; no AUTOCLEAR, st(${dn(m, s, fr)}) == ${LO_STATE_NAMES[st]}: nothing to do`;
+    },
+    run: (m, d, _t, fr) => {
+      const i = x(d, fr);
+      const n = refcnt(d, i) - 1;
+      setRefcnt(d, i, n);
+      if (n > 0) return relLm;
+      const bound = d[m.st[i]] === Lo_bound;
+      if (d[m.ac[i]]) {
+        if (!bound) return relLm;
+        d[m.st[i]] = Lo_rundown;
+        return relClr;
+      }
+      return bound ? 'next' : relLm;
+    },
+  }));
+  lo_release.step('freeze', freezeQueue({ note: ' under lo_mutex (nothing in flight in the model)' }));
+  lo_release.step('unfreeze', unfreezeQueue());
+  lo_release.step('rel_lm', release('lo_mutex', { then: 'ret' }));
+  lo_release.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 1, '(release=true)') }));
 
-    // ---- loop_clr_fd(lo): lo_mutex only ----
-    const clr = p.fn('loop_clr_fd');
-    const clrRel = clr.at('rel_lm');
-    const clrRelClr = clr.at('rel_lm_clr');
-    const clrErr = clr.at('err');
-    clr.step('acq_lm', acquire('lo_mutex'));
-    clr.step('check', statement({
-      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
+  // ---- loop_clr_fd(lo): lo_mutex only ----
+  const clr = p.fn('loop_clr_fd');
+  const clrRel = clr.at('rel_lm');
+  const clrRelClr = clr.at('rel_lm_clr');
+  const clrErr = clr.at('err');
+  clr.step('acq_lm', acquire('lo_mutex'));
+  clr.step('check', statement({
+    outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_bound ? '-ENXIO' : null),
+    text: (m, s, _t, fr) => {
+      const i = x(s, fr);
+      const st = s[m.st[i]];
+      const d = dn(m, s, fr);
+      if (st !== Lo_bound) return `st(${d}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
+      const n = refcnt(s, i);
+      return n > 1
+        ? `st(${d}) == Lo_bound; lo_refcnt(${d}) == ${n} > 1: AUTOCLEAR(${d}) := 1`
+        : `st(${d}) == Lo_bound; lo_refcnt(${d}) == ${n}: st(${d}) := Lo_rundown`;
+    },
+    run: (m, d, _t, fr) => {
+      const i = x(d, fr);
+      if (d[m.st[i]] !== Lo_bound) return clrErr;
+      if (refcnt(d, i) > 1) {
+        d[m.ac[i]] = 1;
+        return clrRel;
+      }
+      d[m.st[i]] = Lo_rundown;
+      return clrRelClr;
+    },
+  }));
+  clr.step('rel_lm', release('lo_mutex', { then: 'ret' }));
+  clr.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 0, '(release=false)') }));
+  clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
+
+  // ---- LOOP_CTL_REMOVE: no openers = lo_refcnt == 0, under lo_mutex (lo_open counts under it too);
+  // loop_remove kfree()s the device right after del_gendisk ----
+  const refcntCheck: RemoveCheck = (busy) =>
+    statement({
+      outcome: (m, s, _t, fr) => (s[m.st[x(s, fr)]] !== Lo_unbound || refcnt(s, x(s, fr)) > 0 ? '-EBUSY' : null),
       text: (m, s, _t, fr) => {
         const i = x(s, fr);
         const st = s[m.st[i]];
         const d = dn(m, s, fr);
-        if (st !== Lo_bound) return `st(${d}) == ${LO_STATE_NAMES[st]}: -ENXIO`;
+        if (st !== Lo_unbound) return `st(${d}) == ${LO_STATE_NAMES[st]}: -EBUSY`;
         const n = refcnt(s, i);
-        return n > 1
-          ? `st(${d}) == Lo_bound; lo_refcnt(${d}) == ${n} > 1: AUTOCLEAR(${d}) := 1`
-          : `st(${d}) == Lo_bound; lo_refcnt(${d}) == ${n}: st(${d}) := Lo_rundown`;
+        return `st(${d}) == Lo_unbound; lo_refcnt(${d}) == ${n}${n > 0 ? ': -EBUSY' : ''}`;
       },
       run: (m, d, _t, fr) => {
         const i = x(d, fr);
-        if (d[m.st[i]] !== Lo_bound) return clrErr;
-        if (refcnt(d, i) > 1) {
-          d[m.ac[i]] = 1;
-          return clrRel;
-        }
-        d[m.st[i]] = Lo_rundown;
-        return clrRelClr;
+        if (d[m.st[i]] !== Lo_unbound || refcnt(d, i) > 0) return busy;
       },
-    }));
-    clr.step('rel_lm', release('lo_mutex', { then: 'ret' }));
-    clr.step('rel_lm_clr', release('lo_mutex', { then: tailCall(teardown, 0, '(release=false)') }));
-    clr.step('err', release('lo_mutex', { error: '-ENXIO', then: 'ret' }));
+    });
+  const loop_control_remove = defineControlRemove(p, removeCheck ?? refcntCheck, 'loop_remove');
 
-    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown };
-  },
-};
+  return { loop_clr_fd: clr, lo_release, lo_open: open, teardown, loop_control_remove };
+}

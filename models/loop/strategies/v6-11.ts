@@ -21,6 +21,7 @@ import { Lo_bound, Lo_deleting, Lo_rundown, LO_STATE_NAMES } from '../encoding.j
 import type { Program } from '../program.js';
 import { loOpenAcquire, teardownTail } from '../driver/tree-parts.js';
 import { acquire, frameDevName as dn, frameDev as x, release, retVal, statement, tailCall } from '../steps.js';
+import { defineControlRemove, removeCheckByOpeners } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
 export const v6_11: Strategy = {
@@ -122,6 +123,9 @@ export const v6_11: Strategy = {
     clr.step('err_lm', release('lo_mutex', { error: '-ENXIO' }));
     clr.step('err_vm', release('loop_validate_mutex', { then: 'ret' }));
 
-    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown };
+    // LOOP_CTL_REMOVE: no openers = disk_openers == 0, read without open_mutex;
+    // ->free_disk frees the device at the disk's last reference.
+    const loop_control_remove = defineControlRemove(p, removeCheckByOpeners, 'free_disk');
+    return { loop_clr_fd: clr, lo_release, lo_open: open, teardown, loop_control_remove };
   },
 };
