@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../ci/helpers.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_STATES } from '../../src/engine/parallel/coordinator.js';
-import { BIN } from './run-cli.js';
+import { BIN } from '../cli/run-cli.js';
 
 /** The fields that measure time or memory: removed, whole lines, before comparing. */
 const TIMING_FIELDS = ['seconds', 'statesPerSecond', 'peakRssBytes'];
