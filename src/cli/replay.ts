@@ -9,6 +9,7 @@ import { replay, type ReplayOutcome } from '../export/replay.js';
 import { renderTraceText } from '../report/trace-text.js';
 import { viewTrace } from '../report/trace-view.js';
 import { EXIT } from '../app/errors.js';
+import { REDUCED_TRACE_NOTE } from '../engine/result.js';
 import { exitCodeHelp } from '../app/exit-codes.js';
 import { readTraceFile } from './export-cmd.js';
 import { addColourOptions, coloursFor, type ColourFlags } from './colour.js';
@@ -44,6 +45,7 @@ async function replayCmd(file: string, flags: ReplayFlags): Promise<number> {
         ? `is a fair lasso (loop back to state ${o.trace.loop}) violating ${o.invariant}`
         : `violates ${o.invariant}`;
   writeStdout(`${c.green.bold('OK')} ${file} replays ${k} step${k === 1 ? '' : 's'} on ${loaded.model.name} and ${what}: ${o.description}\n`);
+  if (o.trace.reduced && !flags.print) writeStdout(`${REDUCED_TRACE_NOTE}\n`);
   if (flags.print) {
     writeStdout('\n' + renderTraceText(viewTrace(loaded.model, o.trace, o.invariant, o.description), c, flags.fullStates) + '\n');
   }

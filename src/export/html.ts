@@ -8,7 +8,7 @@
 
 import { stallWindowLine } from '../report/stall-windows.js';
 import { runTitle, type TraceData } from '../report/trace-data.js';
-import { REDUCED_TRACE_NOTE } from '../engine/result.js';
+import { REDUCED_TRACE_MARK, REDUCED_TRACE_NOTE } from '../engine/result.js';
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -250,7 +250,7 @@ export function toHtml(d: TraceData): string {
   const run = runTitle({ ...d, model: undefined });
   const params = Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(', ');
   const what = d.invariant === 'deadlock' ? 'deadlock' : `${d.invariant} violated`;
-  const title = `${run}: ${what} (${d.steps.length} steps)`;
+  const title = `${run}: ${what} (${d.steps.length} steps${d.reduced ? `, ${REDUCED_TRACE_MARK}` : ''})`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -44,6 +44,10 @@ describe('trace files of a --por counterexample', () => {
     expect(note).toBeLessThan(html.indexOf('<p class="banner">'));
     expect(read(fullDir, 'html')).not.toContain('reduced-note');
     expect(read(fullDir, 'html')).not.toContain('not necessarily the shortest');
+    // The page's title (a browser tab, a bookmark) says so too.
+    const title = (h: string) => /<title>([^<]*)<\/title>/.exec(h)![1];
+    expect(title(html)).toContain('found under --por: not necessarily the shortest');
+    expect(title(read(fullDir, 'html'))).not.toContain('--por');
   });
 
   it('ITF: shortest false and the note in the top #meta', () => {
@@ -66,7 +70,7 @@ describe('trace files of a --por counterexample', () => {
     expect(header(fullDir)).not.toContain('not necessarily the shortest');
   });
 
-  it('read back: export and replay --print keep the note of a --por trace file, and add none to another', () => {
+  it('read back: export, replay and replay --print keep the note of a --por trace file, and add none to another', () => {
     for (const [dir, reduced] of [
       [reducedDir, true],
       [fullDir, false],
@@ -81,6 +85,10 @@ describe('trace files of a --por counterexample', () => {
       const text = cli(['replay', '--print', file]);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout.includes(NOTE)).toBe(reduced);
+      // Without --print, the OK line is followed by the note (once), or by nothing.
+      const ok = cli(['replay', file]);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout.split(NOTE).length - 1).toBe(reduced ? 1 : 0);
     }
   }, 120_000);
 });
