@@ -48,7 +48,7 @@ export { prePatch } from '../models/loop/strategies/pre-patch.js';
 export { postPatch } from '../models/loop/strategies/post-patch.js';
 export { v5_17 } from '../models/loop/strategies/v5-17.js';
 export { v6_11 } from '../models/loop/strategies/v6-11.js';
-export { loOpenAcquire, loReleaseByOpeners, mountClaimFailsFirst, NO_OPEN_TEXT, openersCheck, teardownTail } from '../models/loop/driver/tree-parts.js';
+export { flushAndBugOn, loOpenAcquire, loReleaseByOpeners, mountClaimFailsFirst, NO_OPEN_TEXT, openersCheck, teardownTail } from '../models/loop/driver/tree-parts.js';
 export { DELETED_TEXT, defineControlRemove, removeCheckByOpeners, type DeviceLifetime, type RemoveCheck } from '../models/loop/driver/control-remove.js';
 // Step builders: one per kernel statement kind, each giving a step's effect, label and outcome from one description.
 export {

@@ -79,6 +79,29 @@ export function loReleaseByOpeners(p: Program, teardown: Fn): Fn {
 }
 
 /**
+ * The head of __loop_clr_fd in (a) and (b): the flush (loop_validate_mutex
+ * taken and dropped at once), then BUG_ON(lo_state != Lo_rundown) under
+ * lo_mutex; a failed BUG_ON sets the ghost flag single-teardown reads.
+ */
+export function flushAndBugOn(teardown: Fn): void {
+  teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
+  teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
+  teardown.step('acq_lm_check', acquire('lo_mutex'));
+  teardown.step('bug_on', statement({
+    text: (m, s, _t, fr) => {
+      const st = s[m.st[x(s, fr)]];
+      return st === Lo_rundown
+        ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
+        : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
+    },
+    run: (m, d, _t, fr) => {
+      if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
+    },
+  }));
+  teardown.step('rel_lm_check', release('lo_mutex'));
+}
+
+/**
  * loop_clr_fd's sole-opener check of states (b) and (c), whatever locks
  * surround it: `read` checks st == Lo_bound (else to `err`) and reads
  * disk_openers into the frame register (unlocked: it can be stale by the next

@@ -6,10 +6,9 @@
 // __loop_clr_fd starts with the loop_validate_mutex flush and the
 // BUG_ON(lo_state != Lo_rundown) check. No ->open.
 
-import { Lo_rundown, LO_STATE_NAMES } from '../encoding.js';
 import type { Program } from '../program.js';
-import { loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
-import { acquire, frameDevName as dn, frameDev as x, release, statement, tailCall } from '../steps.js';
+import { flushAndBugOn, loReleaseByOpeners, openersCheck, teardownTail } from '../driver/tree-parts.js';
+import { acquire, release, tailCall } from '../steps.js';
 import { defineControlRemove, removeCheckByOpeners } from '../driver/control-remove.js';
 import type { Strategy, StrategyFns } from './types.js';
 
@@ -21,21 +20,7 @@ export const prePatch: Strategy = {
   define(p: Program): StrategyFns {
     // __loop_clr_fd(lo, release): frame r = release.
     const teardown = p.fn('__loop_clr_fd');
-    teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
-    teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
-    teardown.step('acq_lm_check', acquire('lo_mutex'));
-    teardown.step('bug_on', statement({
-      text: (m, s, _t, fr) => {
-        const st = s[m.st[x(s, fr)]];
-        return st === Lo_rundown
-          ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
-          : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
-      },
-      run: (m, d, _t, fr) => {
-        if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
-      },
-    }));
-    teardown.step('rel_lm_check', release('lo_mutex'));
+    flushAndBugOn(teardown);
     teardownTail(teardown);
 
     // loop_clr_fd(lo): lo_mutex only.

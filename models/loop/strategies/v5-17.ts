@@ -42,7 +42,7 @@
 import { Lo_bound, Lo_deleting, Lo_rundown, Lo_unbound, LO_STATE_NAMES, FILE_NONE } from '../encoding.js';
 import { DEV, FILE, FRAME, PC, REG, type Machine } from '../machine.js';
 import type { Fn, Program, Ref } from '../program.js';
-import { loOpenAcquire } from '../driver/tree-parts.js';
+import { flushAndBugOn, loOpenAcquire } from '../driver/tree-parts.js';
 import {
   acquire, frameDevName as dn, freezeQueue, fput, frameDev as x, release, retVal, statement, tailCall, unfreezeQueue,
 } from '../steps.js';
@@ -96,21 +96,7 @@ export function defineV5_17(p: Program, m: Machine, removeCheck?: RemoveCheck): 
 
   // ---- __loop_clr_fd(lo, release): frame r = release, file = filp ----
   const teardown = p.fn('__loop_clr_fd');
-  teardown.step('flush_acq', acquire('loop_validate_mutex', { note: ' (flush)' }));
-  teardown.step('flush_rel', release('loop_validate_mutex', { note: ' (flush)' }));
-  teardown.step('acq_lm_check', acquire('lo_mutex'));
-  teardown.step('bug_on', statement({
-    text: (m, s, _t, fr) => {
-      const st = s[m.st[x(s, fr)]];
-      return st === Lo_rundown
-        ? `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) passes`
-        : `BUG_ON(st(${dn(m, s, fr)}) != Lo_rundown) FIRES: st == ${LO_STATE_NAMES[st]}`;
-    },
-    run: (m, d, _t, fr) => {
-      if (d[m.st[x(d, fr)]] !== Lo_rundown) d[m.bugOn] = 1;
-    },
-  }));
-  teardown.step('rel_lm_check', release('lo_mutex'));
+  flushAndBugOn(teardown);
   teardown.step('freeze', freezeQueue({
     note: (_m, s, _t, fr) => ` (always; nothing in flight in the model); destroy_workqueue${s[fr + REG] ? ' (under open_mutex)' : ''}`,
   }));
