@@ -11,13 +11,15 @@
 // when none of those accesses conflicts with them: no other actor writes a
 // field any action of t reads or writes (else it could change, enable or
 // disable one), and none reads a field an enabled action of t writes. The
-// reduced search then runs over the stored graph with por.ts's rules: the
-// first qualifying actor, and the breadth-first cycle proviso. With no
-// visible fields it keeps only deadlocks and what each actor can do, so its
-// count is a floor for every reduction that preserves more; with `visible`
-// it also applies the visibility condition to those fields.
+// reduced search then runs over the stored graph with por.ts's rules: one
+// qualifying actor (the lowest- or the highest-numbered), and the
+// breadth-first cycle proviso. With no visibility condition it keeps only
+// deadlocks and what each actor can do, so (for the same choice of actor)
+// every reduction that preserves more reaches at least as many states; each
+// Visibility given (one per result, sharing the graph and the footprints)
+// also keeps an actor's visible steps from being expanded alone.
 //
-// Exact but costly (every action probed in every state, two bit sets per
+// Exact but costly (every action probed in every state, five bit sets per
 // state and actor): meant for the configurations the bench reports on.
 
 import { FootprintProbe } from './footprint.js';
